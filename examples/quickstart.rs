@@ -1,0 +1,1 @@
+fn main(){ pdfco::testing::x(); println!("ok"); }

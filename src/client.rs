@@ -1,0 +1,340 @@
+//! [`Client`] and its builder; every default lives in [`ClientBuilder::new`].
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::redact::{self, Secret};
+use crate::transport::Transport;
+use crate::url::Origin;
+use crate::Error;
+
+/// PDF.co's API, version 1.
+pub const DEFAULT_BASE_URL: &str = "https://api.pdf.co/v1";
+
+/// The environment variable [`Client::from_env`] reads the API key from.
+pub const API_KEY_VAR: &str = "PDFCO_API_KEY";
+
+/// The environment variable [`Client::from_env`] reads an optional base URL from.
+pub const BASE_URL_VAR: &str = "PDFCO_BASE_URL";
+
+/// A PDF.co client: the API key, the settings, and one connection pool.
+///
+/// Cheap to clone; clones share the pool, so one TCP connection per host is reused across
+/// the steps of a workflow. The client never spawns a thread.
+///
+/// # Example
+///
+/// ```no_run
+/// use std::time::Duration;
+///
+/// let client = pdfco::Client::builder("my-api-key")
+///     .poll_interval(Duration::from_secs(5))
+///     .job_timeout(Duration::from_secs(600))
+///     .build()?;
+/// # Ok::<(), pdfco::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) transport: Transport,
+    pub(crate) poll_interval: Duration,
+    pub(crate) job_timeout: Duration,
+}
+
+/// Builds a [`Client`]. Created by [`Client::builder`]; setters consume and return it.
+#[derive(Clone)]
+pub struct ClientBuilder {
+    api_key: Secret,
+    base_url: String,
+    allow_insecure_http: bool,
+    timeout_connect: Duration,
+    timeout_response: Duration,
+    timeout_stall: Duration,
+    poll_interval: Duration,
+    job_timeout: Duration,
+    user_agent: String,
+    json_limit: u64,
+}
+
+impl Client {
+    /// A client with the default settings.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingApiKey`] if the key is empty.
+    pub fn new(api_key: impl Into<String>) -> Result<Client, Error> {
+        Client::builder(api_key).build()
+    }
+
+    /// A builder that starts from the defaults. The key is the only required input.
+    pub fn builder(api_key: impl Into<String>) -> ClientBuilder {
+        ClientBuilder::new(api_key)
+    }
+
+    /// A client configured from the environment: the key from `PDFCO_API_KEY`, and the base
+    /// URL from `PDFCO_BASE_URL` when that is set and not empty.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingApiKey`] if `PDFCO_API_KEY` is unset or empty;
+    /// [`Error::InvalidBaseUrl`] if `PDFCO_BASE_URL` is not usable.
+    pub fn from_env() -> Result<Client, Error> {
+        Client::builder_from_env()?.build()
+    }
+
+    /// A builder configured from the environment as [`Client::from_env`] does, for further
+    /// settings.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingApiKey`] if `PDFCO_API_KEY` is unset or empty.
+    pub fn builder_from_env() -> Result<ClientBuilder, Error> {
+        let key = std::env::var(API_KEY_VAR).unwrap_or_default();
+        if key.trim().is_empty() {
+            return Err(Error::MissingApiKey);
+        }
+        let mut builder = Client::builder(key);
+        if let Ok(base) = std::env::var(BASE_URL_VAR) {
+            if !base.trim().is_empty() {
+                builder = builder.base_url(base);
+            }
+        }
+        Ok(builder)
+    }
+
+    /// The base URL requests go to, such as `https://api.pdf.co/v1`.
+    pub fn base_url(&self) -> &str {
+        self.inner.transport.base_url()
+    }
+
+    pub(crate) fn transport(&self) -> &Transport {
+        &self.inner.transport
+    }
+}
+
+impl ClientBuilder {
+    /// A builder with every default; see each setter for its value.
+    pub fn new(api_key: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            api_key: Secret::new(api_key.into().trim()),
+            base_url: DEFAULT_BASE_URL.to_string(),
+            allow_insecure_http: false,
+            timeout_connect: Duration::from_secs(30),
+            timeout_response: Duration::from_secs(120),
+            timeout_stall: Duration::from_secs(60),
+            poll_interval: Duration::from_secs(3),
+            job_timeout: Duration::from_secs(45 * 60),
+            user_agent: concat!("pdfco/", env!("CARGO_PKG_VERSION")).to_string(),
+            json_limit: 16 * 1024 * 1024,
+        }
+    }
+
+    /// The API's base URL, with the version: PDF.co's, or an emulator's such as
+    /// `http://127.0.0.1:8080/v1`. A trailing slash is ignored.
+    ///
+    /// Defaults to `https://api.pdf.co/v1`.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into().trim().trim_end_matches('/').to_string();
+        self
+    }
+
+    /// Allows a plain `http` base URL to a host that is not loopback. The key would then
+    /// travel unencrypted, so this is refused unless asked for. Loopback is always allowed.
+    ///
+    /// Defaults to `false`.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// How long to wait for a TCP connection (and TLS handshake).
+    ///
+    /// Defaults to 30 seconds.
+    pub fn timeout_connect(mut self, timeout: Duration) -> Self {
+        self.timeout_connect = timeout;
+        self
+    }
+
+    /// How long to wait for the headers of an answer once the request is sent. Synchronous
+    /// conversions may take PDF.co up to about 30 seconds.
+    ///
+    /// Defaults to 120 seconds.
+    pub fn timeout_response(mut self, timeout: Duration) -> Self {
+        self.timeout_response = timeout;
+        self
+    }
+
+    /// How long a connection may make no progress, reading or writing, before the transfer
+    /// fails. This bounds a stalled upload or download without limiting a large one that
+    /// keeps moving.
+    ///
+    /// Defaults to 60 seconds.
+    pub fn timeout_stall(mut self, timeout: Duration) -> Self {
+        self.timeout_stall = timeout;
+        self
+    }
+
+    /// How long [`Client::wait`] sleeps between two job checks. Each check costs PDF.co
+    /// credits, and PDF.co rate-limits requests.
+    ///
+    /// Defaults to 3 seconds, as in PDF.co's tutorials.
+    pub fn poll_interval(mut self, interval: Duration) -> Self {
+        self.poll_interval = interval;
+        self
+    }
+
+    /// How long [`Client::wait`] polls a job before giving up with [`Error::JobTimeout`].
+    ///
+    /// Defaults to 45 minutes, the longest PDF.co runs an asynchronous job.
+    pub fn job_timeout(mut self, timeout: Duration) -> Self {
+        self.job_timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` header.
+    ///
+    /// Defaults to `pdfco/<version>`.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// The largest JSON answer read into memory; a larger one is an [`Error::Decode`].
+    /// Result files are streamed and not affected.
+    ///
+    /// Defaults to 16 MiB.
+    pub fn json_limit(mut self, bytes: u64) -> Self {
+        self.json_limit = bytes;
+        self
+    }
+
+    /// Checks the settings and builds the client. Sends no request.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingApiKey`] for an empty key; [`Error::InvalidBaseUrl`] for a base URL
+    /// that is not `http(s)` with a host, or plain `http` to a host that is not loopback
+    /// unless [`allow_insecure_http`](Self::allow_insecure_http) is set.
+    pub fn build(self) -> Result<Client, Error> {
+        if self.api_key.expose().is_empty() {
+            return Err(Error::MissingApiKey);
+        }
+        let invalid = |reason| Error::InvalidBaseUrl {
+            url: redact::url(&self.base_url),
+            reason,
+        };
+        let origin = Origin::of(&self.base_url)
+            .ok_or_else(|| invalid("expected an http or https URL with a host"))?;
+        if self.base_url.contains('?') || self.base_url.contains('#') {
+            return Err(invalid("a base URL takes no query or fragment"));
+        }
+        if !origin.is_https() && !origin.is_loopback() && !self.allow_insecure_http {
+            return Err(invalid(
+                "plain http would send the API key unencrypted; use https or allow_insecure_http",
+            ));
+        }
+        let mut config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .user_agent(self.user_agent.as_str())
+            // Only the phase and per-I/O timeouts: a resolve, per-call or global timeout would
+            // make ureq's resolver spawn a thread.
+            .timeout_connect(Some(self.timeout_connect))
+            .timeout_recv_response(Some(self.timeout_response))
+            .timeout_per_read(Some(self.timeout_stall))
+            .timeout_per_write(Some(self.timeout_stall));
+        if origin.is_loopback() {
+            // A local emulator is never reached through the environment's proxy.
+            config = config.proxy(None);
+        }
+        let transport = Transport::new(
+            config.build().into(),
+            self.base_url,
+            self.api_key,
+            self.json_limit,
+        );
+        Ok(Client {
+            inner: Arc::new(Inner {
+                transport,
+                poll_interval: self.poll_interval,
+                job_timeout: self.job_timeout,
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("api_key", &redact::MASK)
+            .field("base_url", &self.inner.transport.base_url())
+            .field("poll_interval", &self.inner.poll_interval)
+            .field("job_timeout", &self.inner.job_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key)
+            .field("base_url", &redact::url(&self.base_url))
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("timeout_connect", &self.timeout_connect)
+            .field("timeout_response", &self.timeout_response)
+            .field("timeout_stall", &self.timeout_stall)
+            .field("poll_interval", &self.poll_interval)
+            .field("job_timeout", &self.job_timeout)
+            .field("user_agent", &self.user_agent)
+            .field("json_limit", &self.json_limit)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_key_is_refused() {
+        assert!(matches!(Client::new("  "), Err(Error::MissingApiKey)));
+    }
+
+    #[test]
+    fn base_url_checks() {
+        let bad = |url: &str| {
+            Client::builder("k")
+                .base_url(url)
+                .build()
+                .expect_err(url)
+        };
+        assert!(matches!(bad("ftp://x/v1"), Error::InvalidBaseUrl { .. }));
+        assert!(matches!(bad("api.pdf.co/v1"), Error::InvalidBaseUrl { .. }));
+        assert!(matches!(bad("https://h/v1?x=1"), Error::InvalidBaseUrl { .. }));
+        let e = bad("http://api.example.com/v1");
+        assert!(e.to_string().contains("plain http"), "{e}");
+        assert!(Client::builder("k").base_url("http://api.example.com/v1").allow_insecure_http(true).build().is_ok());
+        let c = Client::builder("k").base_url("http://127.0.0.1:9/v1/").build().unwrap();
+        assert_eq!(c.base_url(), "http://127.0.0.1:9/v1");
+    }
+
+    #[test]
+    fn debug_hides_the_key() {
+        let b = Client::builder("SECRET-KEY-123");
+        assert!(!format!("{b:?}").contains("SECRET-KEY-123"));
+        let c = b.build().unwrap();
+        let d = format!("{c:?}");
+        assert!(!d.contains("SECRET-KEY-123") && d.contains("api.pdf.co"), "{d}");
+    }
+
+    #[test]
+    fn auto_traits() {
+        fn assert_all<T: Send + Sync + Clone + fmt::Debug + 'static>() {}
+        assert_all::<Client>();
+        assert_all::<ClientBuilder>();
+    }
+}

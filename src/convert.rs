@@ -1,0 +1,358 @@
+//! Step 2: start a conversion of an uploaded (or any reachable) file.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use crate::redact::{self, Secret};
+use crate::response::{Answer, Credits};
+use crate::transport::ApiRequest;
+use crate::{Client, Error, Pages, Step};
+
+/// An output of PDF.co's `pdf/convert/to/*` family.
+///
+/// Each format is one variant here plus its line in [`OutputFormat::endpoint`] and
+/// [`OutputFormat::extension`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OutputFormat {
+    /// `pdf/convert/to/json`: text with fonts and coordinates, as PDF.co's JSON document.
+    Json,
+    /// `pdf/convert/to/xlsx`: an Excel workbook.
+    Xlsx,
+}
+
+impl OutputFormat {
+    /// The last segment of the endpoint path, as in `/v1/pdf/convert/to/{endpoint}`.
+    pub fn endpoint(self) -> &'static str {
+        match self {
+            OutputFormat::Json => "json",
+            OutputFormat::Xlsx => "xlsx",
+        }
+    }
+
+    /// The usual file extension of the output, without the dot.
+    pub fn extension(self) -> &'static str {
+        self.endpoint()
+    }
+}
+
+impl fmt::Display for OutputFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.endpoint())
+    }
+}
+
+/// What to convert to, and how: the options of one `pdf/convert/to/*` request.
+///
+/// The source URL is given when sending it ([`Client::convert`]), so one request can be
+/// reused for many files. Options are checked locally before anything is sent.
+///
+/// # Example
+///
+/// ```
+/// use pdfco::{ConvertRequest, OutputFormat};
+///
+/// let request = ConvertRequest::new(OutputFormat::Xlsx)
+///     .pages("0,2-5,7-")
+///     .password("s3cret")
+///     .name("report.xlsx");
+/// assert!(!format!("{request:?}").contains("s3cret"));
+/// ```
+#[derive(Clone)]
+pub struct ConvertRequest {
+    format: OutputFormat,
+    pages: Option<String>,
+    password: Option<Secret>,
+    name: Option<String>,
+    asynchronous: bool,
+}
+
+impl ConvertRequest {
+    /// A request for `format` with the defaults: all pages, no password, PDF.co's output
+    /// name, asynchronous.
+    pub fn new(format: OutputFormat) -> ConvertRequest {
+        ConvertRequest {
+            format,
+            pages: None,
+            password: None,
+            name: None,
+            asynchronous: true,
+        }
+    }
+
+    /// Which pages to convert, in PDF.co's 0-based syntax such as `0,2-5,7-` (see [`Pages`]).
+    /// Checked before any request.
+    ///
+    /// Defaults to every page.
+    pub fn pages(mut self, pages: impl Into<String>) -> Self {
+        self.pages = Some(pages.into());
+        self
+    }
+
+    /// The password of a protected input document. Never printed.
+    ///
+    /// Defaults to none.
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.password = Some(Secret::new(password));
+        self
+    }
+
+    /// The output file's name at PDF.co.
+    ///
+    /// Defaults to PDF.co's choice; the one-call helpers use the destination's file name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Whether PDF.co runs the conversion as a background job (`async: true`), answering at
+    /// once with a job id. Synchronous conversions must finish within about 30 seconds.
+    ///
+    /// Defaults to `true`.
+    pub fn asynchronous(mut self, asynchronous: bool) -> Self {
+        self.asynchronous = asynchronous;
+        self
+    }
+
+    /// The output format.
+    pub fn format(&self) -> OutputFormat {
+        self.format
+    }
+
+    /// Whether the request is asynchronous.
+    pub fn is_asynchronous(&self) -> bool {
+        self.asynchronous
+    }
+
+    pub(crate) fn has_name(&self) -> bool {
+        self.name.is_some()
+    }
+
+    /// Checks the options locally.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidPages`] for a page selection PDF.co would refuse.
+    pub fn validate(&self) -> Result<(), Error> {
+        if let Some(pages) = &self.pages {
+            Pages::parse(pages)?;
+        }
+        Ok(())
+    }
+
+    fn to_json(&self, url: &str) -> Vec<u8> {
+        let mut body = Map::new();
+        body.insert("url".into(), Value::from(url));
+        body.insert("async".into(), Value::from(self.asynchronous));
+        if let Some(pages) = self.pages.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            body.insert("pages".into(), Value::from(pages));
+        }
+        if let Some(password) = &self.password {
+            body.insert("password".into(), Value::from(password.expose()));
+        }
+        if let Some(name) = &self.name {
+            body.insert("name".into(), Value::from(name.as_str()));
+        }
+        serde_json::to_vec(&body).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for ConvertRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConvertRequest")
+            .field("format", &self.format)
+            .field("pages", &self.pages)
+            .field("password", &self.password)
+            .field("name", &self.name)
+            .field("asynchronous", &self.asynchronous)
+            .finish()
+    }
+}
+
+/// What [`Client::convert`] got back.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Conversion {
+    /// An asynchronous conversion started: wait for the job, then download.
+    Started(Job),
+    /// A synchronous conversion finished: the result is ready to download.
+    Finished(Output),
+}
+
+/// A background conversion job at PDF.co.
+///
+/// Keep its [`id`](Job::id) (and [`result_url`](Job::result_url)) to pick the paid work up
+/// again later with [`Job::resume`].
+#[derive(Clone)]
+pub struct Job {
+    id: String,
+    result_url: Option<String>,
+    name: Option<String>,
+    credits: Credits,
+}
+
+impl Job {
+    /// A job rebuilt from a saved id and, when known, its result URL, to check, wait for and
+    /// download later.
+    pub fn resume(id: impl Into<String>, result_url: Option<String>) -> Job {
+        Job {
+            id: id.into(),
+            result_url,
+            name: None,
+            credits: Credits::default(),
+        }
+    }
+
+    /// The job id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Where the result will be once the job succeeds, if PDF.co said at the start. It carries
+    /// a signature; treat it as a secret.
+    pub fn result_url(&self) -> Option<&str> {
+        self.result_url.as_deref()
+    }
+
+    /// The output file's name, if PDF.co said.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// Credits charged for starting the job, if PDF.co said.
+    pub fn credits(&self) -> Option<u64> {
+        self.credits.spent
+    }
+
+    /// Credits left on the account, if PDF.co said.
+    pub fn remaining_credits(&self) -> Option<u64> {
+        self.credits.remaining
+    }
+}
+
+impl fmt::Debug for Job {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Job")
+            .field("id", &self.id)
+            .field("result_url", &self.result_url.as_deref().map(redact::url))
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The result of a finished synchronous conversion.
+#[derive(Clone)]
+pub struct Output {
+    url: Option<String>,
+    name: Option<String>,
+    page_count: Option<u64>,
+    duration: Option<Duration>,
+    credits: Credits,
+}
+
+impl Output {
+    fn from_answer(answer: &Answer) -> Output {
+        Output {
+            url: answer.str("url").map(str::to_string),
+            name: answer.str("name").map(str::to_string),
+            page_count: answer.u64("pageCount"),
+            duration: answer.u64("duration").map(Duration::from_millis),
+            credits: answer.credits(),
+        }
+    }
+
+    /// The result's URL. It carries a signature; treat it as a secret.
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+
+    /// The output file's name, if PDF.co said.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// How many pages were processed, if PDF.co said.
+    pub fn page_count(&self) -> Option<u64> {
+        self.page_count
+    }
+
+    /// How long PDF.co took, if it said.
+    pub fn duration(&self) -> Option<Duration> {
+        self.duration
+    }
+
+    /// Credits charged, if PDF.co said.
+    pub fn credits(&self) -> Option<u64> {
+        self.credits.spent
+    }
+
+    /// Credits left on the account, if PDF.co said.
+    pub fn remaining_credits(&self) -> Option<u64> {
+        self.credits.remaining
+    }
+}
+
+impl fmt::Debug for Output {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Output")
+            .field("url", &self.url.as_deref().map(redact::url))
+            .field("name", &self.name)
+            .field("page_count", &self.page_count)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts converting the file at `url` (usually [`UploadedFile::url`](crate::UploadedFile::url)).
+    ///
+    /// An asynchronous request (the default) answers at once with a [`Job`]; a synchronous one
+    /// with the finished [`Output`]. Starting a job is never retried blindly, since it is paid.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::InvalidPages`] for a bad page selection (before any request);
+    /// - [`Error::Api`] when PDF.co refuses: 401 bad key, 402 no credits, 441 wrong password,
+    ///   442 damaged input, 429 too many requests, ...;
+    /// - [`Error::Transport`] or [`Error::Decode`] for network failures and odd answers.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use pdfco::{Conversion, ConvertRequest, OutputFormat};
+    ///
+    /// let client = pdfco::Client::from_env()?;
+    /// let file = client.upload("invoice.pdf")?;
+    /// let request = ConvertRequest::new(OutputFormat::Json).pages("0-1");
+    /// match client.convert(file.url(), &request)? {
+    ///     Conversion::Started(job) => println!("job {}", job.id()),
+    ///     Conversion::Finished(output) => println!("{} pages done", output.page_count().unwrap_or(0)),
+    ///     _ => {}
+    /// }
+    /// # Ok::<(), pdfco::Error>(())
+    /// ```
+    pub fn convert(&self, url: &str, request: &ConvertRequest) -> Result<Conversion, Error> {
+        request.validate()?;
+        let path = format!("/pdf/convert/to/{}", request.format.endpoint());
+        let body = request.to_json(url);
+        let answer = self
+            .transport()
+            .api(Step::Convert, &path, ApiRequest::PostJson(&body))?;
+        // A job id means a job was started, whatever was asked; a server that answered an
+        // asynchronous request synchronously gets its result used as is.
+        if let Some(id) = answer.str("jobId") {
+            return Ok(Conversion::Started(Job {
+                id: id.to_string(),
+                result_url: answer.str("url").map(str::to_string),
+                name: answer.str("name").map(str::to_string),
+                credits: answer.credits(),
+            }));
+        }
+        if request.asynchronous && answer.str("url").is_none() {
+            answer.required_str("jobId")?;
+        }
+        answer.required_str("url")?;
+        Ok(Conversion::Finished(Output::from_answer(&answer)))
+    }
+}

@@ -1,0 +1,310 @@
+//! Step 4: stream a result into a file (atomically) or into any writer.
+
+use std::fmt;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::redact;
+use crate::{Client, Error, Job, JobStatus, Output, Step};
+
+/// Where a result can be downloaded from: a URL, and the job it belongs to when known so
+/// that errors carry the job id.
+///
+/// Made from a [`JobStatus`] (what [`Client::wait`] returns), an [`Output`], a [`Job`], or a
+/// plain URL string.
+#[derive(Clone, Copy)]
+pub struct ResultUrl<'a> {
+    url: Option<&'a str>,
+    job_id: Option<&'a str>,
+}
+
+impl<'a> ResultUrl<'a> {
+    /// A result URL that belongs to a job.
+    pub fn for_job(url: &'a str, job_id: &'a str) -> Self {
+        ResultUrl {
+            url: Some(url),
+            job_id: Some(job_id),
+        }
+    }
+}
+
+impl<'a> From<&'a str> for ResultUrl<'a> {
+    fn from(url: &'a str) -> Self {
+        ResultUrl {
+            url: Some(url),
+            job_id: None,
+        }
+    }
+}
+
+impl<'a> From<&'a String> for ResultUrl<'a> {
+    fn from(url: &'a String) -> Self {
+        ResultUrl::from(url.as_str())
+    }
+}
+
+impl<'a> From<&'a JobStatus> for ResultUrl<'a> {
+    fn from(status: &'a JobStatus) -> Self {
+        ResultUrl {
+            url: status.url(),
+            job_id: Some(status.job_id()),
+        }
+    }
+}
+
+impl<'a> From<&'a Job> for ResultUrl<'a> {
+    fn from(job: &'a Job) -> Self {
+        ResultUrl {
+            url: job.result_url(),
+            job_id: Some(job.id()),
+        }
+    }
+}
+
+impl<'a> From<&'a Output> for ResultUrl<'a> {
+    fn from(output: &'a Output) -> Self {
+        ResultUrl {
+            url: output.url(),
+            job_id: None,
+        }
+    }
+}
+
+impl fmt::Debug for ResultUrl<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResultUrl")
+            .field("url", &self.url.map(redact::url))
+            .field("job_id", &self.job_id)
+            .finish()
+    }
+}
+
+/// Makes temporary file names unique within the process.
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A temporary file next to the destination, removed on drop unless it was renamed into place.
+struct TempFile {
+    path: PathBuf,
+    keep: bool,
+}
+
+impl TempFile {
+    fn create(dest: &Path) -> io::Result<(TempFile, File)> {
+        let dir = parent_dir(dest);
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        loop {
+            let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+            let path = dir.join(format!(".{name}.{}-{n}.pdfco-part", std::process::id()));
+            match OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(file) => return Ok((TempFile { path, keep: false }, file)),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    fn persist(mut self, dest: &Path) -> io::Result<()> {
+        fs::rename(&self.path, dest)?;
+        self.keep = true;
+        Ok(())
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if !self.keep {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// The folder a destination file goes in (`.` for a bare file name).
+pub(crate) fn parent_dir(dest: &Path) -> &Path {
+    match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// Checks locally that a file can be created at `dest`: a file name, and an existing folder.
+pub(crate) fn check_destination(dest: &Path) -> Result<(), Error> {
+    let fail = |kind, msg: &str| Error::WriteOutput {
+        path: dest.to_path_buf(),
+        job_id: None,
+        source: io::Error::new(kind, msg.to_string()),
+    };
+    if dest.file_name().is_none() || dest.is_dir() {
+        return Err(fail(io::ErrorKind::InvalidInput, "not a file path"));
+    }
+    if !parent_dir(dest).is_dir() {
+        return Err(fail(io::ErrorKind::NotFound, "folder does not exist"));
+    }
+    Ok(())
+}
+
+/// A writer that counts bytes, reports them, and remembers whether *it* failed, so a failed
+/// copy can be blamed on the disk or on the network.
+struct Tracked<'a, W> {
+    inner: W,
+    written: u64,
+    write_failed: bool,
+    on_bytes: &'a mut dyn FnMut(u64),
+}
+
+impl<W: Write> Write for Tracked<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self.inner.write(buf) {
+            Ok(n) => {
+                self.written += n as u64;
+                (self.on_bytes)(self.written);
+                Ok(n)
+            }
+            Err(e) => {
+                self.write_failed = true;
+                Err(e)
+            }
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush().inspect_err(|_| self.write_failed = true)
+    }
+}
+
+impl Client {
+    /// Downloads a result into the file `dest`, streaming it to a temporary file in the same
+    /// folder and renaming that into place only once it is complete and matches the
+    /// `Content-Length`. Memory use does not grow with the file's size. Returns the byte count.
+    ///
+    /// On any error no partial file is left, and a file that was already at `dest` is left
+    /// untouched.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::Storage`] if storage refuses (404 before the job succeeded, 403 expired link);
+    /// - [`Error::Incomplete`] if the body is shorter than its `Content-Length`;
+    /// - [`Error::WriteOutput`] if the file cannot be written;
+    /// - [`Error::Transport`] for network failures; [`Error::Decode`] if there is no URL.
+    ///
+    /// Errors carry the job id when `from` knows it.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # fn no_run(client: &pdfco::Client, done: &pdfco::JobStatus) -> Result<(), pdfco::Error> {
+    /// let bytes = client.download(done, "result.xlsx")?;
+    /// println!("{bytes} bytes");
+    /// # Ok(()) }
+    /// ```
+    pub fn download<'a>(
+        &self,
+        from: impl Into<ResultUrl<'a>>,
+        dest: impl AsRef<Path>,
+    ) -> Result<u64, Error> {
+        self.download_file(from.into(), dest.as_ref(), &mut |_| {})
+    }
+
+    /// Downloads a result into any writer, streaming; returns the byte count. Pass `&mut w` to
+    /// keep using the writer afterwards.
+    ///
+    /// On error the writer may hold part of the result.
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::download`], with [`Error::WriteOutput`] naming the path `<writer>`.
+    pub fn download_to<'a, W: Write>(
+        &self,
+        from: impl Into<ResultUrl<'a>>,
+        writer: W,
+    ) -> Result<u64, Error> {
+        let from = from.into();
+        self.stream(from, writer, Path::new("<writer>"), &mut |_| {})
+            .map_err(|e| with_job(e, from.job_id))
+    }
+
+    pub(crate) fn download_file(
+        &self,
+        from: ResultUrl<'_>,
+        dest: &Path,
+        on_bytes: &mut dyn FnMut(u64),
+    ) -> Result<u64, Error> {
+        let write_error = |source| Error::WriteOutput {
+            path: dest.to_path_buf(),
+            job_id: from.job_id.map(str::to_string),
+            source,
+        };
+        let result = (|| {
+            check_destination(dest)?;
+            let (temp, file) = TempFile::create(dest).map_err(write_error)?;
+            let bytes = self.stream(from, &file, dest, on_bytes)?;
+            file.sync_all().map_err(write_error)?;
+            drop(file);
+            temp.persist(dest).map_err(write_error)?;
+            Ok(bytes)
+        })();
+        result.map_err(|e| with_job(e, from.job_id))
+    }
+
+    fn stream<W: Write>(
+        &self,
+        from: ResultUrl<'_>,
+        writer: W,
+        dest: &Path,
+        on_bytes: &mut dyn FnMut(u64),
+    ) -> Result<u64, Error> {
+        let step = Step::Download;
+        let url = from.url.ok_or_else(|| {
+            Error::decode(step, "no result URL: PDF.co sent none", String::new())
+        })?;
+        let response = self.transport().get_storage(step, url)?;
+        let expected = response.body().content_length();
+        let mut reader = response.into_body().into_reader();
+        let mut out = Tracked {
+            inner: writer,
+            written: 0,
+            write_failed: false,
+            on_bytes,
+        };
+        let copied = io::copy(&mut reader, &mut out).and_then(|n| out.flush().map(|()| n));
+        match copied {
+            Ok(n) => match expected {
+                Some(expected) if expected != n => Err(Error::Incomplete {
+                    step,
+                    expected,
+                    received: n,
+                    job_id: None,
+                }),
+                _ => Ok(n),
+            },
+            Err(e) if out.write_failed => Err(Error::WriteOutput {
+                path: dest.to_path_buf(),
+                job_id: None,
+                source: e,
+            }),
+            Err(e) => match (expected, ureq::Error::from(e)) {
+                // ureq reports a body that ends before its Content-Length as an I/O error.
+                (Some(expected), ureq::Error::Io(io)) if io.kind() == io::ErrorKind::UnexpectedEof => {
+                    Err(Error::Incomplete {
+                        step,
+                        expected,
+                        received: out.written,
+                        job_id: None,
+                    })
+                }
+                (_, e) => Err(Error::transport(step, e)),
+            },
+        }
+    }
+}
+
+fn with_job(e: Error, job_id: Option<&str>) -> Error {
+    match job_id {
+        Some(id) => e.for_job(id),
+        None => e,
+    }
+}

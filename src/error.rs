@@ -1,0 +1,324 @@
+//! The one error type of the crate.
+
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::JobState;
+
+/// A `Result` whose error is this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Which request of the workflow an error comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Step {
+    /// `GET /v1/file/upload/get-presigned-url`.
+    Presign,
+    /// The `PUT` of the file's bytes to the presigned storage URL.
+    Upload,
+    /// `POST /v1/pdf/convert/to/...`.
+    Convert,
+    /// `/v1/job/check`.
+    JobCheck,
+    /// The `GET` of the result URL.
+    Download,
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Step::Presign => "get-presigned-url",
+            Step::Upload => "storage upload",
+            Step::Convert => "convert",
+            Step::JobCheck => "job/check",
+            Step::Download => "result download",
+        })
+    }
+}
+
+/// Everything that can go wrong, from bad local input to a failed job.
+///
+/// Errors that happen once a job has started carry its id ([`Error::job_id`]), so the paid
+/// work can be picked up again with [`Job::resume`](crate::Job::resume). No variant's text
+/// contains the API key, a document password or a storage URL's signature.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// No API key was given, or it was empty. Checked before any request.
+    #[error("no API key: set PDFCO_API_KEY or pass one to Client::builder")]
+    MissingApiKey,
+
+    /// The base URL is not an `http(s)` URL with a host, or is plain `http` to a host that
+    /// is not loopback without [`ClientBuilder::allow_insecure_http`](crate::ClientBuilder::allow_insecure_http).
+    /// Checked before any request.
+    #[error("invalid base URL `{url}`: {reason}")]
+    InvalidBaseUrl {
+        /// The URL as given (it holds no secret: the key travels in a header).
+        url: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+
+    /// A page selection is not in PDF.co's syntax, or names pages the document lacks.
+    /// Syntax is checked before any request.
+    #[error("invalid page selection `{pages}`: {reason}")]
+    InvalidPages {
+        /// The selection as given.
+        pages: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// A local input file cannot be read (missing, a directory, no permission). Checked
+    /// before any request.
+    #[error("cannot read input file {}", path.display())]
+    ReadInput {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+
+    /// The output cannot be written: its folder does not exist (checked before any request),
+    /// or writing or renaming failed. A destination file that existed before is left as it was.
+    #[error("cannot write output {}{}", path.display(), for_job(job_id))]
+    WriteOutput {
+        /// The destination.
+        path: PathBuf,
+        /// The job the output belongs to, if one was started.
+        job_id: Option<String>,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+
+    /// The request did not get an HTTP answer: connection refused or reset, DNS failure,
+    /// timeout, TLS failure, or the body broke off.
+    #[error("{step} request failed{}", for_job(job_id))]
+    Transport {
+        /// Which request.
+        step: Step,
+        /// The job, if one was started.
+        job_id: Option<String>,
+        /// ureq's error.
+        #[source]
+        source: Box<ureq::Error>,
+    },
+
+    /// PDF.co refused a request: a non-2xx status, or `"error": true` in a 2xx body.
+    #[error("PDF.co refused {step} with status {status}: {message}{}", for_job(job_id))]
+    Api {
+        /// Which request.
+        step: Step,
+        /// The error code: PDF.co's own `status`/`errorCode` from the body when it sent one
+        /// (401, 402, 429, 441, 442, ...), else the HTTP status.
+        status: u16,
+        /// The HTTP status of the answer (200 when the refusal came as `"error": true`).
+        http_status: u16,
+        /// PDF.co's message, with any secret masked.
+        message: String,
+        /// The job, if one was started.
+        job_id: Option<String>,
+    },
+
+    /// Storage (S3) refused the upload or the result download.
+    #[error("storage refused {step} with HTTP {status} {code}: {message}{}", for_job(job_id))]
+    Storage {
+        /// Which request.
+        step: Step,
+        /// The HTTP status.
+        status: u16,
+        /// S3's error code, such as `SignatureDoesNotMatch` or `NoSuchKey` (empty if none).
+        code: String,
+        /// S3's message, with any secret masked.
+        message: String,
+        /// The job, if one was started.
+        job_id: Option<String>,
+    },
+
+    /// An answer could not be understood: not JSON, cut short, larger than the cap, or
+    /// missing a field the step needs.
+    #[error("unexpected answer from {step}: {detail} (body: `{excerpt}`){}", for_job(job_id))]
+    Decode {
+        /// Which request.
+        step: Step,
+        /// What was wrong.
+        detail: String,
+        /// The start of the body, single-line and with secrets masked.
+        excerpt: String,
+        /// The job, if one was started.
+        job_id: Option<String>,
+    },
+
+    /// The job ended `failed`, `aborted` or `unknown`.
+    #[error("job {job_id} ended {state}: {message}")]
+    JobFailed {
+        /// The job.
+        job_id: String,
+        /// How it ended.
+        state: JobState,
+        /// PDF.co's message (empty if none).
+        message: String,
+    },
+
+    /// The job was still not finished when the deadline passed. The job may still finish:
+    /// resume it with its id.
+    #[error("job {job_id} still {last_state} after {}s", waited.as_secs())]
+    JobTimeout {
+        /// The job.
+        job_id: String,
+        /// How long this client waited.
+        waited: Duration,
+        /// The last state seen.
+        last_state: JobState,
+    },
+
+    /// A body ended before its `Content-Length`.
+    #[error("{step} incomplete: got {received} of {expected} bytes{}", for_job(job_id))]
+    Incomplete {
+        /// Which request.
+        step: Step,
+        /// The announced length.
+        expected: u64,
+        /// What arrived.
+        received: u64,
+        /// The job, if one was started.
+        job_id: Option<String>,
+    },
+}
+
+fn for_job(job_id: &Option<String>) -> String {
+    match job_id {
+        Some(id) => format!(" (job {id})"),
+        None => String::new(),
+    }
+}
+
+impl Error {
+    /// The id of the job this error belongs to, when a job had been started.
+    pub fn job_id(&self) -> Option<&str> {
+        match self {
+            Error::WriteOutput { job_id, .. }
+            | Error::Transport { job_id, .. }
+            | Error::Api { job_id, .. }
+            | Error::Storage { job_id, .. }
+            | Error::Decode { job_id, .. }
+            | Error::Incomplete { job_id, .. } => job_id.as_deref(),
+            Error::JobFailed { job_id, .. } | Error::JobTimeout { job_id, .. } => Some(job_id),
+            _ => None,
+        }
+    }
+
+    /// The error code of a refusal by PDF.co ([`Error::Api`]) or storage ([`Error::Storage`]).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api { status, .. } | Error::Storage { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Whether this error was found locally, before any request was sent.
+    pub fn is_local(&self) -> bool {
+        matches!(
+            self,
+            Error::MissingApiKey
+                | Error::InvalidBaseUrl { .. }
+                | Error::InvalidPages { .. }
+                | Error::ReadInput { .. }
+        ) || matches!(self, Error::WriteOutput { job_id: None, .. })
+    }
+
+    /// Attaches a job id to an error that can carry one and has none yet.
+    pub(crate) fn for_job(mut self, id: &str) -> Self {
+        match &mut self {
+            Error::WriteOutput { job_id, .. }
+            | Error::Transport { job_id, .. }
+            | Error::Api { job_id, .. }
+            | Error::Storage { job_id, .. }
+            | Error::Decode { job_id, .. }
+            | Error::Incomplete { job_id, .. }
+                if job_id.is_none() =>
+            {
+                *job_id = Some(id.to_string());
+            }
+            _ => {}
+        }
+        self
+    }
+
+    pub(crate) fn transport(step: Step, source: ureq::Error) -> Self {
+        Error::Transport {
+            step,
+            job_id: None,
+            source: Box::new(source),
+        }
+    }
+
+    pub(crate) fn decode(step: Step, detail: impl Into<String>, excerpt: String) -> Self {
+        Error::Decode {
+            step,
+            detail: detail.into(),
+            excerpt,
+            job_id: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_lowercase_phrases_with_the_job_id() {
+        let e = Error::Api {
+            step: Step::JobCheck,
+            status: 429,
+            http_status: 429,
+            message: "too many requests".into(),
+            job_id: None,
+        }
+        .for_job("J1");
+        assert_eq!(
+            e.to_string(),
+            "PDF.co refused job/check with status 429: too many requests (job J1)"
+        );
+        assert_eq!(e.job_id(), Some("J1"));
+        assert_eq!(e.status(), Some(429));
+        assert!(!e.is_local());
+    }
+
+    #[test]
+    fn for_job_keeps_an_existing_id() {
+        let e = Error::decode(Step::Download, "x", String::new())
+            .for_job("A")
+            .for_job("B");
+        assert_eq!(e.job_id(), Some("A"));
+    }
+
+    #[test]
+    fn source_is_chained_not_repeated() {
+        let e = Error::ReadInput {
+            path: "in.pdf".into(),
+            source: io::Error::new(io::ErrorKind::NotFound, "gone"),
+        };
+        assert_eq!(e.to_string(), "cannot read input file in.pdf");
+        assert_eq!(std::error::Error::source(&e).unwrap().to_string(), "gone");
+        assert!(e.is_local());
+    }
+
+    #[test]
+    fn error_stays_small() {
+        // Boxed ureq error and no large inline payloads.
+        assert!(std::mem::size_of::<Error>() <= 96, "{}", std::mem::size_of::<Error>());
+    }
+
+    #[test]
+    fn auto_traits() {
+        fn assert_send_sync<T: Send + Sync + 'static>() {}
+        assert_send_sync::<Error>();
+        assert_send_sync::<Step>();
+    }
+}

@@ -1,0 +1,296 @@
+//! Step 3: check a job, and wait for it with `std::thread::sleep` until it ends or a
+//! deadline passes.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use crate::redact;
+use crate::response::{Answer, Credits};
+use crate::transport::ApiRequest;
+use crate::url;
+use crate::{Client, Error, Job, Step};
+
+/// The state of a background job, as `/v1/job/check` reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JobState {
+    /// Still running, or (PDF.co's quirk) a job id it does not know.
+    Working,
+    /// Finished; the result can be downloaded.
+    Success,
+    /// Failed; the message says why. PDF.co refunds the job's credits.
+    Failed,
+    /// Aborted.
+    Aborted,
+    /// The job id is unknown (PDF.co says so only when asked with `force`).
+    Unknown,
+    /// A state this crate does not know yet, kept as sent. Not treated as an end.
+    Other(String),
+}
+
+impl JobState {
+    /// Reads a state as PDF.co spells it, in any case.
+    pub fn parse(state: &str) -> JobState {
+        let s = state.trim();
+        for known in [
+            JobState::Working,
+            JobState::Success,
+            JobState::Failed,
+            JobState::Aborted,
+            JobState::Unknown,
+        ] {
+            if s.eq_ignore_ascii_case(known.as_str()) {
+                return known;
+            }
+        }
+        JobState::Other(s.to_string())
+    }
+
+    /// The state as PDF.co spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            JobState::Working => "working",
+            JobState::Success => "success",
+            JobState::Failed => "failed",
+            JobState::Aborted => "aborted",
+            JobState::Unknown => "unknown",
+            JobState::Other(s) => s,
+        }
+    }
+
+    /// Whether the job has ended: success, failed, aborted or unknown.
+    pub fn is_terminal(&self) -> bool {
+        matches!(
+            self,
+            JobState::Success | JobState::Failed | JobState::Aborted | JobState::Unknown
+        )
+    }
+}
+
+impl fmt::Display for JobState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One answer of `/v1/job/check`.
+#[derive(Clone)]
+pub struct JobStatus {
+    job_id: String,
+    state: JobState,
+    message: Option<String>,
+    url: Option<String>,
+    page_count: Option<u64>,
+    duration: Option<Duration>,
+    credits: Credits,
+}
+
+impl JobStatus {
+    fn from_answer(job_id: &str, answer: &Answer, api_key: &str) -> Result<JobStatus, Error> {
+        let state = JobState::parse(answer.required_str("status")?);
+        Ok(JobStatus {
+            job_id: answer.str("jobId").unwrap_or(job_id).to_string(),
+            state,
+            message: answer.message().map(|m| redact::text(m, Some(api_key))),
+            url: answer.str("url").map(str::to_string),
+            page_count: answer.u64("pageCount"),
+            duration: answer
+                .u64("jobDuration")
+                .or_else(|| answer.u64("duration"))
+                .map(Duration::from_millis),
+            credits: answer.credits(),
+        })
+    }
+
+    /// The job's id.
+    pub fn job_id(&self) -> &str {
+        &self.job_id
+    }
+
+    /// The job's state.
+    pub fn state(&self) -> &JobState {
+        &self.state
+    }
+
+    /// PDF.co's message, if any (why a job failed).
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// The result's URL, when PDF.co sent one. After [`Client::wait`] this falls back to the
+    /// URL given when the job started. It carries a signature; treat it as a secret.
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+
+    /// How many pages were processed, if PDF.co said.
+    pub fn page_count(&self) -> Option<u64> {
+        self.page_count
+    }
+
+    /// How long the job ran (`jobDuration`), if PDF.co said.
+    pub fn duration(&self) -> Option<Duration> {
+        self.duration
+    }
+
+    /// Credits charged (a check itself costs credits), if PDF.co said.
+    pub fn credits(&self) -> Option<u64> {
+        self.credits.spent
+    }
+
+    /// Credits left on the account, if PDF.co said.
+    pub fn remaining_credits(&self) -> Option<u64> {
+        self.credits.remaining
+    }
+}
+
+impl fmt::Debug for JobStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JobStatus")
+            .field("job_id", &self.job_id)
+            .field("state", &self.state)
+            .field("message", &self.message)
+            .field("url", &self.url.as_deref().map(redact::url))
+            .field("page_count", &self.page_count)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Asks PDF.co once for a job's state (`GET /v1/job/check?jobid=`). Each check costs
+    /// credits.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`], [`Error::Transport`] or [`Error::Decode`], each carrying the job id.
+    /// A failed job is *not* an error here: its status says so.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// let client = pdfco::Client::from_env()?;
+    /// let status = client.check("6YSZD3U872ZYYFEDMQCQSGEEO8YSF5WA--151-300")?;
+    /// println!("{}", status.state());
+    /// # Ok::<(), pdfco::Error>(())
+    /// ```
+    pub fn check(&self, job_id: &str) -> Result<JobStatus, Error> {
+        let path = url::with_query("/job/check", &[("jobid", job_id)]);
+        self.transport()
+            .api(Step::JobCheck, &path, ApiRequest::Get)
+            .and_then(|answer| JobStatus::from_answer(job_id, &answer, self.transport().api_key()))
+            .map_err(|e| e.for_job(job_id))
+    }
+
+    /// Checks a job until it ends, sleeping the poll interval between checks, for at most
+    /// the job timeout. `on_status` sees every status, as the tutorials print them.
+    ///
+    /// Returns the final `success` status, whose [`url`](JobStatus::url) is where to download
+    /// the result.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::JobFailed`] when the job ends `failed`, `aborted` or `unknown`;
+    /// - [`Error::JobTimeout`] when the deadline passes first (the job may still finish);
+    /// - any error of [`Client::check`].
+    ///
+    /// Every one carries the job id.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # fn no_run(client: &pdfco::Client, job: &pdfco::Job) -> Result<(), pdfco::Error> {
+    /// let done = client.wait(job, |status| println!("{}", status.state()))?;
+    /// client.download(&done, "out.json")?;
+    /// # Ok(()) }
+    /// ```
+    pub fn wait(
+        &self,
+        job: &Job,
+        mut on_status: impl FnMut(&JobStatus),
+    ) -> Result<JobStatus, Error> {
+        let deadline = Instant::now() + self.inner.job_timeout;
+        self.wait_until(job, deadline, &mut on_status)
+    }
+
+    pub(crate) fn wait_until(
+        &self,
+        job: &Job,
+        deadline: Instant,
+        on_status: &mut dyn FnMut(&JobStatus),
+    ) -> Result<JobStatus, Error> {
+        let started = Instant::now();
+        loop {
+            let mut status = self.check(job.id())?;
+            if status.url.is_none() {
+                status.url = job.result_url().map(str::to_string);
+            }
+            on_status(&status);
+            match status.state {
+                JobState::Success => return Ok(status),
+                JobState::Failed | JobState::Aborted | JobState::Unknown => {
+                    return Err(Error::JobFailed {
+                        job_id: job.id().to_string(),
+                        state: status.state,
+                        message: status.message.unwrap_or_default(),
+                    });
+                }
+                JobState::Working | JobState::Other(_) => {}
+            }
+            let now = Instant::now();
+            let left = deadline.saturating_duration_since(now);
+            if left.is_zero() {
+                return Err(Error::JobTimeout {
+                    job_id: job.id().to_string(),
+                    waited: now - started,
+                    last_state: status.state,
+                });
+            }
+            // The last sleep is cut short so that one final check lands on the deadline.
+            std::thread::sleep(self.inner.poll_interval.min(left));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn states_parse_in_any_case_and_keep_unknown_strings() {
+        assert_eq!(JobState::parse("Success"), JobState::Success);
+        assert_eq!(JobState::parse(" WORKING "), JobState::Working);
+        assert_eq!(JobState::parse("queued"), JobState::Other("queued".into()));
+        assert!(!JobState::parse("queued").is_terminal());
+        for s in ["success", "failed", "aborted", "unknown"] {
+            assert!(JobState::parse(s).is_terminal(), "{s}");
+            assert_eq!(JobState::parse(s).to_string(), s);
+        }
+    }
+
+    #[test]
+    fn status_from_documented_success_answer() {
+        let a = Answer::from_value(
+            Step::JobCheck,
+            json!({ "status": "success", "message": "Success",
+                "url": "https://pdf-temp-files.s3.us-west-2.amazonaws.com/6Y/L8.json?X-Amz-Expires=3600&X-Amz-Signature=abc",
+                "jobId": "6YSZD3U872ZYYFEDMQCQSGEEO8YSF5WA--151-300",
+                "credits": 2, "remainingCredits": 1480582, "jobDuration": "1250", "pageCount": 3 }),
+        );
+        let s = JobStatus::from_answer("ignored", &a, "KEY").unwrap();
+        assert_eq!(s.state(), &JobState::Success);
+        assert_eq!(s.job_id(), "6YSZD3U872ZYYFEDMQCQSGEEO8YSF5WA--151-300");
+        assert_eq!(s.duration(), Some(Duration::from_millis(1250)));
+        assert_eq!((s.credits(), s.remaining_credits(), s.page_count()), (Some(2), Some(1480582), Some(3)));
+        assert!(!format!("{s:?}").contains("abc"));
+    }
+
+    #[test]
+    fn status_without_state_is_a_decode_error() {
+        let a = Answer::from_value(Step::JobCheck, json!({ "remainingCredits": 1 }));
+        assert!(matches!(
+            JobStatus::from_answer("J", &a, "K"),
+            Err(Error::Decode { .. })
+        ));
+    }
+}

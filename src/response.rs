@@ -1,0 +1,237 @@
+//! Reading PDF.co's JSON answers leniently.
+//!
+//! PDF.co's sources disagree on types (`status` is a number in some answers and a string in
+//! others; numbers sometimes arrive as strings), so answers are read as a JSON object and each
+//! field is taken with a tolerant accessor instead of a rigid `Deserialize` struct. A field of
+//! an unexpected type reads as absent; nothing here can panic.
+
+use serde_json::{Map, Value};
+
+use crate::redact;
+use crate::{Error, Step};
+
+/// One decoded JSON answer.
+#[derive(Debug)]
+pub(crate) struct Answer {
+    step: Step,
+    fields: Map<String, Value>,
+    /// Kept to mask the key in excerpts made later (a missing field).
+    api_key: String,
+}
+
+/// The account figures PDF.co attaches to most answers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Credits {
+    pub(crate) spent: Option<u64>,
+    pub(crate) remaining: Option<u64>,
+}
+
+impl Answer {
+    /// Parses a body as a JSON object.
+    pub(crate) fn parse(step: Step, body: &[u8], api_key: &str) -> Result<Answer, Error> {
+        match serde_json::from_slice::<Value>(body) {
+            Ok(Value::Object(fields)) => Ok(Answer {
+                step,
+                fields,
+                api_key: api_key.to_string(),
+            }),
+            Ok(other) => Err(Error::decode(
+                step,
+                format!("expected a JSON object, got {}", json_kind(&other)),
+                redact::excerpt(body, Some(api_key)),
+            )),
+            Err(e) => Err(Error::decode(
+                step,
+                if e.is_eof() {
+                    "JSON cut short".to_string()
+                } else {
+                    format!("not JSON (line {}, column {})", e.line(), e.column())
+                },
+                redact::excerpt(body, Some(api_key)),
+            )),
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn from_value(step: Step, value: Value) -> Answer {
+        match value {
+            Value::Object(fields) => Answer {
+                step,
+                fields,
+                api_key: String::new(),
+            },
+            _ => panic!("test fixture is not an object"),
+        }
+    }
+
+    /// A field by name, matched case-insensitively (PDF.co mixes `jobId` and `jobid`).
+    fn get(&self, name: &str) -> Option<&Value> {
+        self.fields.get(name).or_else(|| {
+            self.fields
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v)
+        })
+    }
+
+    /// A non-empty string field.
+    pub(crate) fn str(&self, name: &str) -> Option<&str> {
+        match self.get(name)? {
+            Value::String(s) if !s.is_empty() => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A non-empty string field, or a decode error naming it.
+    pub(crate) fn required_str(&self, name: &str) -> Result<&str, Error> {
+        self.str(name).ok_or_else(|| {
+            Error::decode(
+                self.step,
+                format!("missing `{name}`"),
+                redact::excerpt(
+                    serde_json::to_string(&self.fields)
+                        .unwrap_or_default()
+                        .as_bytes(),
+                    Some(&self.api_key),
+                ),
+            )
+        })
+    }
+
+    /// A whole number given as a JSON number or a numeric string.
+    pub(crate) fn u64(&self, name: &str) -> Option<u64> {
+        match self.get(name)? {
+            Value::Number(n) => n
+                .as_u64()
+                .or_else(|| n.as_f64().filter(|f| *f >= 0.0 && f.is_finite()).map(|f| f as u64)),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// A boolean given as a JSON bool or a `"true"`/`"false"` string in any case.
+    pub(crate) fn bool(&self, name: &str) -> Option<bool> {
+        match self.get(name)? {
+            Value::Bool(b) => Some(*b),
+            Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
+            Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
+            _ => None,
+        }
+    }
+
+    /// A list of non-empty strings (`urls`).
+    pub(crate) fn str_list(&self, name: &str) -> Vec<String> {
+        match self.get(name) {
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(|v| v.as_str().filter(|s| !s.is_empty()).map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// `credits` and `remainingCredits`.
+    pub(crate) fn credits(&self) -> Credits {
+        Credits {
+            spent: self.u64("credits"),
+            remaining: self.u64("remainingCredits"),
+        }
+    }
+
+    /// Whether the body says the request failed: `"error": true`, or `"status": "error"` as
+    /// one of PDF.co's C# samples checks.
+    pub(crate) fn is_error(&self) -> bool {
+        self.bool("error") == Some(true)
+            || matches!(self.get("status"), Some(Value::String(s)) if s.eq_ignore_ascii_case("error"))
+    }
+
+    /// PDF.co's own error code: `errorCode`, else a numeric `status`.
+    pub(crate) fn error_code(&self) -> Option<u16> {
+        let code = self.u64("errorCode").or_else(|| self.u64("status"))?;
+        u16::try_from(code).ok().filter(|c| *c >= 100)
+    }
+
+    /// The `message` text, or `None`.
+    pub(crate) fn message(&self) -> Option<&str> {
+        self.str("message")
+    }
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn answer(v: Value) -> Answer {
+        Answer::from_value(Step::Convert, v)
+    }
+
+    #[test]
+    fn numbers_as_numbers_or_strings() {
+        let a = answer(json!({"pageCount": "3", "credits": 2, "remainingCredits": 9.0, "duration": "x"}));
+        assert_eq!(a.u64("pageCount"), Some(3));
+        assert_eq!(a.u64("credits"), Some(2));
+        assert_eq!(a.u64("remainingCredits"), Some(9));
+        assert_eq!(a.u64("duration"), None);
+        assert_eq!(a.u64("absent"), None);
+    }
+
+    #[test]
+    fn names_match_case_insensitively() {
+        let a = answer(json!({"jobid": "J"}));
+        assert_eq!(a.str("jobId"), Some("J"));
+    }
+
+    #[test]
+    fn error_flag_variants() {
+        assert!(answer(json!({"error": true})).is_error());
+        assert!(answer(json!({"error": "True"})).is_error());
+        assert!(answer(json!({"status": "error"})).is_error());
+        assert!(!answer(json!({"error": false, "status": 200})).is_error());
+        assert!(!answer(json!({"status": "working"})).is_error());
+    }
+
+    #[test]
+    fn error_code_prefers_error_code_then_numeric_status() {
+        assert_eq!(answer(json!({"errorCode": 441, "status": 400})).error_code(), Some(441));
+        assert_eq!(answer(json!({"status": 402})).error_code(), Some(402));
+        assert_eq!(answer(json!({"status": "402"})).error_code(), Some(402));
+        assert_eq!(answer(json!({"status": "error"})).error_code(), None);
+        assert_eq!(answer(json!({"status": 7})).error_code(), None);
+        assert_eq!(answer(json!({"status": 99999999})).error_code(), None);
+    }
+
+    #[test]
+    fn non_objects_and_garbage_are_decode_errors() {
+        for body in [&b"[1,2]"[..], b"<html>oops</html>", b"{\"a\":", b"", b"null"] {
+            let e = Answer::parse(Step::JobCheck, body, "KEY").unwrap_err();
+            assert!(matches!(e, Error::Decode { step: Step::JobCheck, .. }), "{e:?}");
+        }
+        let e = Answer::parse(Step::JobCheck, b"{\"a\":", "KEY").unwrap_err();
+        assert!(e.to_string().contains("cut short"), "{e}");
+    }
+
+    #[test]
+    fn missing_required_field_names_it() {
+        let e = answer(json!({"url": "u"})).required_str("jobId").unwrap_err();
+        assert!(e.to_string().contains("missing `jobId`"), "{e}");
+    }
+
+    #[test]
+    fn url_lists_skip_non_strings() {
+        let a = answer(json!({"urls": ["a", 1, "", "b"]}));
+        assert_eq!(a.str_list("urls"), vec!["a", "b"]);
+        assert!(answer(json!({"urls": "a"})).str_list("urls").is_empty());
+    }
+}

@@ -1,0 +1,361 @@
+//! The one place requests are sent.
+//!
+//! Every request of the crate goes through [`Transport`], which decides whether it may carry
+//! the API key (only to the configured API origin, redirects included), follows redirects by
+//! hand so that rule holds on every hop, reads JSON answers under a size cap, and turns
+//! refusals into typed errors.
+
+use std::io::Read;
+use std::path::Path;
+
+use ureq::http::{Response, StatusCode};
+use ureq::{Agent, Body, SendBody};
+
+use crate::redact::{self, Secret};
+use crate::response::Answer;
+use crate::url::{self, Origin};
+use crate::{Error, Step};
+
+/// How many redirects one request may follow.
+const MAX_REDIRECTS: usize = 5;
+/// How much of an error body is read to find a message in it.
+const ERROR_BODY_LIMIT: u64 = 64 * 1024;
+/// The header that carries the key.
+const KEY_HEADER: &str = "x-api-key";
+
+/// A method and body for an API request.
+pub(crate) enum ApiRequest<'a> {
+    Get,
+    PostJson(&'a [u8]),
+}
+
+#[derive(Clone)]
+pub(crate) struct Transport {
+    agent: Agent,
+    /// The base URL without a trailing slash, such as `https://api.pdf.co/v1`.
+    base_url: String,
+    api_origin: Origin,
+    api_key: Secret,
+    json_limit: u64,
+}
+
+impl Transport {
+    pub(crate) fn new(agent: Agent, base_url: String, api_key: Secret, json_limit: u64) -> Self {
+        let api_origin = Origin::of(&base_url).expect("base URL checked by the builder");
+        Transport {
+            agent,
+            base_url,
+            api_origin,
+            api_key,
+            json_limit,
+        }
+    }
+
+    pub(crate) fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub(crate) fn api_key(&self) -> &str {
+        self.api_key.expose()
+    }
+
+    /// Sends an API request to `base_url + path_and_query` and reads its JSON answer.
+    pub(crate) fn api(
+        &self,
+        step: Step,
+        path_and_query: &str,
+        request: ApiRequest<'_>,
+    ) -> Result<Answer, Error> {
+        let mut target = format!("{}{}", self.base_url, path_and_query);
+        let mut request = request;
+        for _ in 0..=MAX_REDIRECTS {
+            // The key goes to the API origin only: checked on every hop, not just the first.
+            let key = (Origin::of(&target).as_ref() == Some(&self.api_origin))
+                .then(|| self.api_key.expose());
+            let sent = match request {
+                ApiRequest::Get => {
+                    let mut r = self.agent.get(&target);
+                    if let Some(key) = key {
+                        r = r.header(KEY_HEADER, key);
+                    }
+                    r.call()
+                }
+                ApiRequest::PostJson(body) => {
+                    let mut r = self
+                        .agent
+                        .post(&target)
+                        .content_type("application/json");
+                    if let Some(key) = key {
+                        r = r.header(KEY_HEADER, key);
+                    }
+                    r.send(body)
+                }
+            };
+            let response = sent.map_err(|e| Error::transport(step, e))?;
+            match self.redirect_target(&target, response) {
+                Hop::Follow(next, status) => {
+                    if status == StatusCode::SEE_OTHER {
+                        request = ApiRequest::Get;
+                    }
+                    target = next;
+                }
+                Hop::Done(response) => return self.read_answer(step, response),
+            }
+        }
+        Err(Error::transport(step, ureq::Error::TooManyRedirects))
+    }
+
+    /// `PUT`s a file to a storage URL with a `Content-Length` and the given content type.
+    /// Never sends the API key. `on_bytes` sees the running count of bytes sent.
+    pub(crate) fn put_file(
+        &self,
+        url: &str,
+        content_type: &str,
+        path: &Path,
+        on_bytes: &mut dyn FnMut(u64),
+    ) -> Result<(), Error> {
+        let step = Step::Upload;
+        let mut target = url.to_string();
+        for _ in 0..=MAX_REDIRECTS {
+            let file = std::fs::File::open(path).map_err(|source| Error::ReadInput {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            let len = file
+                .metadata()
+                .map_err(|source| Error::ReadInput {
+                    path: path.to_path_buf(),
+                    source,
+                })?
+                .len();
+            let mut reader = Counting {
+                inner: file,
+                count: 0,
+                on_bytes: &mut *on_bytes,
+            };
+            // A reader body would go out chunked, which S3 refuses; a Content-Length that we
+            // set ourselves makes ureq send it length-delimited.
+            let response = self
+                .agent
+                .put(&target)
+                .content_type(content_type)
+                .header("content-length", len.to_string())
+                .send(SendBody::from_reader(&mut reader))
+                .map_err(|e| Error::transport(step, e))?;
+            match self.redirect_target(&target, response) {
+                Hop::Follow(next, status)
+                    if status == StatusCode::TEMPORARY_REDIRECT
+                        || status == StatusCode::PERMANENT_REDIRECT =>
+                {
+                    target = next;
+                }
+                Hop::Follow(..) => {
+                    return Err(Error::Storage {
+                        step,
+                        status: 400,
+                        code: "UnexpectedRedirect".into(),
+                        message: "storage redirected an upload to a GET".into(),
+                        job_id: None,
+                    });
+                }
+                Hop::Done(response) => {
+                    if !response.status().is_success() {
+                        return Err(self.storage_error(step, response));
+                    }
+                    drain(response);
+                    return Ok(());
+                }
+            }
+        }
+        Err(Error::transport(step, ureq::Error::TooManyRedirects))
+    }
+
+    /// `GET`s a storage URL and returns the 2xx response for the caller to stream. Never sends
+    /// the API key.
+    pub(crate) fn get_storage(&self, step: Step, url: &str) -> Result<Response<Body>, Error> {
+        let mut target = url.to_string();
+        for _ in 0..=MAX_REDIRECTS {
+            let response = self
+                .agent
+                .get(&target)
+                .call()
+                .map_err(|e| Error::transport(step, e))?;
+            match self.redirect_target(&target, response) {
+                Hop::Follow(next, _) => target = next,
+                Hop::Done(response) if response.status().is_success() => return Ok(response),
+                Hop::Done(response) => return Err(self.storage_error(step, response)),
+            }
+        }
+        Err(Error::transport(step, ureq::Error::TooManyRedirects))
+    }
+
+    fn redirect_target(&self, current: &str, response: Response<Body>) -> Hop {
+        let status = response.status();
+        if !status.is_redirection() {
+            return Hop::Done(response);
+        }
+        let next = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|loc| url::resolve(current, loc))
+            .filter(|next| Origin::of(next).is_some());
+        match next {
+            Some(next) => {
+                drain(response);
+                Hop::Follow(next, status)
+            }
+            None => Hop::Done(response),
+        }
+    }
+
+    /// Reads a JSON answer under the cap; a non-2xx status or `"error": true` is a refusal.
+    fn read_answer(&self, step: Step, response: Response<Body>) -> Result<Answer, Error> {
+        let status = response.status().as_u16();
+        let success = response.status().is_success();
+        let limit = if success {
+            self.json_limit
+        } else {
+            ERROR_BODY_LIMIT
+        };
+        let body = match response.into_body().into_with_config().limit(limit).read_to_vec() {
+            Ok(body) => body,
+            Err(ureq::Error::BodyExceedsLimit(n)) if success => {
+                return Err(Error::decode(
+                    step,
+                    format!("answer larger than {n} bytes"),
+                    String::new(),
+                ));
+            }
+            Err(ureq::Error::BodyExceedsLimit(_)) => Vec::new(),
+            Err(e) => return Err(Error::transport(step, e)),
+        };
+        let key = self.api_key.expose();
+        if !success {
+            let (code, message) = match Answer::parse(step, &body, key) {
+                Ok(answer) => (
+                    answer.error_code().filter(|c| *c >= 400),
+                    answer.message().map(|m| redact::text(m, Some(key))),
+                ),
+                Err(_) => (None, None),
+            };
+            let message = message.unwrap_or_else(|| {
+                let excerpt = redact::excerpt(&body, Some(key));
+                if excerpt.is_empty() {
+                    "no message".to_string()
+                } else {
+                    excerpt
+                }
+            });
+            return Err(Error::Api {
+                step,
+                status: code.unwrap_or(status),
+                http_status: status,
+                message,
+                job_id: None,
+            });
+        }
+        let answer = Answer::parse(step, &body, key)?;
+        if answer.is_error() {
+            return Err(Error::Api {
+                step,
+                status: answer
+                    .error_code()
+                    .filter(|c| *c >= 400)
+                    .unwrap_or(status),
+                http_status: status,
+                message: answer
+                    .message()
+                    .map(|m| redact::text(m, Some(key)))
+                    .unwrap_or_else(|| "no message".to_string()),
+                job_id: None,
+            });
+        }
+        Ok(answer)
+    }
+
+    /// A storage refusal, with S3's `<Code>` and `<Message>` when the body is S3's XML.
+    fn storage_error(&self, step: Step, response: Response<Body>) -> Error {
+        let status = response.status().as_u16();
+        let body = response
+            .into_body()
+            .into_with_config()
+            .limit(ERROR_BODY_LIMIT)
+            .read_to_vec()
+            .unwrap_or_default();
+        let text = String::from_utf8_lossy(&body);
+        let key = Some(self.api_key.expose());
+        let code = xml_element(&text, "Code").unwrap_or_default();
+        let message = match xml_element(&text, "Message") {
+            Some(m) => redact::text(&m, key),
+            None => redact::excerpt(&body, key),
+        };
+        Error::Storage {
+            step,
+            status,
+            code: redact::text(&code, key),
+            message: if message.is_empty() {
+                "no message".to_string()
+            } else {
+                message
+            },
+            job_id: None,
+        }
+    }
+}
+
+enum Hop {
+    Follow(String, StatusCode),
+    Done(Response<Body>),
+}
+
+/// Reads a small body to its end so the connection goes back to the pool.
+fn drain(response: Response<Body>) {
+    let _ = response
+        .into_body()
+        .into_with_config()
+        .limit(ERROR_BODY_LIMIT)
+        .read_to_vec();
+}
+
+/// The text of the first `<name>...</name>` element.
+fn xml_element(xml: &str, name: &str) -> Option<String> {
+    let open = format!("<{name}>");
+    let close = format!("</{name}>");
+    let start = xml.find(&open)? + open.len();
+    let end = start + xml[start..].find(&close)?;
+    Some(xml[start..end].trim().to_string())
+}
+
+/// A reader that reports how many bytes have passed through it.
+struct Counting<'a, R> {
+    inner: R,
+    count: u64,
+    on_bytes: &'a mut dyn FnMut(u64),
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n > 0 {
+            self.count += n as u64;
+            (self.on_bytes)(self.count);
+        }
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn s3_error_elements() {
+        let xml = "<?xml version=\"1.0\"?><Error><Code>SignatureDoesNotMatch</Code>\
+                   <Message>The request signature we calculated does not match</Message></Error>";
+        assert_eq!(xml_element(xml, "Code").unwrap(), "SignatureDoesNotMatch");
+        assert!(xml_element(xml, "Message").unwrap().starts_with("The request"));
+        assert_eq!(xml_element("<html>", "Code"), None);
+        assert_eq!(xml_element("<Code>x", "Code"), None);
+    }
+}

@@ -1,0 +1,133 @@
+//! Step 1: upload a local file through a presigned storage URL.
+
+use std::fmt;
+use std::path::Path;
+
+use crate::redact;
+use crate::response::Credits;
+use crate::transport::ApiRequest;
+use crate::url;
+use crate::{Client, Error, Step};
+
+/// The content type asked for and sent, as in PDF.co's tutorials. It is part of the
+/// presigned URL's signature, so the `PUT` must send exactly this.
+const UPLOAD_CONTENT_TYPE: &str = "application/octet-stream";
+
+/// A file in PDF.co's temporary storage, ready to be converted.
+///
+/// Its URL is signed: `Debug` masks the signature. PDF.co deletes uploads after about an hour.
+#[derive(Clone)]
+pub struct UploadedFile {
+    url: String,
+    name: String,
+    size: u64,
+    credits: Credits,
+}
+
+impl UploadedFile {
+    /// The URL to pass to [`Client::convert`]. It carries a signature; treat it as a secret.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The file name PDF.co stored it under.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The number of bytes uploaded.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// Credits left on the account, when PDF.co said.
+    pub fn remaining_credits(&self) -> Option<u64> {
+        self.credits.remaining
+    }
+}
+
+impl fmt::Debug for UploadedFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UploadedFile")
+            .field("url", &redact::url(&self.url))
+            .field("name", &self.name)
+            .field("size", &self.size)
+            .finish()
+    }
+}
+
+impl Client {
+    /// Uploads a local file: asks PDF.co for a presigned URL, then `PUT`s the file to storage,
+    /// streamed from disk with a `Content-Length` and the signed content type.
+    ///
+    /// The API key goes to PDF.co only, never to the storage host.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::ReadInput`] if the file cannot be opened or is not a regular file (before any
+    ///   request);
+    /// - [`Error::Api`] if PDF.co refuses the presign request (401 bad key, 402 no credits, ...);
+    /// - [`Error::Storage`] if storage refuses the upload (403 expired or bad signature);
+    /// - [`Error::Transport`] or [`Error::Decode`] for network failures and odd answers.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// let client = pdfco::Client::from_env()?;
+    /// let file = client.upload("invoice.pdf")?;
+    /// println!("uploaded {} ({} bytes)", file.name(), file.size());
+    /// # Ok::<(), pdfco::Error>(())
+    /// ```
+    pub fn upload(&self, path: impl AsRef<Path>) -> Result<UploadedFile, Error> {
+        self.upload_with(path.as_ref(), &mut |_| {})
+    }
+
+    pub(crate) fn upload_with(
+        &self,
+        path: &Path,
+        on_bytes: &mut dyn FnMut(u64),
+    ) -> Result<UploadedFile, Error> {
+        let size = check_input(path)?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "upload.bin".to_string());
+
+        let query = url::with_query(
+            "/file/upload/get-presigned-url",
+            &[("name", &name), ("contenttype", UPLOAD_CONTENT_TYPE)],
+        );
+        let answer = self
+            .transport()
+            .api(Step::Presign, &query, ApiRequest::Get)?;
+        let presigned = answer.required_str("presignedUrl")?;
+        let uploaded_url = answer.required_str("url")?.to_string();
+
+        self.transport()
+            .put_file(presigned, UPLOAD_CONTENT_TYPE, path, on_bytes)?;
+        Ok(UploadedFile {
+            url: uploaded_url,
+            name: answer.str("name").unwrap_or(&name).to_string(),
+            size,
+            credits: answer.credits(),
+        })
+    }
+}
+
+/// Checks that `path` is a readable regular file and returns its size.
+pub(crate) fn check_input(path: &Path) -> Result<u64, Error> {
+    let read_error = |source| Error::ReadInput {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    let meta = file.metadata().map_err(read_error)?;
+    if !meta.is_file() {
+        return Err(read_error(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        )));
+    }
+    Ok(meta.len())
+}
