@@ -1,1 +1,3 @@
-//! placeholder
+//! emulator
+mod crypto;
+mod pdf;
