@@ -4,10 +4,10 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::Error;
 use crate::redact::{self, Secret};
 use crate::transport::Transport;
 use crate::url::Origin;
-use crate::Error;
 
 /// PDF.co's API, version 1.
 pub const DEFAULT_BASE_URL: &str = "https://api.pdf.co/v1";
@@ -306,19 +306,26 @@ mod tests {
 
     #[test]
     fn base_url_checks() {
-        let bad = |url: &str| {
-            Client::builder("k")
-                .base_url(url)
-                .build()
-                .expect_err(url)
-        };
+        let bad = |url: &str| Client::builder("k").base_url(url).build().expect_err(url);
         assert!(matches!(bad("ftp://x/v1"), Error::InvalidBaseUrl { .. }));
         assert!(matches!(bad("api.pdf.co/v1"), Error::InvalidBaseUrl { .. }));
-        assert!(matches!(bad("https://h/v1?x=1"), Error::InvalidBaseUrl { .. }));
+        assert!(matches!(
+            bad("https://h/v1?x=1"),
+            Error::InvalidBaseUrl { .. }
+        ));
         let e = bad("http://api.example.com/v1");
         assert!(e.to_string().contains("plain http"), "{e}");
-        assert!(Client::builder("k").base_url("http://api.example.com/v1").allow_insecure_http(true).build().is_ok());
-        let c = Client::builder("k").base_url("http://127.0.0.1:9/v1/").build().unwrap();
+        assert!(
+            Client::builder("k")
+                .base_url("http://api.example.com/v1")
+                .allow_insecure_http(true)
+                .build()
+                .is_ok()
+        );
+        let c = Client::builder("k")
+            .base_url("http://127.0.0.1:9/v1/")
+            .build()
+            .unwrap();
         assert_eq!(c.base_url(), "http://127.0.0.1:9/v1");
     }
 
@@ -328,7 +335,10 @@ mod tests {
         assert!(!format!("{b:?}").contains("SECRET-KEY-123"));
         let c = b.build().unwrap();
         let d = format!("{c:?}");
-        assert!(!d.contains("SECRET-KEY-123") && d.contains("api.pdf.co"), "{d}");
+        assert!(
+            !d.contains("SECRET-KEY-123") && d.contains("api.pdf.co"),
+            "{d}"
+        );
     }
 
     #[test]

@@ -146,7 +146,12 @@ impl ConvertRequest {
         let mut body = Map::new();
         body.insert("url".into(), Value::from(url));
         body.insert("async".into(), Value::from(self.asynchronous));
-        if let Some(pages) = self.pages.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        if let Some(pages) = self
+            .pages
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
             body.insert("pages".into(), Value::from(pages));
         }
         if let Some(password) = &self.password {

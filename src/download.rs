@@ -258,9 +258,9 @@ impl Client {
         on_bytes: &mut dyn FnMut(u64),
     ) -> Result<u64, Error> {
         let step = Step::Download;
-        let url = from.url.ok_or_else(|| {
-            Error::decode(step, "no result URL: PDF.co sent none", String::new())
-        })?;
+        let url = from
+            .url
+            .ok_or_else(|| Error::decode(step, "no result URL: PDF.co sent none", String::new()))?;
         let response = self.transport().get_storage(step, url)?;
         let expected = response.body().content_length();
         let mut reader = response.into_body().into_reader();
@@ -288,7 +288,9 @@ impl Client {
             }),
             Err(e) => match (expected, ureq::Error::from(e)) {
                 // ureq reports a body that ends before its Content-Length as an I/O error.
-                (Some(expected), ureq::Error::Io(io)) if io.kind() == io::ErrorKind::UnexpectedEof => {
+                (Some(expected), ureq::Error::Io(io))
+                    if io.kind() == io::ErrorKind::UnexpectedEof =>
+                {
                     Err(Error::Incomplete {
                         step,
                         expected,

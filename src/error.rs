@@ -109,7 +109,10 @@ pub enum Error {
     },
 
     /// PDF.co refused a request: a non-2xx status, or `"error": true` in a 2xx body.
-    #[error("PDF.co refused {step} with status {status}: {message}{}", for_job(job_id))]
+    #[error(
+        "PDF.co refused {step} with status {status}: {message}{}",
+        for_job(job_id)
+    )]
     Api {
         /// Which request.
         step: Step,
@@ -125,7 +128,10 @@ pub enum Error {
     },
 
     /// Storage (S3) refused the upload or the result download.
-    #[error("storage refused {step} with HTTP {status} {code}: {message}{}", for_job(job_id))]
+    #[error(
+        "storage refused {step} with HTTP {status} {code}: {message}{}",
+        for_job(job_id)
+    )]
     Storage {
         /// Which request.
         step: Step,
@@ -141,7 +147,10 @@ pub enum Error {
 
     /// An answer could not be understood: not JSON, cut short, larger than the cap, or
     /// missing a field the step needs.
-    #[error("unexpected answer from {step}: {detail} (body: `{excerpt}`){}", for_job(job_id))]
+    #[error(
+        "unexpected answer from {step}: {detail} (body: `{excerpt}`){}",
+        for_job(job_id)
+    )]
     Decode {
         /// Which request.
         step: Step,
@@ -177,7 +186,10 @@ pub enum Error {
     },
 
     /// A body ended before its `Content-Length`.
-    #[error("{step} incomplete: got {received} of {expected} bytes{}", for_job(job_id))]
+    #[error(
+        "{step} incomplete: got {received} of {expected} bytes{}",
+        for_job(job_id)
+    )]
     Incomplete {
         /// Which request.
         step: Step,
@@ -312,7 +324,11 @@ mod tests {
     #[test]
     fn error_stays_small() {
         // Boxed ureq error and no large inline payloads.
-        assert!(std::mem::size_of::<Error>() <= 96, "{}", std::mem::size_of::<Error>());
+        assert!(
+            std::mem::size_of::<Error>() <= 96,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
     }
 
     #[test]

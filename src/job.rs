@@ -281,7 +281,10 @@ mod tests {
         assert_eq!(s.state(), &JobState::Success);
         assert_eq!(s.job_id(), "6YSZD3U872ZYYFEDMQCQSGEEO8YSF5WA--151-300");
         assert_eq!(s.duration(), Some(Duration::from_millis(1250)));
-        assert_eq!((s.credits(), s.remaining_credits(), s.page_count()), (Some(2), Some(1480582), Some(3)));
+        assert_eq!(
+            (s.credits(), s.remaining_credits(), s.page_count()),
+            (Some(2), Some(1480582), Some(3))
+        );
         assert!(!format!("{s:?}").contains("abc"));
     }
 

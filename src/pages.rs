@@ -104,7 +104,9 @@ impl Pages {
                 Index::FromStart(n) => (format!("page {n}"), Some(n)),
                 Index::FromEnd(n) => (
                     format!("page !{n}"),
-                    page_count.checked_sub(1).and_then(|last| last.checked_sub(n)),
+                    page_count
+                        .checked_sub(1)
+                        .and_then(|last| last.checked_sub(n)),
                 ),
             };
             resolved
@@ -141,7 +143,9 @@ fn parse_index(s: &str) -> Result<Index, String> {
         None => (false, s),
     };
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("`{s}` is not a page index (0-based number, or !n from the end)"));
+        return Err(format!(
+            "`{s}` is not a page index (0-based number, or !n from the end)"
+        ));
     }
     let n: u32 = digits
         .parse()

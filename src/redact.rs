@@ -107,16 +107,21 @@ fn mask_assignments(text: &str, name: &str) -> String {
         } else if let Some(r) = rest.strip_prefix('"') {
             // JSON member: `"name"` then `:` then a quoted value.
             let r2 = r.trim_start();
-            let Some(r3) = r2.strip_prefix(':') else { continue };
+            let Some(r3) = r2.strip_prefix(':') else {
+                continue;
+            };
             let r4 = r3.trim_start();
-            let Some(r5) = r4.strip_prefix('"') else { continue };
+            let Some(r5) = r4.strip_prefix('"') else {
+                continue;
+            };
             end + (rest.len() - r5.len())
         } else {
             continue;
         };
         let value_len = text[value_start..]
             .find(|c: char| {
-                matches!(c, '&' | '"' | '\'' | '<' | '>' | ',' | '}' | ';' | '#') || c.is_whitespace()
+                matches!(c, '&' | '"' | '\'' | '<' | '>' | ',' | '}' | ';' | '#')
+                    || c.is_whitespace()
             })
             .unwrap_or(text.len() - value_start);
         if value_len == 0 {

@@ -101,9 +101,11 @@ impl Answer {
     /// A whole number given as a JSON number or a numeric string.
     pub(crate) fn u64(&self, name: &str) -> Option<u64> {
         match self.get(name)? {
-            Value::Number(n) => n
-                .as_u64()
-                .or_else(|| n.as_f64().filter(|f| *f >= 0.0 && f.is_finite()).map(|f| f as u64)),
+            Value::Number(n) => n.as_u64().or_else(|| {
+                n.as_f64()
+                    .filter(|f| *f >= 0.0 && f.is_finite())
+                    .map(|f| f as u64)
+            }),
             Value::String(s) => s.trim().parse().ok(),
             _ => None,
         }
@@ -116,17 +118,6 @@ impl Answer {
             Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
             Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
             _ => None,
-        }
-    }
-
-    /// A list of non-empty strings (`urls`).
-    pub(crate) fn str_list(&self, name: &str) -> Vec<String> {
-        match self.get(name) {
-            Some(Value::Array(items)) => items
-                .iter()
-                .filter_map(|v| v.as_str().filter(|s| !s.is_empty()).map(str::to_string))
-                .collect(),
-            _ => Vec::new(),
         }
     }
 
@@ -179,7 +170,9 @@ mod tests {
 
     #[test]
     fn numbers_as_numbers_or_strings() {
-        let a = answer(json!({"pageCount": "3", "credits": 2, "remainingCredits": 9.0, "duration": "x"}));
+        let a = answer(
+            json!({"pageCount": "3", "credits": 2, "remainingCredits": 9.0, "duration": "x"}),
+        );
         assert_eq!(a.u64("pageCount"), Some(3));
         assert_eq!(a.u64("credits"), Some(2));
         assert_eq!(a.u64("remainingCredits"), Some(9));
@@ -204,7 +197,10 @@ mod tests {
 
     #[test]
     fn error_code_prefers_error_code_then_numeric_status() {
-        assert_eq!(answer(json!({"errorCode": 441, "status": 400})).error_code(), Some(441));
+        assert_eq!(
+            answer(json!({"errorCode": 441, "status": 400})).error_code(),
+            Some(441)
+        );
         assert_eq!(answer(json!({"status": 402})).error_code(), Some(402));
         assert_eq!(answer(json!({"status": "402"})).error_code(), Some(402));
         assert_eq!(answer(json!({"status": "error"})).error_code(), None);
@@ -214,9 +210,24 @@ mod tests {
 
     #[test]
     fn non_objects_and_garbage_are_decode_errors() {
-        for body in [&b"[1,2]"[..], b"<html>oops</html>", b"{\"a\":", b"", b"null"] {
+        for body in [
+            &b"[1,2]"[..],
+            b"<html>oops</html>",
+            b"{\"a\":",
+            b"",
+            b"null",
+        ] {
             let e = Answer::parse(Step::JobCheck, body, "KEY").unwrap_err();
-            assert!(matches!(e, Error::Decode { step: Step::JobCheck, .. }), "{e:?}");
+            assert!(
+                matches!(
+                    e,
+                    Error::Decode {
+                        step: Step::JobCheck,
+                        ..
+                    }
+                ),
+                "{e:?}"
+            );
         }
         let e = Answer::parse(Step::JobCheck, b"{\"a\":", "KEY").unwrap_err();
         assert!(e.to_string().contains("cut short"), "{e}");
@@ -224,14 +235,9 @@ mod tests {
 
     #[test]
     fn missing_required_field_names_it() {
-        let e = answer(json!({"url": "u"})).required_str("jobId").unwrap_err();
+        let e = answer(json!({"url": "u"}))
+            .required_str("jobId")
+            .unwrap_err();
         assert!(e.to_string().contains("missing `jobId`"), "{e}");
-    }
-
-    #[test]
-    fn url_lists_skip_non_strings() {
-        let a = answer(json!({"urls": ["a", 1, "", "b"]}));
-        assert_eq!(a.str_list("urls"), vec!["a", "b"]);
-        assert!(answer(json!({"urls": "a"})).str_list("urls").is_empty());
     }
 }

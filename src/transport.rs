@@ -81,10 +81,7 @@ impl Transport {
                     r.call()
                 }
                 ApiRequest::PostJson(body) => {
-                    let mut r = self
-                        .agent
-                        .post(&target)
-                        .content_type("application/json");
+                    let mut r = self.agent.post(&target).content_type("application/json");
                     if let Some(key) = key {
                         r = r.header(KEY_HEADER, key);
                     }
@@ -218,7 +215,12 @@ impl Transport {
         } else {
             ERROR_BODY_LIMIT
         };
-        let body = match response.into_body().into_with_config().limit(limit).read_to_vec() {
+        let body = match response
+            .into_body()
+            .into_with_config()
+            .limit(limit)
+            .read_to_vec()
+        {
             Ok(body) => body,
             Err(ureq::Error::BodyExceedsLimit(n)) if success => {
                 return Err(Error::decode(
@@ -259,10 +261,7 @@ impl Transport {
         if answer.is_error() {
             return Err(Error::Api {
                 step,
-                status: answer
-                    .error_code()
-                    .filter(|c| *c >= 400)
-                    .unwrap_or(status),
+                status: answer.error_code().filter(|c| *c >= 400).unwrap_or(status),
                 http_status: status,
                 message: answer
                     .message()
@@ -354,7 +353,11 @@ mod tests {
         let xml = "<?xml version=\"1.0\"?><Error><Code>SignatureDoesNotMatch</Code>\
                    <Message>The request signature we calculated does not match</Message></Error>";
         assert_eq!(xml_element(xml, "Code").unwrap(), "SignatureDoesNotMatch");
-        assert!(xml_element(xml, "Message").unwrap().starts_with("The request"));
+        assert!(
+            xml_element(xml, "Message")
+                .unwrap()
+                .starts_with("The request")
+        );
         assert_eq!(xml_element("<html>", "Code"), None);
         assert_eq!(xml_element("<Code>x", "Code"), None);
     }

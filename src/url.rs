@@ -91,7 +91,10 @@ pub(crate) fn decode(s: &str, plus: bool) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'%' if i + 2 < bytes.len() => {
-                match s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                match s
+                    .get(i + 1..i + 3)
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+                {
                     Some(v) => {
                         out.push(v);
                         i += 3;
@@ -134,10 +137,16 @@ mod tests {
     #[test]
     fn origins_compare_scheme_host_and_port() {
         let a = Origin::of("https://api.pdf.co/v1").unwrap();
-        assert_eq!(a, Origin::of("https://API.pdf.co:443/v1/job/check?x=1").unwrap());
+        assert_eq!(
+            a,
+            Origin::of("https://API.pdf.co:443/v1/job/check?x=1").unwrap()
+        );
         assert_ne!(a, Origin::of("http://api.pdf.co/v1").unwrap());
         assert_ne!(a, Origin::of("https://api.pdf.co:8443/v1").unwrap());
-        assert_ne!(a, Origin::of("https://pdf-temp-files.s3.amazonaws.com/x").unwrap());
+        assert_ne!(
+            a,
+            Origin::of("https://pdf-temp-files.s3.amazonaws.com/x").unwrap()
+        );
         assert!(Origin::of("ftp://x/").is_none());
         assert!(Origin::of("not a url").is_none());
         assert!(Origin::of("/relative").is_none());
@@ -145,10 +154,19 @@ mod tests {
 
     #[test]
     fn loopback_hosts() {
-        for u in ["http://127.0.0.1:1/", "http://localhost/", "http://[::1]:8/", "http://127.8.0.1/"] {
+        for u in [
+            "http://127.0.0.1:1/",
+            "http://localhost/",
+            "http://[::1]:8/",
+            "http://127.8.0.1/",
+        ] {
             assert!(Origin::of(u).unwrap().is_loopback(), "{u}");
         }
-        for u in ["http://10.0.0.1/", "http://api.pdf.co/", "http://localhost.example.com/"] {
+        for u in [
+            "http://10.0.0.1/",
+            "http://api.pdf.co/",
+            "http://localhost.example.com/",
+        ] {
             assert!(!Origin::of(u).unwrap().is_loopback(), "{u}");
         }
     }
@@ -174,7 +192,13 @@ mod tests {
     #[test]
     fn query_building() {
         assert_eq!(
-            with_query("/v1/x", &[("name", "a b.pdf"), ("contenttype", "application/octet-stream")]),
+            with_query(
+                "/v1/x",
+                &[
+                    ("name", "a b.pdf"),
+                    ("contenttype", "application/octet-stream")
+                ]
+            ),
             "/v1/x?name=a%20b.pdf&contenttype=application%2Foctet-stream"
         );
     }

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::download::{check_destination, ResultUrl};
+use crate::download::{ResultUrl, check_destination};
 use crate::upload::check_input;
 use crate::{Client, Conversion, ConvertRequest, Error, Job, JobStatus, OutputFormat};
 
@@ -175,9 +175,8 @@ impl Client {
             Conversion::Started(job) => {
                 on_progress(Progress::Started(&job));
                 let deadline = std::time::Instant::now() + self.inner.job_timeout;
-                let done = self.wait_until(&job, deadline, &mut |s| {
-                    on_progress(Progress::Status(s))
-                })?;
+                let done =
+                    self.wait_until(&job, deadline, &mut |s| on_progress(Progress::Status(s)))?;
                 let mut on_bytes = |received| on_progress(Progress::Downloading { received });
                 let bytes = self.download_file(ResultUrl::from(&done), output, &mut on_bytes)?;
                 Ok(Report {

@@ -1,3 +1,616 @@
-//! emulator
+//! An in-process emulator of PDF.co and its S3 storage, for tests and offline demos.
+//!
+//! Enabled by the `test-util` feature. [`Emulator::start`] binds two listeners on
+//! `127.0.0.1`: the API (`http://127.0.0.1:<port>/v1`) and storage, a separate origin, as S3
+//! is for PDF.co. It follows the contract PDF.co's docs and samples describe:
+//!
+//! | request | what the emulator does |
+//! |---|---|
+//! | `GET /v1/file/upload/get-presigned-url?name=&contenttype=` | a presigned `PUT` URL (signed, 900 s) and a signed `GET` URL |
+//! | `PUT` presigned URL | stores the body; S3's refusals: chunked body → 501 `NotImplemented`, no length → 411, other content type than signed, tampered or expired signature → 403 |
+//! | `GET\|POST /v1/pdf/convert/to/{json,xlsx}` | JSON, form, multipart or query parameters (names in any case; booleans as JSON or strings); `url`, `pages`, `password`, `name`, `async` |
+//! | `GET\|POST /v1/job/check` | `working` until the job's time and checks are up, then its outcome; an unknown id is `working` unless `force`, then `unknown` |
+//! | `GET` result URL | 404 `NoSuchKey` until a check has seen the job succeed |
+//!
+//! Results are derived from the input: the PDF's pages are read (text, fonts, positions,
+//! rows), so a JSON result is PDF.co's document shape for exactly the selected pages, and an
+//! XLSX result is a real workbook with one sheet per selected page. Encrypted PDFs (RC4, as
+//! most are) need their password: missing or wrong gives 441. A file that is not a PDF gives
+//! 442. In asynchronous jobs these end as `failed` with the same message. The emulator does
+//! not decompress content streams, so pages of compressed PDFs come out without text.
+//!
+//! Every request is recorded ([`Emulator::requests`]) with its host, method, path, headers,
+//! body size, whether it was chunked, and which connection carried it.
+//!
+//! # Example
+//!
+//! ```
+//! use pdfco::testing::Emulator;
+//!
+//! let emulator = Emulator::start()?;
+//! let client = emulator.client_builder().build()?;
+//! let dir = std::env::temp_dir().join(format!("pdfco-doc-{}", std::process::id()));
+//! std::fs::create_dir_all(&dir)?;
+//! let report = client.pdf_to_json("fixtures/sample.pdf", dir.join("sample.json"))?;
+//! assert!(report.bytes() > 0);
+//! // The key never reached storage.
+//! assert!(emulator.requests().iter().all(|r| r.host != pdfco::testing::Host::Storage
+//!     || r.header("x-api-key").is_none()));
+//! # std::fs::remove_dir_all(&dir)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod api;
 mod crypto;
 mod pdf;
+mod render;
+mod server;
+mod storage;
+
+use std::collections::{HashMap, VecDeque};
+use std::fmt;
+use std::hash::{BuildHasher, RandomState};
+use std::io::{self, Read};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use server::{Handler, Reply, Request, Server};
+
+/// Which of the emulator's two hosts a request went to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Host {
+    /// The PDF.co API.
+    Api,
+    /// The S3-like storage for uploads and results.
+    Storage,
+}
+
+/// One request the emulator received, as sent.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct RecordedRequest {
+    /// Which host.
+    pub host: Host,
+    /// The method.
+    pub method: String,
+    /// The path, without the query.
+    pub path: String,
+    /// The raw query string, without `?`.
+    pub query: String,
+    /// The headers in the order sent.
+    pub headers: Vec<(String, String)>,
+    /// How many body bytes arrived.
+    pub body_len: u64,
+    /// Whether the body came with `Transfer-Encoding: chunked`.
+    pub chunked: bool,
+    /// Which TCP connection carried it (numbered from 1 per emulator).
+    pub connection: u64,
+    /// The status the emulator answered with.
+    pub status: u16,
+}
+
+impl RecordedRequest {
+    /// A header's value, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The requests faults can be scripted for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Endpoint {
+    /// `get-presigned-url`.
+    Presign,
+    /// The storage `PUT`.
+    Upload,
+    /// `pdf/convert/to/*`.
+    Convert,
+    /// `job/check`.
+    JobCheck,
+    /// The storage `GET` of a result.
+    Download,
+}
+
+/// A scripted failure for the next request to an [`Endpoint`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Fault {
+    /// Answer with this HTTP status and PDF.co's error body for it (on storage: S3's XML error).
+    Status(u16),
+    /// Answer HTTP 200 with `"error": true` and this code in the body.
+    ErrorInBody(u16),
+}
+
+/// How the next jobs end.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// The conversion succeeds (unless its input is damaged or locked).
+    Success,
+    /// The job fails with this message.
+    Failed(String),
+    /// The job is aborted.
+    Aborted,
+    /// The job stays `working` forever.
+    Stuck,
+}
+
+/// Settings that apply to jobs started from then on; changeable while running.
+#[derive(Clone, Debug)]
+struct Settings {
+    job_duration: Duration,
+    working_checks: u32,
+    outcome: Outcome,
+    presign_lifetime: Duration,
+    result_lifetime: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            job_duration: Duration::ZERO,
+            working_checks: 1,
+            outcome: Outcome::Success,
+            presign_lifetime: Duration::from_secs(900),
+            result_lifetime: Duration::from_secs(3600),
+        }
+    }
+}
+
+/// Builds an [`Emulator`].
+#[derive(Clone, Debug)]
+pub struct EmulatorBuilder {
+    api_key: String,
+    credits: u64,
+    settings: Settings,
+}
+
+/// The key [`Emulator::start`] accepts.
+pub const DEFAULT_API_KEY: &str = "emulator-api-key";
+
+impl EmulatorBuilder {
+    /// The API key the emulator accepts; any other gets 401.
+    ///
+    /// Defaults to [`DEFAULT_API_KEY`].
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = key.into();
+        self
+    }
+
+    /// How long every job stays `working` at least.
+    ///
+    /// Defaults to zero.
+    pub fn job_duration(mut self, duration: Duration) -> Self {
+        self.settings.job_duration = duration;
+        self
+    }
+
+    /// How many checks of a job answer `working` before its outcome shows, which makes
+    /// tests deterministic without sleeping.
+    ///
+    /// Defaults to 1, so a first check sees `working` as with a real job.
+    pub fn working_checks(mut self, checks: u32) -> Self {
+        self.settings.working_checks = checks;
+        self
+    }
+
+    /// How jobs end.
+    ///
+    /// Defaults to [`Outcome::Success`].
+    pub fn outcome(mut self, outcome: Outcome) -> Self {
+        self.settings.outcome = outcome;
+        self
+    }
+
+    /// The credits on the account; a conversion that needs more gets 402.
+    ///
+    /// Defaults to 10,000.
+    pub fn credits(mut self, credits: u64) -> Self {
+        self.credits = credits;
+        self
+    }
+
+    /// How long presigned upload URLs stay valid (`X-Amz-Expires`).
+    ///
+    /// Defaults to 900 seconds, as PDF.co's are.
+    pub fn presign_lifetime(mut self, lifetime: Duration) -> Self {
+        self.settings.presign_lifetime = lifetime;
+        self
+    }
+
+    /// How long result links stay valid.
+    ///
+    /// Defaults to 3,600 seconds, as PDF.co's are.
+    pub fn result_lifetime(mut self, lifetime: Duration) -> Self {
+        self.settings.result_lifetime = lifetime;
+        self
+    }
+
+    /// Binds the listeners and starts serving.
+    ///
+    /// # Errors
+    ///
+    /// The I/O error if a listener cannot be bound or the upload folder created.
+    pub fn start(self) -> io::Result<Emulator> {
+        static INSTANCES: AtomicU64 = AtomicU64::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "pdfco-emulator-{}-{}",
+            std::process::id(),
+            INSTANCES.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir)?;
+        let core = Arc::new(Core {
+            api_origin: OnceLockString::default(),
+            storage_origin: OnceLockString::default(),
+            signer: RandomState::new(),
+            dir,
+            state: Mutex::new(State {
+                api_key: self.api_key,
+                credits: self.credits,
+                settings: self.settings,
+                ..State::default()
+            }),
+            log: Mutex::new(Vec::new()),
+        });
+        let server = Server::start(core.clone(), &[Host::Api, Host::Storage])?;
+        let _ = core.api_origin.0.set(format!("http://{}", server.addr(0)));
+        let _ = core
+            .storage_origin
+            .0
+            .set(format!("http://{}", server.addr(1)));
+        Ok(Emulator {
+            core,
+            server: Some(server),
+        })
+    }
+}
+
+#[derive(Default)]
+struct OnceLockString(std::sync::OnceLock<String>);
+
+impl OnceLockString {
+    fn get(&self) -> &str {
+        self.0.get().map_or("", String::as_str)
+    }
+}
+
+/// A running emulator. Stops serving, and deletes its uploads, when dropped.
+pub struct Emulator {
+    core: Arc<Core>,
+    server: Option<Server>,
+}
+
+impl Emulator {
+    /// Starts an emulator with the defaults.
+    ///
+    /// # Errors
+    ///
+    /// As [`EmulatorBuilder::start`].
+    pub fn start() -> io::Result<Emulator> {
+        Emulator::builder().start()
+    }
+
+    /// A builder with the defaults.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder {
+            api_key: DEFAULT_API_KEY.to_string(),
+            credits: 10_000,
+            settings: Settings::default(),
+        }
+    }
+
+    /// The base URL to give a client, such as `http://127.0.0.1:40123/v1`.
+    pub fn base_url(&self) -> String {
+        format!("{}/v1", self.core.api_origin.get())
+    }
+
+    /// The storage host's origin, such as `http://127.0.0.1:40124`.
+    pub fn storage_origin(&self) -> String {
+        self.core.storage_origin.get().to_string()
+    }
+
+    /// The API key the emulator accepts.
+    pub fn api_key(&self) -> String {
+        self.core.lock().api_key.clone()
+    }
+
+    /// A client builder pointed at this emulator with its key and a 10 ms poll interval.
+    pub fn client_builder(&self) -> crate::ClientBuilder {
+        crate::Client::builder(self.api_key())
+            .base_url(self.base_url())
+            .poll_interval(Duration::from_millis(10))
+    }
+
+    /// Every request received so far, in order of completion.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.core
+            .log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Forgets the recorded requests.
+    pub fn clear_requests(&self) {
+        self.core
+            .log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+
+    /// Makes the next request to `endpoint` fail with `fault`. Faults queue up in order.
+    pub fn fail_next(&self, endpoint: Endpoint, fault: Fault) {
+        self.core
+            .lock()
+            .faults
+            .entry(endpoint)
+            .or_default()
+            .push_back(fault);
+    }
+
+    /// Sets how long jobs started from now on stay `working` at least.
+    pub fn set_job_duration(&self, duration: Duration) {
+        self.core.lock().settings.job_duration = duration;
+    }
+
+    /// Sets how many checks of jobs started from now on answer `working` first.
+    pub fn set_working_checks(&self, checks: u32) {
+        self.core.lock().settings.working_checks = checks;
+    }
+
+    /// Sets how jobs started from now on end.
+    pub fn set_outcome(&self, outcome: Outcome) {
+        self.core.lock().settings.outcome = outcome;
+    }
+
+    /// Sets how long presigned upload URLs issued from now on stay valid.
+    pub fn set_presign_lifetime(&self, lifetime: Duration) {
+        self.core.lock().settings.presign_lifetime = lifetime;
+    }
+
+    /// Sets how long result links issued from now on stay valid.
+    pub fn set_result_lifetime(&self, lifetime: Duration) {
+        self.core.lock().settings.result_lifetime = lifetime;
+    }
+
+    /// The credits left on the account.
+    pub fn remaining_credits(&self) -> u64 {
+        self.core.lock().credits
+    }
+
+    /// How many jobs have been started.
+    pub fn job_count(&self) -> usize {
+        self.core.lock().jobs.len()
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        drop(self.server.take());
+        let _ = std::fs::remove_dir_all(&self.core.dir);
+    }
+}
+
+impl fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Emulator")
+            .field("base_url", &self.base_url())
+            .field("storage_origin", &self.storage_origin())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A stored upload.
+struct Upload {
+    file: PathBuf,
+}
+
+/// A result file, served once its job has been seen to succeed.
+struct StoredResult {
+    bytes: Vec<u8>,
+    content_type: &'static str,
+    ready: bool,
+}
+
+/// How a job will end, decided when it starts.
+#[derive(Clone, Debug)]
+enum JobEnd {
+    Success {
+        result_path: String,
+        page_count: u32,
+    },
+    Failed(String),
+    Aborted,
+    Stuck,
+}
+
+struct Job {
+    started: Instant,
+    duration: Duration,
+    working_checks: u32,
+    checks: u32,
+    end: JobEnd,
+    result_url: String,
+    credits: u64,
+    refunded: bool,
+}
+
+#[derive(Default)]
+struct State {
+    api_key: String,
+    credits: u64,
+    settings: Settings,
+    uploads: HashMap<String, Upload>,
+    results: HashMap<String, StoredResult>,
+    jobs: HashMap<String, Job>,
+    faults: HashMap<Endpoint, VecDeque<Fault>>,
+    counter: u64,
+}
+
+/// Shared by both listeners' threads.
+struct Core {
+    api_origin: OnceLockString,
+    storage_origin: OnceLockString,
+    signer: RandomState,
+    dir: PathBuf,
+    state: Mutex<State>,
+    log: Mutex<Vec<RecordedRequest>>,
+}
+
+impl Core {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn settings(&self) -> Settings {
+        self.lock().settings.clone()
+    }
+
+    /// A fresh id: 32 upper-case characters, like PDF.co's.
+    fn new_id(&self) -> String {
+        let n = {
+            let mut state = self.lock();
+            state.counter += 1;
+            state.counter
+        };
+        let a = self.signer.hash_one(("id", n));
+        let b = self.signer.hash_one(("id2", n));
+        format!("{a:016X}{b:016X}")
+    }
+
+    /// A keyed digest standing in for an AWS signature: anyone without the emulator's random
+    /// key cannot forge one, and any change to what it covers breaks it.
+    fn sign(&self, parts: &[&str]) -> String {
+        let a = self.signer.hash_one(("sig-a", parts));
+        let b = self.signer.hash_one(("sig-b", parts));
+        let c = self.signer.hash_one(("sig-c", parts));
+        let d = self.signer.hash_one(("sig-d", parts));
+        format!("{a:016x}{b:016x}{c:016x}{d:016x}")
+    }
+
+    fn take_fault(&self, endpoint: Endpoint) -> Option<Fault> {
+        self.lock().faults.get_mut(&endpoint)?.pop_front()
+    }
+}
+
+impl Handler for Core {
+    fn handle(&self, request: &Request, body: &mut dyn Read) -> Reply {
+        match request.host {
+            Host::Api => api::handle(self, request, body),
+            Host::Storage => storage::handle(self, request, body),
+        }
+    }
+
+    fn record(&self, request: RecordedRequest) {
+        self.log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(request);
+    }
+}
+
+/// Seconds since the Unix epoch as `YYYYMMDDTHHMMSSZ` (the format of `X-Amz-Date`).
+fn amz_date(unix: u64) -> String {
+    let (days, secs) = (unix / 86_400, unix % 86_400);
+    let (y, m, d) = civil_from_days(days as i64);
+    format!(
+        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// Seconds since the Unix epoch as ISO 8601 (PDF.co's `outputLinkValidTill`).
+fn iso_date(unix: u64) -> String {
+    let (days, secs) = (unix / 86_400, unix % 86_400);
+    let (y, m, d) = civil_from_days(days as i64);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}+00:00",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// Parses `X-Amz-Date` back to seconds since the Unix epoch.
+fn parse_amz_date(s: &str) -> Option<u64> {
+    let b = s.as_bytes();
+    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<u64>().ok();
+    let (y, m, d) = (num(0..4)?, num(4..6)?, num(6..8)?);
+    let (hh, mm, ss) = (num(9..11)?, num(11..13)?, num(13..15)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 60 {
+        return None;
+    }
+    let days = days_from_civil(y as i64, m as u32, d as u32);
+    Some(days.max(0) as u64 * 86_400 + hh * 3600 + mm * 60 + ss)
+}
+
+// Howard Hinnant's civil-date algorithms.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = i64::from(if m > 2 { m - 3 } else { m + 9 });
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_round_trip() {
+        assert_eq!(amz_date(0), "19700101T000000Z");
+        assert_eq!(amz_date(1_663_054_919), "20220913T074159Z");
+        assert_eq!(iso_date(1_754_932_153), "2025-08-11T17:09:13+00:00");
+        for t in [0, 951_782_400, 1_663_054_919, 4_102_444_800] {
+            assert_eq!(parse_amz_date(&amz_date(t)), Some(t));
+        }
+        assert_eq!(parse_amz_date("2022-09-13"), None);
+        assert_eq!(parse_amz_date("20221313T000000Z"), None);
+    }
+
+    #[test]
+    fn public_types_are_send_sync_debug() {
+        fn check<T: Send + Sync + fmt::Debug>() {}
+        check::<Emulator>();
+        check::<EmulatorBuilder>();
+        check::<RecordedRequest>();
+        check::<Fault>();
+        check::<Outcome>();
+        check::<Endpoint>();
+        check::<Host>();
+    }
+}

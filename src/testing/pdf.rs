@@ -101,12 +101,19 @@ struct Lexer<'a> {
 const MAX_DEPTH: usize = 64;
 
 fn is_delimiter(b: u8) -> bool {
-    matches!(b, b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%')
+    matches!(
+        b,
+        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
+    )
 }
 
 impl<'a> Lexer<'a> {
     fn new(data: &'a [u8], pos: usize) -> Self {
-        Lexer { data, pos, depth: 0 }
+        Lexer {
+            data,
+            pos,
+            depth: 0,
+        }
     }
 
     fn peek(&self) -> Option<u8> {
@@ -189,7 +196,10 @@ impl<'a> Lexer<'a> {
                 let mut out = Vec::with_capacity(hex.len() / 2 + 1);
                 for pair in hex.chunks(2) {
                     let hi = (pair[0] as char).to_digit(16).unwrap_or(0);
-                    let lo = pair.get(1).and_then(|b| (*b as char).to_digit(16)).unwrap_or(0);
+                    let lo = pair
+                        .get(1)
+                        .and_then(|b| (*b as char).to_digit(16))
+                        .unwrap_or(0);
                     out.push((hi * 16 + lo) as u8);
                 }
                 Some(Obj::Str(out))
@@ -253,7 +263,12 @@ impl<'a> Lexer<'a> {
             return None;
         }
         self.skip_space();
-        if self.peek() == Some(b'R') && self.data.get(self.pos + 1).is_none_or(|b| !b.is_ascii_alphanumeric()) {
+        if self.peek() == Some(b'R')
+            && self
+                .data
+                .get(self.pos + 1)
+                .is_none_or(|b| !b.is_ascii_alphanumeric())
+        {
             self.pos += 1;
             Some(Obj::Ref(num))
         } else {
@@ -345,7 +360,12 @@ const PAD: [u8; 32] = [
 ];
 
 fn padded(password: &[u8]) -> Vec<u8> {
-    password.iter().chain(PAD.iter()).take(32).copied().collect()
+    password
+        .iter()
+        .chain(PAD.iter())
+        .take(32)
+        .copied()
+        .collect()
 }
 
 /// The standard security handler's parameters, and the file key once a password fits.
@@ -361,15 +381,23 @@ struct Security {
 impl Security {
     fn from_dict(dict: &Obj, id0: Vec<u8>) -> Result<Security, PdfError> {
         if dict.get("Filter").and_then(Obj::name) != Some("Standard") {
-            return Err(PdfError::Unsupported("a security handler other than Standard"));
+            return Err(PdfError::Unsupported(
+                "a security handler other than Standard",
+            ));
         }
         let version = dict.get("V").and_then(Obj::num).unwrap_or(0.0) as u32;
         let revision = dict.get("R").and_then(Obj::num).unwrap_or(0.0) as u32;
         if !(version == 1 || version == 2) || !(revision == 2 || revision == 3) {
-            return Err(PdfError::Unsupported("encryption other than RC4 (V 1-2, R 2-3)"));
+            return Err(PdfError::Unsupported(
+                "encryption other than RC4 (V 1-2, R 2-3)",
+            ));
         }
         let bits = dict.get("Length").and_then(Obj::num).unwrap_or(40.0) as usize;
-        let key_len = if revision == 2 { 5 } else { (bits / 8).clamp(5, 16) };
+        let key_len = if revision == 2 {
+            5
+        } else {
+            (bits / 8).clamp(5, 16)
+        };
         let field = |k| dict.get(k).and_then(Obj::bytes).map(<[u8]>::to_vec);
         Ok(Security {
             revision,
@@ -475,7 +503,10 @@ impl<'a> File<'a> {
             if back_digits(&mut j) == 0 {
                 continue;
             }
-            if let Some(num) = std::str::from_utf8(&data[j..end]).ok().and_then(|s| s.parse().ok()) {
+            if let Some(num) = std::str::from_utf8(&data[j..end])
+                .ok()
+                .and_then(|s| s.parse().ok())
+            {
                 offsets.insert(num, at + 3);
             }
         }
@@ -526,10 +557,14 @@ impl<'a> File<'a> {
             .and_then(|l| l.num())
             .map(|n| n as usize);
         let end = match declared {
-            Some(len) if self.data.get(start + len..).is_some_and(|rest| {
-                let rest = &rest[..rest.len().min(16)];
-                find(rest, b"endstream").is_some()
-            }) => start + len,
+            Some(len)
+                if self.data.get(start + len..).is_some_and(|rest| {
+                    let rest = &rest[..rest.len().min(16)];
+                    find(rest, b"endstream").is_some()
+                }) =>
+            {
+                start + len
+            }
             _ => start + find(self.data.get(start..)?, b"endstream")?,
         };
         let raw = self.data.get(start..end)?;
@@ -613,7 +648,13 @@ pub(crate) fn read(data: &[u8], password: Option<&str>) -> Result<Document, PdfE
     Ok(Document { pages })
 }
 
-fn collect_pages(file: &File<'_>, node: &Obj, media_box: Option<[f64; 4]>, out: &mut Vec<Page>, depth: usize) {
+fn collect_pages(
+    file: &File<'_>,
+    node: &Obj,
+    media_box: Option<[f64; 4]>,
+    out: &mut Vec<Page>,
+    depth: usize,
+) {
     if depth > 32 || out.len() > 100_000 {
         return;
     }
@@ -621,7 +662,9 @@ fn collect_pages(file: &File<'_>, node: &Obj, media_box: Option<[f64; 4]>, out: 
         Obj::Ref(n) => Some(*n),
         _ => None,
     };
-    let Some(dict) = file.resolve(node) else { return };
+    let Some(dict) = file.resolve(node) else {
+        return;
+    };
     let media_box = match dict.get("MediaBox").and_then(|m| file.resolve(m)) {
         Some(Obj::Array(v)) if v.len() == 4 => {
             let n: Vec<f64> = v.iter().map(|o| o.num().unwrap_or(0.0)).collect();
@@ -709,7 +752,12 @@ fn split_font(base: &str) -> (String, Option<String>) {
     (family.to_string(), style)
 }
 
-fn extract_text(stream: &[u8], fonts: &HashMap<String, String>, page_height: f64, out: &mut Vec<Run>) {
+fn extract_text(
+    stream: &[u8],
+    fonts: &HashMap<String, String>,
+    page_height: f64,
+    out: &mut Vec<Run>,
+) {
     let mut lexer = Lexer::new(stream, 0);
     let mut operands: Vec<Obj> = Vec::new();
     let identity = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
@@ -735,7 +783,11 @@ fn extract_text(stream: &[u8], fonts: &HashMap<String, String>, page_height: f64
                 tlm = identity;
             }
             "Tf" => {
-                font = operands.first().and_then(Obj::name).unwrap_or("").to_string();
+                font = operands
+                    .first()
+                    .and_then(Obj::name)
+                    .unwrap_or("")
+                    .to_string();
                 size = num(1);
             }
             "TL" => leading = num(0),
@@ -790,7 +842,8 @@ fn extract_text(stream: &[u8], fonts: &HashMap<String, String>, page_height: f64
             let font_size = if scale > 0.0 { size * scale } else { size };
             let width = text.chars().count() as f64 * font_size * 0.5;
             if !text.trim().is_empty() {
-                let (font_name, font_style) = split_font(fonts.get(&font).map_or(font.as_str(), String::as_str));
+                let (font_name, font_style) =
+                    split_font(fonts.get(&font).map_or(font.as_str(), String::as_str));
                 out.push(Run {
                     x: tm[4],
                     // PDF measures up from the bottom to the baseline; PDF.co from the top to
@@ -849,10 +902,16 @@ mod tests {
         assert_eq!(table[1], vec!["Item", "Quantity", "Price"]);
         assert_eq!(table[4], vec!["Gizmo (large)", "1", "99.90"]);
         let title = &doc.pages[0].rows[0][0];
-        assert_eq!((title.font_name.as_str(), title.font_style.as_deref()), ("Helvetica", Some("Bold")));
+        assert_eq!(
+            (title.font_name.as_str(), title.font_style.as_deref()),
+            ("Helvetica", Some("Bold"))
+        );
         assert_eq!(title.font_size, 18.0);
         assert_eq!(doc.pages[0].rows[1][0].font_style, None);
-        assert!(title.y < doc.pages[0].rows[1][0].y, "rows run top to bottom");
+        assert!(
+            title.y < doc.pages[0].rows[1][0].y,
+            "rows run top to bottom"
+        );
     }
 
     #[test]
@@ -867,7 +926,10 @@ mod tests {
     #[test]
     fn not_a_pdf_is_damaged() {
         assert!(matches!(read(NOT_PDF, None), Err(PdfError::Damaged(_))));
-        assert!(matches!(read(b"%PDF-1.4 nothing else", None), Err(PdfError::Damaged(_))));
+        assert!(matches!(
+            read(b"%PDF-1.4 nothing else", None),
+            Err(PdfError::Damaged(_))
+        ));
     }
 
     #[test]
@@ -882,7 +944,10 @@ mod tests {
             let _ = read(&mangled, None);
         }
         // Deep nesting and self-referencing page trees.
-        let deep = format!("%PDF-1.4\n1 0 obj {} endobj trailer << /Root 1 0 R >>", "[".repeat(10_000));
+        let deep = format!(
+            "%PDF-1.4\n1 0 obj {} endobj trailer << /Root 1 0 R >>",
+            "[".repeat(10_000)
+        );
         let _ = read(deep.as_bytes(), None);
         let cyclic = b"%PDF-1.4\n1 0 obj << /Pages 2 0 R >> endobj 2 0 obj << /Type /Pages /Kids [2 0 R 3 0 R] >> endobj 3 0 obj << /Type /Pages /Kids [2 0 R] >> endobj trailer << /Root 1 0 R >>";
         assert!(read(cyclic, None).is_err());
@@ -890,7 +955,10 @@ mod tests {
 
     #[test]
     fn font_names_split_like_pdf_co() {
-        assert_eq!(split_font("ABCDEF+Arial-BoldItalicMT"), ("Arial".into(), Some("Bold Italic".into())));
+        assert_eq!(
+            split_font("ABCDEF+Arial-BoldItalicMT"),
+            ("Arial".into(), Some("Bold Italic".into()))
+        );
         assert_eq!(split_font("Times-Roman"), ("Times".into(), None));
         assert_eq!(split_font("Courier"), ("Courier".into(), None));
     }
