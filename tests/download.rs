@@ -1,0 +1,156 @@
+//! Step 4: downloads that never leave a partial or clobbered file.
+
+mod common;
+
+use common::{SAMPLE, TempDir, setup};
+use pdfco::testing::{Endpoint, Fault};
+use pdfco::{Conversion, ConvertRequest, Error, OutputFormat, Step};
+
+fn started(client: &pdfco::Client) -> pdfco::Job {
+    let file = client.upload(SAMPLE).unwrap();
+    match client
+        .convert(file.url(), &ConvertRequest::new(OutputFormat::Json))
+        .unwrap()
+    {
+        Conversion::Started(job) => job,
+        other => panic!("expected a job, got {other:?}"),
+    }
+}
+
+#[test]
+fn download_writes_the_complete_file_and_nothing_else() {
+    let (_emulator, client) = setup();
+    let job = started(&client);
+    let done = client.wait(&job, |_| {}).unwrap();
+    let dir = TempDir::new();
+    let bytes = client.download(&done, dir.join("result.json")).unwrap();
+    let written = std::fs::read(dir.join("result.json")).unwrap();
+    assert_eq!(written.len() as u64, bytes);
+    assert!(serde_json::from_slice::<serde_json::Value>(&written).is_ok());
+    assert_eq!(
+        dir.files(),
+        ["result.json"],
+        "no temporary file is left behind"
+    );
+}
+
+#[test]
+fn result_is_404_until_the_job_has_succeeded_and_nothing_is_written() {
+    let (_emulator, client) = setup();
+    let job = started(&client);
+    let dir = TempDir::new();
+    let dest = dir.join("early.json");
+    match client.download(&job, &dest).unwrap_err() {
+        Error::Storage {
+            step,
+            status,
+            code,
+            job_id,
+            ..
+        } => {
+            assert_eq!(
+                (step, status, code.as_str()),
+                (Step::Download, 404, "NoSuchKey")
+            );
+            assert_eq!(job_id.as_deref(), Some(job.id()));
+        }
+        other => panic!("expected Storage 404, got {other:?}"),
+    }
+    assert!(dir.files().is_empty(), "{:?}", dir.files());
+}
+
+#[test]
+fn failed_download_leaves_an_existing_file_untouched() {
+    let (emulator, client) = setup();
+    let job = started(&client);
+    let done = client.wait(&job, |_| {}).unwrap();
+    let dir = TempDir::new();
+    let dest = dir.join("keep.json");
+    std::fs::write(&dest, b"precious earlier result").unwrap();
+    emulator.fail_next(Endpoint::Download, Fault::Status(500));
+    let err = client.download(&done, &dest).unwrap_err();
+    assert_eq!(err.job_id(), Some(job.id()));
+    assert_eq!(std::fs::read(&dest).unwrap(), b"precious earlier result");
+    assert_eq!(dir.files(), ["keep.json"]);
+    // The same download succeeds afterwards and replaces the file whole.
+    client.download(&done, &dest).unwrap();
+    assert!(std::fs::read(&dest).unwrap().starts_with(b"{"));
+}
+
+#[test]
+fn missing_destination_folder_fails_before_any_request() {
+    let (emulator, client) = setup();
+    let dir = TempDir::new();
+    emulator.clear_requests();
+    let err = client
+        .download("http://127.0.0.1:9/x", dir.join("no/such/dir/out.json"))
+        .unwrap_err();
+    assert!(matches!(err, Error::WriteOutput { .. }), "{err:?}");
+    assert!(err.is_local());
+    let err = client
+        .download("http://127.0.0.1:9/x", dir.path())
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::WriteOutput { .. }),
+        "a folder is not a file path: {err:?}"
+    );
+    assert!(emulator.requests().is_empty());
+}
+
+#[test]
+fn tampered_or_expired_result_links_are_refused() {
+    let (emulator, client) = setup();
+    let job = started(&client);
+    let done = client.wait(&job, |_| {}).unwrap();
+    let url = done.url().unwrap();
+    let tampered = url.replace("X-Amz-Expires=3600", "X-Amz-Expires=99999");
+    let err = client
+        .download_to(tampered.as_str(), Vec::new())
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Storage { status: 403, code, .. } if code == "SignatureDoesNotMatch"),
+        "{err:?}"
+    );
+
+    emulator.set_result_lifetime(std::time::Duration::ZERO);
+    let job = started(&client);
+    let done = client.wait(&job, |_| {}).unwrap();
+    let err = client.download_to(&done, Vec::new()).unwrap_err();
+    assert!(
+        matches!(&err, Error::Storage { status: 403, message, .. } if message.contains("expired")),
+        "{err:?}"
+    );
+    assert_eq!(err.job_id(), Some(job.id()));
+}
+
+#[test]
+fn download_to_a_writer_streams_the_same_bytes() {
+    let (_emulator, client) = setup();
+    let job = started(&client);
+    let done = client.wait(&job, |_| {}).unwrap();
+    let dir = TempDir::new();
+    client.download(&done, dir.join("a.json")).unwrap();
+    let mut buffer = Vec::new();
+    let n = client.download_to(&done, &mut buffer).unwrap();
+    assert_eq!(n as usize, buffer.len());
+    assert_eq!(buffer, std::fs::read(dir.join("a.json")).unwrap());
+}
+
+#[test]
+fn a_failing_writer_is_a_write_error_not_a_network_error() {
+    struct Full;
+    impl std::io::Write for Full {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("disk full"))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let (_emulator, client) = setup();
+    let job = started(&client);
+    let done = client.wait(&job, |_| {}).unwrap();
+    let err = client.download_to(&done, Full).unwrap_err();
+    assert!(matches!(err, Error::WriteOutput { .. }), "{err:?}");
+    assert_eq!(err.job_id(), Some(job.id()));
+}

@@ -1,0 +1,185 @@
+//! Step 1: upload through a presigned URL.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{SAMPLE, TempDir, assert_clean, on, setup, signature};
+use pdfco::testing::{Emulator, Endpoint, Fault, Host};
+use pdfco::{Error, Step};
+
+#[test]
+fn upload_presigns_with_the_key_then_puts_the_file_without_it() {
+    let (emulator, client) = setup();
+    let uploaded = client.upload(SAMPLE).unwrap();
+    let size = std::fs::metadata(SAMPLE).unwrap().len();
+    assert_eq!(uploaded.name(), "sample.pdf");
+    assert_eq!(uploaded.size(), size);
+    assert!(uploaded.url().starts_with(&emulator.storage_origin()));
+
+    let api = on(&emulator, Host::Api);
+    assert_eq!(api.len(), 1);
+    assert_eq!(api[0].path, "/v1/file/upload/get-presigned-url");
+    assert_eq!(
+        api[0].header("x-api-key"),
+        Some(emulator.api_key().as_str())
+    );
+    assert!(api[0].query.contains("name=sample.pdf"), "{}", api[0].query);
+    assert!(
+        api[0]
+            .query
+            .contains("contenttype=application%2Foctet-stream"),
+        "{}",
+        api[0].query
+    );
+
+    let storage = on(&emulator, Host::Storage);
+    assert_eq!(storage.len(), 1);
+    let put = &storage[0];
+    assert_eq!((put.method.as_str(), put.status), ("PUT", 200));
+    assert!(!put.chunked, "S3 refuses chunked uploads");
+    assert_eq!(
+        put.header("content-length"),
+        Some(size.to_string().as_str())
+    );
+    assert_eq!(put.body_len, size);
+    assert_eq!(put.header("content-type"), Some("application/octet-stream"));
+    assert_eq!(
+        put.header("x-api-key"),
+        None,
+        "the key must never reach storage"
+    );
+    assert_eq!(
+        put.header("user-agent"),
+        Some(concat!("pdfco/", env!("CARGO_PKG_VERSION")))
+    );
+}
+
+#[test]
+fn uploaded_file_can_be_fetched_back_byte_for_byte() {
+    let (_emulator, client) = setup();
+    let uploaded = client.upload(SAMPLE).unwrap();
+    let mut back = Vec::new();
+    client.download_to(uploaded.url(), &mut back).unwrap();
+    assert_eq!(back, std::fs::read(SAMPLE).unwrap());
+}
+
+#[test]
+fn large_upload_streams_with_exact_length() {
+    let (emulator, client) = setup();
+    let dir = TempDir::new();
+    let path = dir.join("big.bin");
+    let data: Vec<u8> = (0..5_000_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&path, &data).unwrap();
+    let uploaded = client.upload(&path).unwrap();
+    let put = on(&emulator, Host::Storage).pop().unwrap();
+    assert_eq!((put.body_len, put.chunked), (5_000_000, false));
+    let mut back = Vec::new();
+    client.download_to(uploaded.url(), &mut back).unwrap();
+    assert!(back == data, "round trip differs");
+}
+
+#[test]
+fn missing_input_fails_before_any_request() {
+    let (emulator, client) = setup();
+    let err = client.upload("no/such/file.pdf").unwrap_err();
+    assert!(matches!(err, Error::ReadInput { .. }), "{err:?}");
+    assert!(err.is_local());
+    assert!(err.to_string().contains("no/such/file.pdf"), "{err}");
+    let dir = TempDir::new();
+    let err = client.upload(dir.path()).unwrap_err();
+    assert!(
+        matches!(err, Error::ReadInput { .. }),
+        "a folder is not a file: {err:?}"
+    );
+    assert!(
+        emulator.requests().is_empty(),
+        "no request may be sent for bad input"
+    );
+}
+
+#[test]
+fn presign_refusals_keep_pdf_co_status_and_message() {
+    let (emulator, client) = setup();
+    for code in [401, 402, 429, 500] {
+        emulator.fail_next(Endpoint::Presign, Fault::Status(code));
+        match client.upload(SAMPLE).unwrap_err() {
+            Error::Api {
+                step,
+                status,
+                http_status,
+                message,
+                job_id,
+            } => {
+                assert_eq!(
+                    (step, status, http_status, job_id),
+                    (Step::Presign, code, code, None)
+                );
+                assert!(!message.is_empty() && message != "no message", "{message}");
+            }
+            other => panic!("{code}: expected Api, got {other:?}"),
+        }
+    }
+    assert!(
+        on(&emulator, Host::Storage).is_empty(),
+        "nothing is uploaded after a refusal"
+    );
+}
+
+#[test]
+fn wrong_key_is_a_401_with_the_server_message() {
+    let emulator = Emulator::start().unwrap();
+    let client = pdfco::Client::builder("not-the-key")
+        .base_url(emulator.base_url())
+        .build()
+        .unwrap();
+    let err = client.upload(SAMPLE).unwrap_err();
+    assert_eq!(err.status(), Some(401));
+    assert!(err.to_string().contains("API key"), "{err}");
+    assert_clean(&format!("{err} {err:?}"), &["not-the-key"]);
+}
+
+#[test]
+fn expired_presigned_url_is_a_storage_403() {
+    let emulator = Emulator::builder()
+        .presign_lifetime(Duration::ZERO)
+        .start()
+        .unwrap();
+    let client = emulator.client_builder().build().unwrap();
+    match client.upload(SAMPLE).unwrap_err() {
+        Error::Storage {
+            step,
+            status,
+            code,
+            message,
+            ..
+        } => {
+            assert_eq!(
+                (step, status, code.as_str()),
+                (Step::Upload, 403, "AccessDenied")
+            );
+            assert!(message.contains("expired"), "{message}");
+        }
+        other => panic!("expected Storage, got {other:?}"),
+    }
+}
+
+#[test]
+fn storage_refusal_during_upload_is_typed() {
+    let (emulator, client) = setup();
+    emulator.fail_next(Endpoint::Upload, Fault::Status(503));
+    let err = client.upload(SAMPLE).unwrap_err();
+    assert!(
+        matches!(&err, Error::Storage { status: 503, code, .. } if code == "SlowDown"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn uploaded_file_debug_hides_the_signature() {
+    let (_emulator, client) = setup();
+    let uploaded = client.upload(SAMPLE).unwrap();
+    let sig = signature(uploaded.url());
+    assert!(sig.len() >= 32, "the emulator signs its URLs");
+    assert_clean(&format!("{uploaded:?}"), &[&sig]);
+}
