@@ -344,8 +344,14 @@ impl Client {
         let answer = self
             .transport()
             .api(Step::Convert, &path, ApiRequest::PostJson(&body))?;
-        // A job id means a job was started, whatever was asked; a server that answered an
-        // asynchronous request synchronously gets its result used as is.
+        Conversion::from_answer(&answer, request.asynchronous)
+    }
+}
+
+impl Conversion {
+    /// Reads a convert answer. A job id means a job was started, whatever was asked; a server
+    /// that answered an asynchronous request synchronously gets its result used as is.
+    fn from_answer(answer: &Answer, asked_async: bool) -> Result<Conversion, Error> {
         if let Some(id) = answer.str("jobId") {
             return Ok(Conversion::Started(Job {
                 id: id.to_string(),
@@ -354,10 +360,100 @@ impl Client {
                 credits: answer.credits(),
             }));
         }
-        if request.asynchronous && answer.str("url").is_none() {
+        if asked_async && answer.str("url").is_none() {
             answer.required_str("jobId")?;
         }
         answer.required_str("url")?;
-        Ok(Conversion::Finished(Output::from_answer(&answer)))
+        Ok(Conversion::Finished(Output::from_answer(answer)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> Answer {
+        let path = format!("{}/fixtures/responses/{name}", env!("CARGO_MANIFEST_DIR"));
+        let body = std::fs::read(&path).unwrap();
+        Answer::parse(Step::Convert, &body, "KEY").unwrap()
+    }
+
+    #[test]
+    fn async_start_answer_gives_a_job() {
+        let Conversion::Started(job) =
+            Conversion::from_answer(&fixture("convert-async.json"), true).unwrap()
+        else {
+            panic!("a job")
+        };
+        assert_eq!(job.id(), "6YSZD3U872ZYYFEDMQCQSGEEO8YSF5WA--151-300");
+        assert!(
+            job.result_url()
+                .unwrap()
+                .ends_with("X-Amz-Signature=feedface")
+        );
+        assert_eq!(
+            (job.name(), job.remaining_credits()),
+            (Some("result.json"), Some(98143))
+        );
+        assert!(!format!("{job:?}").contains("feedface"));
+    }
+
+    #[test]
+    fn async_start_without_url_still_gives_a_job() {
+        let Conversion::Started(job) =
+            Conversion::from_answer(&fixture("convert-async-no-url.json"), true).unwrap()
+        else {
+            panic!("a job")
+        };
+        assert_eq!(
+            (job.id(), job.result_url(), job.credits()),
+            ("J-NO-URL", None, Some(2))
+        );
+    }
+
+    #[test]
+    fn sync_answer_gives_an_output() {
+        let Conversion::Finished(out) =
+            Conversion::from_answer(&fixture("convert-sync.json"), false).unwrap()
+        else {
+            panic!("an output")
+        };
+        assert_eq!(out.page_count(), Some(1));
+        assert_eq!(out.duration(), Some(Duration::from_millis(412)));
+        assert_eq!(
+            (out.credits(), out.remaining_credits()),
+            (Some(3), Some(98000))
+        );
+        assert!(out.url().unwrap().ends_with("/result.csv"));
+    }
+
+    #[test]
+    fn answer_without_job_or_url_is_a_decode_error() {
+        let answer =
+            Answer::parse(Step::Convert, br#"{"error": false, "status": 200}"#, "K").unwrap();
+        let err = Conversion::from_answer(&answer, true).unwrap_err();
+        assert!(err.to_string().contains("missing `jobId`"), "{err}");
+        let err = Conversion::from_answer(&answer, false).unwrap_err();
+        assert!(err.to_string().contains("missing `url`"), "{err}");
+    }
+
+    #[test]
+    fn request_body_omits_empty_options() {
+        let body = ConvertRequest::new(OutputFormat::Xlsx)
+            .pages("  ")
+            .to_json("http://u");
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v, serde_json::json!({ "url": "http://u", "async": true }));
+        let body = ConvertRequest::new(OutputFormat::Json)
+            .pages("0-1")
+            .password("pw")
+            .name("n.json")
+            .asynchronous(false)
+            .to_json("http://u");
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({ "url": "http://u", "async": false, "pages": "0-1", "password": "pw", "name": "n.json" })
+        );
     }
 }

@@ -288,6 +288,33 @@ mod tests {
         assert!(!format!("{s:?}").contains("abc"));
     }
 
+    fn fixture(name: &str) -> Answer {
+        let path = format!("{}/fixtures/responses/{name}", env!("CARGO_MANIFEST_DIR"));
+        Answer::parse(Step::JobCheck, &std::fs::read(path).unwrap(), "KEY").unwrap()
+    }
+
+    #[test]
+    fn fixture_answers_decode() {
+        let working = JobStatus::from_answer("J1", &fixture("job-working.json"), "KEY").unwrap();
+        assert_eq!(
+            (working.state(), working.job_id()),
+            (&JobState::Working, "J1")
+        );
+        assert_eq!(working.remaining_credits(), Some(60227));
+        let done = JobStatus::from_answer("x", &fixture("job-success.json"), "KEY").unwrap();
+        assert_eq!(done.state(), &JobState::Success);
+        assert!(
+            done.url()
+                .unwrap()
+                .contains("L8QYIZQ6KZOITCT0PXUNPM6HKYSP5OIO.json")
+        );
+        let failed = JobStatus::from_answer("x", &fixture("job-failed.json"), "KEY").unwrap();
+        assert_eq!(
+            (failed.state(), failed.message()),
+            (&JobState::Failed, Some("Invalid password"))
+        );
+    }
+
     #[test]
     fn status_without_state_is_a_decode_error() {
         let a = Answer::from_value(Step::JobCheck, json!({ "remainingCredits": 1 }));

@@ -106,3 +106,8 @@ pub use job::{JobState, JobStatus};
 pub use pages::Pages;
 pub use upload::UploadedFile;
 pub use workflow::{Progress, Report};
+
+/// The README's examples, compiled and run as documentation tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

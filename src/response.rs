@@ -233,6 +233,44 @@ mod tests {
         assert!(e.to_string().contains("cut short"), "{e}");
     }
 
+    fn fixture(name: &str) -> Vec<u8> {
+        std::fs::read(format!(
+            "{}/fixtures/responses/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn documented_error_bodies() {
+        let a = Answer::parse(Step::Convert, &fixture("error-400.json"), "K").unwrap();
+        assert!(a.is_error());
+        assert_eq!(a.error_code(), Some(400));
+        assert!(
+            a.message()
+                .unwrap()
+                .starts_with("Incorrect input parameters")
+        );
+        let a = Answer::parse(Step::Presign, &fixture("error-401.json"), "K").unwrap();
+        assert_eq!((a.is_error(), a.error_code()), (true, Some(401)));
+        let a = Answer::parse(Step::Convert, &fixture("error-in-200.json"), "K").unwrap();
+        assert_eq!((a.is_error(), a.error_code()), (true, Some(442)));
+    }
+
+    #[test]
+    fn presign_answer_has_both_urls_and_masks_them_in_excerpts() {
+        let a = Answer::parse(Step::Presign, &fixture("presign.json"), "K").unwrap();
+        assert!(
+            a.str("presignedUrl")
+                .unwrap()
+                .contains("X-Amz-SignedHeaders=content-type%3Bhost")
+        );
+        assert!(a.str("url").unwrap().contains("X-Amz-Security-Token="));
+        assert!(!a.is_error());
+        let e = a.required_str("nope").unwrap_err().to_string();
+        assert!(!e.contains("0f1e2d3c") && !e.contains("FQoGZXIv"), "{e}");
+    }
+
     #[test]
     fn missing_required_field_names_it() {
         let e = answer(json!({"url": "u"}))

@@ -12,9 +12,14 @@ pub(super) const BUCKET: &str = "pdf-temp-files";
 
 /// S3's XML error body.
 pub(super) fn s3_error(status: u16, code: &str, message: &str) -> Reply {
+    s3_error_with(status, code, message, "")
+}
+
+/// S3's XML error body with extra elements after the message.
+fn s3_error_with(status: u16, code: &str, message: &str, extra: &str) -> Reply {
     let body = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{message}</Message>\
-         <RequestId>EMULATOR</RequestId></Error>"
+         {extra}<RequestId>EMULATOR</RequestId></Error>"
     );
     Reply::new(status, "application/xml", body.into_bytes())
 }
@@ -148,10 +153,11 @@ pub(super) fn handle(core: &Core, request: &Request, body: &mut dyn Read) -> Rep
 fn put(core: &Core, request: &Request, body: &mut dyn Read) -> Reply {
     // S3 refuses a chunked body before anything else.
     if request.chunked {
-        let mut reply = s3_error(
+        let mut reply = s3_error_with(
             501,
             "NotImplemented",
-            "A header you provided implies functionality that is not implemented</Message><Header>Transfer-Encoding",
+            "A header you provided implies functionality that is not implemented",
+            "<Header>Transfer-Encoding</Header>",
         );
         reply.close = true;
         return reply;

@@ -1,0 +1,274 @@
+//! The one-call helpers, connection reuse, progress, and secrets across a whole workflow.
+
+mod common;
+
+use common::{
+    ENCRYPTED, SAMPLE, TempDir, assert_clean, on, page_texts, setup, signature, xlsx_sheet_names,
+};
+use pdfco::testing::{Emulator, Endpoint, Fault, Host, Outcome};
+use pdfco::{ConvertRequest, OutputFormat, Progress};
+
+#[test]
+fn pdf_to_json_runs_the_four_steps_in_order_on_one_connection_per_host() {
+    let (emulator, client) = setup();
+    let dir = TempDir::new();
+    let report = client.pdf_to_json(SAMPLE, dir.join("sample.json")).unwrap();
+    assert_eq!(report.page_count(), Some(3));
+    assert_eq!(report.path(), dir.join("sample.json"));
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(report.path()).unwrap()).unwrap();
+    assert_eq!(page_texts(&doc).len(), 3);
+    assert_eq!(
+        std::fs::metadata(report.path()).unwrap().len(),
+        report.bytes()
+    );
+
+    let sequence: Vec<(Host, String, String)> = emulator
+        .requests()
+        .into_iter()
+        .map(|r| {
+            (
+                r.host,
+                r.method,
+                r.path.rsplit('/').next().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expected = [
+        (Host::Api, "GET", "get-presigned-url"),
+        (Host::Storage, "PUT", "sample.pdf"),
+        (Host::Api, "POST", "json"),
+        (Host::Api, "GET", "check"),
+        (Host::Api, "GET", "check"),
+        (Host::Storage, "GET", "sample.json"),
+    ];
+    assert_eq!(sequence.len(), expected.len(), "{sequence:?}");
+    for (got, want) in sequence.iter().zip(expected) {
+        assert_eq!((got.0, got.1.as_str(), got.2.as_str()), want);
+    }
+    for host in [Host::Api, Host::Storage] {
+        let mut connections: Vec<u64> = on(&emulator, host).iter().map(|r| r.connection).collect();
+        connections.dedup();
+        assert_eq!(
+            connections.len(),
+            1,
+            "{host:?} used connections {connections:?}"
+        );
+    }
+    let key = emulator.api_key();
+    assert!(
+        on(&emulator, Host::Api)
+            .iter()
+            .all(|r| r.header("x-api-key") == Some(key.as_str()))
+    );
+    assert!(
+        on(&emulator, Host::Storage)
+            .iter()
+            .all(|r| r.header("x-api-key").is_none())
+    );
+}
+
+#[test]
+fn connections_are_reused_across_workflows_and_client_clones() {
+    let (emulator, client) = setup();
+    let dir = TempDir::new();
+    client.pdf_to_json(SAMPLE, dir.join("a.json")).unwrap();
+    let clone = client.clone();
+    clone.pdf_to_xlsx(SAMPLE, dir.join("a.xlsx")).unwrap();
+    let mut ids: Vec<u64> = emulator.requests().iter().map(|r| r.connection).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(
+        ids.len(),
+        2,
+        "one connection to the API and one to storage: {ids:?}"
+    );
+}
+
+#[test]
+fn pdf_to_xlsx_names_the_output_after_the_destination() {
+    let (emulator, client) = setup();
+    let dir = TempDir::new();
+    let report = client
+        .pdf_to_xlsx(SAMPLE, dir.join("invoice.xlsx"))
+        .unwrap();
+    let bytes = std::fs::read(report.path()).unwrap();
+    assert_eq!(xlsx_sheet_names(&bytes), ["Page 1", "Page 2", "Page 3"]);
+    let last = on(&emulator, Host::Storage).pop().unwrap();
+    assert!(last.path.ends_with("/invoice.xlsx"), "{}", last.path);
+}
+
+#[test]
+fn convert_file_honours_pages_password_and_sync_mode() {
+    let (emulator, client) = setup();
+    let dir = TempDir::new();
+    let request = ConvertRequest::new(OutputFormat::Json)
+        .pages("1")
+        .password("secret")
+        .asynchronous(false);
+    let report = client
+        .convert_file(ENCRYPTED, dir.join("p1.json"), &request)
+        .unwrap();
+    assert_eq!(report.job_id(), None, "a synchronous conversion has no job");
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(report.path()).unwrap()).unwrap();
+    let pages = page_texts(&doc);
+    assert_eq!(pages.len(), 1);
+    assert_eq!(pages[0].0, "1");
+    assert!(pages[0].1.contains(&"Widget".to_string()));
+    assert!(
+        !emulator
+            .requests()
+            .iter()
+            .any(|r| r.path == "/v1/job/check")
+    );
+}
+
+#[test]
+fn progress_reports_every_phase_in_order() {
+    let (_emulator, client) = setup();
+    let dir = TempDir::new();
+    let mut events = Vec::new();
+    let mut last_upload = 0;
+    let mut last_download = 0;
+    client
+        .convert_file_with(
+            SAMPLE,
+            dir.join("p.json"),
+            &ConvertRequest::new(OutputFormat::Json),
+            |p| {
+                let tag = match p {
+                    Progress::Uploading { sent, total } => {
+                        assert!(sent <= total && sent > last_upload);
+                        last_upload = sent;
+                        "upload"
+                    }
+                    Progress::Started(_) => "started",
+                    Progress::Status(_) => "status",
+                    Progress::Downloading { received } => {
+                        last_download = received;
+                        "download"
+                    }
+                    _ => "other",
+                };
+                if events.last() != Some(&tag) {
+                    events.push(tag);
+                }
+            },
+        )
+        .unwrap();
+    assert_eq!(events, ["upload", "started", "status", "download"]);
+    assert_eq!(last_upload, std::fs::metadata(SAMPLE).unwrap().len());
+    assert_eq!(
+        last_download,
+        std::fs::metadata(dir.join("p.json")).unwrap().len()
+    );
+}
+
+#[test]
+fn every_error_after_the_job_started_carries_its_id() {
+    let dir = TempDir::new();
+    let request = ConvertRequest::new(OutputFormat::Json);
+    type Script = fn(&Emulator);
+    let cases: [(&str, Script); 3] = [
+        ("check refused", |e| {
+            e.fail_next(Endpoint::JobCheck, Fault::Status(429))
+        }),
+        ("download refused", |e| {
+            e.fail_next(Endpoint::Download, Fault::Status(403))
+        }),
+        ("job failed", |e| {
+            e.set_outcome(Outcome::Failed("nope".into()))
+        }),
+    ];
+    for (what, script) in cases {
+        let (emulator, client) = setup();
+        script(&emulator);
+        let dest = dir.join("out.json");
+        let err = client.convert_file(SAMPLE, &dest, &request).unwrap_err();
+        let id = err
+            .job_id()
+            .unwrap_or_else(|| panic!("{what}: no job id in {err:?}"));
+        assert_eq!(id.len(), 32, "{what}");
+        assert!(err.to_string().contains(id), "{what}: {err}");
+        assert!(!dest.exists(), "{what}: no output on failure");
+    }
+    assert!(
+        dir.files().is_empty(),
+        "no partial files: {:?}",
+        dir.files()
+    );
+}
+
+#[test]
+fn errors_before_the_job_have_no_id() {
+    let (emulator, client) = setup();
+    emulator.fail_next(Endpoint::Convert, Fault::Status(402));
+    let dir = TempDir::new();
+    let err = client.pdf_to_json(SAMPLE, dir.join("x.json")).unwrap_err();
+    assert_eq!((err.status(), err.job_id()), (Some(402), None));
+}
+
+#[test]
+fn no_secret_appears_in_any_error_or_debug_output() {
+    let emulator = Emulator::builder()
+        .api_key("SUPER-SECRET-KEY-42")
+        .start()
+        .unwrap();
+    let client = emulator.client_builder().build().unwrap();
+    let dir = TempDir::new();
+    let mut texts = vec![
+        format!("{client:?}"),
+        format!("{:?}", emulator.client_builder()),
+    ];
+    let mut signatures = Vec::new();
+
+    let file = client.upload(SAMPLE).unwrap();
+    signatures.push(signature(file.url()));
+    texts.push(format!("{file:?}"));
+    let locked = client.upload(ENCRYPTED).unwrap();
+    let request = ConvertRequest::new(OutputFormat::Json).password("pa55word-x");
+    texts.push(format!("{request:?}"));
+    let job = match client
+        .convert(
+            locked.url(),
+            &ConvertRequest::new(OutputFormat::Json).password("wrong-pa55"),
+        )
+        .unwrap()
+    {
+        pdfco::Conversion::Started(job) => job,
+        other => panic!("{other:?}"),
+    };
+    signatures.push(signature(job.result_url().unwrap()));
+    texts.push(format!("{job:?}"));
+    let err = client
+        .wait(&job, |s| texts.push(format!("{s:?}")))
+        .unwrap_err();
+    texts.push(format!("{err} {err:?}"));
+    let err = client
+        .download_to(job.result_url().unwrap(), Vec::new())
+        .unwrap_err();
+    texts.push(format!("{err} {err:?}"));
+    for code in [401, 500] {
+        emulator.fail_next(Endpoint::Presign, Fault::Status(code));
+        let err = client.pdf_to_json(SAMPLE, dir.join("x.json")).unwrap_err();
+        texts.push(format!("{err} {err:?}"));
+    }
+    let wrong = pdfco::Client::builder("WRONG-KEY-99")
+        .base_url(emulator.base_url())
+        .build()
+        .unwrap();
+    let err = wrong.upload(SAMPLE).unwrap_err();
+    texts.push(format!("{err} {err:?} {wrong:?}"));
+
+    let mut secrets = vec![
+        "SUPER-SECRET-KEY-42",
+        "WRONG-KEY-99",
+        "pa55word-x",
+        "wrong-pa55",
+    ];
+    secrets.extend(signatures.iter().map(String::as_str));
+    for text in &texts {
+        assert_clean(text, &secrets);
+    }
+}
