@@ -183,3 +183,72 @@ fn uploaded_file_debug_hides_the_signature() {
     assert!(sig.len() >= 32, "the emulator signs its URLs");
     assert_clean(&format!("{uploaded:?}"), &[&sig]);
 }
+
+#[test]
+fn a_redirect_within_the_api_origin_keeps_the_key() {
+    let (emulator, client) = setup();
+    let again = format!(
+        "{}/file/upload/get-presigned-url?name=sample.pdf&contenttype=application%2Foctet-stream",
+        emulator.base_url()
+    );
+    emulator.fail_next(Endpoint::Presign, Fault::Redirect(again));
+    client.upload(SAMPLE).unwrap();
+    let api = on(&emulator, Host::Api);
+    assert_eq!(api.iter().map(|r| r.status).collect::<Vec<_>>(), [307, 200]);
+    assert!(
+        api.iter()
+            .all(|r| r.header("x-api-key") == Some(emulator.api_key().as_str()))
+    );
+}
+
+#[test]
+fn a_redirect_to_another_host_never_carries_the_key() {
+    let (emulator, client) = setup();
+    let elsewhere = format!(
+        "{}/v1/file/upload/get-presigned-url?name=sample.pdf",
+        emulator.storage_origin()
+    );
+    emulator.fail_next(Endpoint::Presign, Fault::Redirect(elsewhere));
+    let err = client.upload(SAMPLE).unwrap_err();
+    assert_eq!(
+        err.status(),
+        Some(403),
+        "storage refuses the unsigned request: {err:?}"
+    );
+    let hop = on(&emulator, Host::Storage)
+        .pop()
+        .expect("the redirect was followed");
+    assert_eq!(hop.path, "/v1/file/upload/get-presigned-url");
+    assert_eq!(
+        hop.header("x-api-key"),
+        None,
+        "the key must not follow a redirect off the API origin"
+    );
+}
+
+#[test]
+fn storage_redirects_are_followed_for_uploads() {
+    let (emulator, client) = setup();
+    // A 307 on the PUT (as S3 sends for a bucket in another region) is followed by sending the
+    // whole file again to the new place: here a presigned URL used once before, still valid.
+    client.upload(SAMPLE).unwrap();
+    let first = on(&emulator, Host::Storage).pop().unwrap();
+    let put_url = format!(
+        "{}{}?{}",
+        emulator.storage_origin(),
+        first.path,
+        first.query
+    );
+    emulator.fail_next(Endpoint::Upload, Fault::Redirect(put_url));
+    client.upload(SAMPLE).unwrap();
+    let puts: Vec<_> = on(&emulator, Host::Storage)
+        .into_iter()
+        .filter(|r| r.method == "PUT")
+        .collect();
+    assert_eq!(
+        puts.iter().map(|r| r.status).collect::<Vec<_>>(),
+        [200, 307, 200]
+    );
+    assert_eq!(puts[2].body_len, std::fs::metadata(SAMPLE).unwrap().len());
+    assert!(puts.iter().all(|r| r.header("x-api-key").is_none()));
+}

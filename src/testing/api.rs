@@ -62,6 +62,9 @@ fn fault_reply(fault: Fault) -> Reply {
             200,
             json!({ "error": true, "status": code, "message": default_message(code) }),
         ),
+        Fault::Redirect(location) => {
+            Reply::new(307, "text/plain", Vec::new()).header("Location", location)
+        }
     }
 }
 

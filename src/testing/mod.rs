@@ -125,6 +125,8 @@ pub enum Fault {
     Status(u16),
     /// Answer HTTP 200 with `"error": true` and this code in the body.
     ErrorInBody(u16),
+    /// Answer `307 Temporary Redirect` to this URL.
+    Redirect(String),
 }
 
 /// How the next jobs end.
