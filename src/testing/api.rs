@@ -56,15 +56,16 @@ fn default_message(code: u16) -> &'static str {
 }
 
 fn fault_reply(fault: Fault) -> Reply {
+    if let Some(reply) = fault.common_reply() {
+        return reply;
+    }
     match fault {
         Fault::Status(code) => api_error(code, default_message(code)),
         Fault::ErrorInBody(code) => json_reply(
             200,
             json!({ "error": true, "status": code, "message": default_message(code) }),
         ),
-        Fault::Redirect(location) => {
-            Reply::new(307, "text/plain", Vec::new()).header("Location", location)
-        }
+        _ => api_error(500, default_message(500)),
     }
 }
 

@@ -127,6 +127,33 @@ pub enum Fault {
     ErrorInBody(u16),
     /// Answer `307 Temporary Redirect` to this URL.
     Redirect(String),
+    /// Answer with exactly this status, content type and body: an HTML error page, JSON that
+    /// is cut short or not JSON at all.
+    Body {
+        /// The HTTP status.
+        status: u16,
+        /// The `Content-Type`.
+        content_type: String,
+        /// The body.
+        body: String,
+    },
+}
+
+impl Fault {
+    /// The reply for faults that look the same on both hosts.
+    fn common_reply(&self) -> Option<Reply> {
+        match self {
+            Fault::Redirect(location) => {
+                Some(Reply::new(307, "text/plain", Vec::new()).header("Location", location.clone()))
+            }
+            Fault::Body {
+                status,
+                content_type,
+                body,
+            } => Some(Reply::new(*status, content_type, body.clone().into_bytes())),
+            Fault::Status(_) | Fault::ErrorInBody(_) => None,
+        }
+    }
 }
 
 /// How the next jobs end.

@@ -25,11 +25,12 @@ fn s3_error_with(status: u16, code: &str, message: &str, extra: &str) -> Reply {
 }
 
 fn fault_reply(fault: Fault) -> Reply {
+    if let Some(reply) = fault.common_reply() {
+        return reply;
+    }
     let status = match fault {
         Fault::Status(s) | Fault::ErrorInBody(s) => s,
-        Fault::Redirect(location) => {
-            return Reply::new(307, "application/xml", Vec::new()).header("Location", location);
-        }
+        _ => 500,
     };
     let (code, message) = match status {
         403 => ("AccessDenied", "Access Denied"),
