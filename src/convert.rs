@@ -1,6 +1,7 @@
 //! Step 2: start a conversion of an uploaded (or any reachable) file.
 
 use std::fmt;
+use std::str::FromStr;
 use std::time::Duration;
 
 use serde_json::{Map, Value};
@@ -10,31 +11,55 @@ use crate::response::{Answer, Credits};
 use crate::transport::ApiRequest;
 use crate::{Client, Error, Pages, Step};
 
-/// An output of PDF.co's `pdf/convert/to/*` family.
-///
-/// Each format is one variant here plus its line in [`OutputFormat::endpoint`] and
-/// [`OutputFormat::extension`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OutputFormat {
-    /// `pdf/convert/to/json`: text with fonts and coordinates, as PDF.co's JSON document.
-    Json,
-    /// `pdf/convert/to/xlsx`: an Excel workbook.
-    Xlsx,
+/// Declares the output formats: each is one line, `Variant => "endpoint", "extension";`,
+/// under its doc comment.
+macro_rules! output_formats {
+    ($($(#[$doc:meta])* $variant:ident => $endpoint:literal, $extension:literal;)*) => {
+        /// An output of PDF.co's `pdf/convert/to/*` family.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum OutputFormat {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl OutputFormat {
+            /// Every format this crate knows.
+            pub const ALL: &'static [OutputFormat] = &[$(OutputFormat::$variant),*];
+
+            /// The last segment of the endpoint path, as in `/v1/pdf/convert/to/{endpoint}`.
+            pub fn endpoint(self) -> &'static str {
+                match self {
+                    $(OutputFormat::$variant => $endpoint,)*
+                }
+            }
+
+            /// The usual file extension of the output, without the dot.
+            pub fn extension(self) -> &'static str {
+                match self {
+                    $(OutputFormat::$variant => $extension,)*
+                }
+            }
+        }
+    };
 }
 
-impl OutputFormat {
-    /// The last segment of the endpoint path, as in `/v1/pdf/convert/to/{endpoint}`.
-    pub fn endpoint(self) -> &'static str {
-        match self {
-            OutputFormat::Json => "json",
-            OutputFormat::Xlsx => "xlsx",
-        }
-    }
+output_formats! {
+    /// `pdf/convert/to/json`: text with fonts and coordinates, as PDF.co's JSON document.
+    Json => "json", "json";
+    /// `pdf/convert/to/xlsx`: an Excel workbook.
+    Xlsx => "xlsx", "xlsx";
+}
 
-    /// The usual file extension of the output, without the dot.
-    pub fn extension(self) -> &'static str {
-        self.endpoint()
+impl FromStr for OutputFormat {
+    type Err = String;
+
+    /// Parses an endpoint name such as `json` or `xlsx`, in any case.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        OutputFormat::ALL
+            .iter()
+            .copied()
+            .find(|f| f.endpoint().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| format!("unknown output format `{s}`"))
     }
 }
 
@@ -435,6 +460,15 @@ mod tests {
         assert!(err.to_string().contains("missing `jobId`"), "{err}");
         let err = Conversion::from_answer(&answer, false).unwrap_err();
         assert!(err.to_string().contains("missing `url`"), "{err}");
+    }
+
+    #[test]
+    fn formats_parse_from_their_endpoint_names() {
+        for &format in OutputFormat::ALL {
+            assert_eq!(format.endpoint().parse::<OutputFormat>(), Ok(format));
+        }
+        assert_eq!("XLSX".parse::<OutputFormat>(), Ok(OutputFormat::Xlsx));
+        assert!("docx".parse::<OutputFormat>().is_err());
     }
 
     #[test]

@@ -209,9 +209,7 @@ pub(super) fn handle(core: &Core, request: &Request, body: &mut dyn Read) -> Rep
 }
 
 fn format_of(endpoint: &str) -> Option<OutputFormat> {
-    [OutputFormat::Json, OutputFormat::Xlsx]
-        .into_iter()
-        .find(|f| f.endpoint().eq_ignore_ascii_case(endpoint))
+    endpoint.parse().ok()
 }
 
 fn presign_upload(core: &Core, params: &Params) -> Reply {
@@ -310,7 +308,7 @@ fn convert_bytes(
         .collect();
     let bytes = match format {
         OutputFormat::Xlsx => render::xlsx_file(&pages),
-        _ => render::json_file(&pages),
+        OutputFormat::Json => render::json_file(&pages),
     };
     Ok((bytes, pages.len() as u32))
 }
@@ -318,7 +316,7 @@ fn convert_bytes(
 fn content_type(format: OutputFormat) -> &'static str {
     match format {
         OutputFormat::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        _ => "application/json",
+        OutputFormat::Json => "application/json",
     }
 }
 
