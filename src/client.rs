@@ -93,17 +93,7 @@ impl Client {
     ///
     /// [`Error::MissingApiKey`] if `PDFCO_API_KEY` is unset or empty.
     pub fn builder_from_env() -> Result<ClientBuilder, Error> {
-        let key = std::env::var(API_KEY_VAR).unwrap_or_default();
-        if key.trim().is_empty() {
-            return Err(Error::MissingApiKey);
-        }
-        let mut builder = Client::builder(key);
-        if let Ok(base) = std::env::var(BASE_URL_VAR) {
-            if !base.trim().is_empty() {
-                builder = builder.base_url(base);
-            }
-        }
-        Ok(builder)
+        builder_from_vars(|name| std::env::var(name).ok())
     }
 
     /// The base URL requests go to, such as `https://api.pdf.co/v1`.
@@ -114,6 +104,19 @@ impl Client {
     pub(crate) fn transport(&self) -> &Transport {
         &self.inner.transport
     }
+}
+
+/// [`Client::builder_from_env`] over any source of variables.
+fn builder_from_vars(var: impl Fn(&str) -> Option<String>) -> Result<ClientBuilder, Error> {
+    let key = var(API_KEY_VAR).unwrap_or_default();
+    if key.trim().is_empty() {
+        return Err(Error::MissingApiKey);
+    }
+    let mut builder = Client::builder(key);
+    if let Some(base) = var(BASE_URL_VAR).filter(|b| !b.trim().is_empty()) {
+        builder = builder.base_url(base);
+    }
+    Ok(builder)
 }
 
 impl ClientBuilder {
@@ -302,6 +305,47 @@ mod tests {
     #[test]
     fn empty_key_is_refused() {
         assert!(matches!(Client::new("  "), Err(Error::MissingApiKey)));
+    }
+
+    #[test]
+    fn environment_variables() {
+        let vars = |key: Option<&str>, base: Option<&str>| {
+            let (key, base) = (key.map(str::to_string), base.map(str::to_string));
+            move |name: &str| match name {
+                API_KEY_VAR => key.clone(),
+                BASE_URL_VAR => base.clone(),
+                _ => None,
+            }
+        };
+        for missing in [None, Some(""), Some("  ")] {
+            assert!(matches!(
+                builder_from_vars(vars(missing, None)),
+                Err(Error::MissingApiKey)
+            ));
+        }
+        let client = builder_from_vars(vars(Some("k"), None))
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url(), DEFAULT_BASE_URL);
+        let client = builder_from_vars(vars(Some("k"), Some("")))
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(
+            client.base_url(),
+            DEFAULT_BASE_URL,
+            "an empty PDFCO_BASE_URL is ignored"
+        );
+        let client = builder_from_vars(vars(Some("k"), Some("http://127.0.0.1:8080/v1/")))
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:8080/v1");
+        let bad = builder_from_vars(vars(Some("k"), Some("ftp://x")))
+            .unwrap()
+            .build();
+        assert!(matches!(bad, Err(Error::InvalidBaseUrl { .. })));
     }
 
     #[test]

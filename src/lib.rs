@@ -107,6 +107,31 @@ pub use pages::Pages;
 pub use upload::UploadedFile;
 pub use workflow::{Progress, Report};
 
+#[cfg(test)]
+mod tests {
+    /// Every public type is `Debug`, `Send` and `Sync` (C-SEND-SYNC, C-DEBUG).
+    #[test]
+    fn public_types_are_debug_send_sync() {
+        fn check<T: std::fmt::Debug + Send + Sync>() {}
+        check::<crate::Client>();
+        check::<crate::ClientBuilder>();
+        check::<crate::Conversion>();
+        check::<crate::ConvertRequest>();
+        check::<crate::Error>();
+        check::<crate::Job>();
+        check::<crate::JobState>();
+        check::<crate::JobStatus>();
+        check::<crate::Output>();
+        check::<crate::OutputFormat>();
+        check::<crate::Pages>();
+        check::<crate::Progress<'static>>();
+        check::<crate::Report>();
+        check::<crate::ResultUrl<'static>>();
+        check::<crate::Step>();
+        check::<crate::UploadedFile>();
+    }
+}
+
 /// The README's examples, compiled and run as documentation tests.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -47,6 +47,7 @@ fn is_secret_name(name: &str) -> bool {
 
 /// A URL with the values of secret query parameters masked; scheme, host and path stay readable.
 pub(crate) fn url(url: &str) -> String {
+    let url = &userinfo(url);
     let Some((head, query)) = url.split_once('?') else {
         return url.to_string();
     };
@@ -75,6 +76,21 @@ pub(crate) fn url(url: &str) -> String {
         out.push_str(fragment);
     }
     out
+}
+
+/// Masks the password of `scheme://user:password@host` URLs.
+fn userinfo(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rsplit_once('@') {
+        Some((info, host)) => {
+            let user = info.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}:{MASK}@{host}{}", &rest[authority_end..])
+        }
+        None => url.to_string(),
+    }
 }
 
 /// Free text (a server message, a body excerpt) with secrets masked: the API key wherever it
@@ -171,6 +187,12 @@ mod tests {
         assert!(r.contains("X-Amz-Security-Token=***"), "{r}");
         assert!(!r.contains("deadbeef") && !r.contains("AKIA") && !r.contains("FQoG"));
         assert!(r.contains("X-Amz-Date=20220913T074159Z"));
+    }
+
+    #[test]
+    fn url_userinfo_password_is_masked() {
+        assert_eq!(url("https://me:pw@h/p?a=1"), "https://me:***@h/p?a=1");
+        assert_eq!(url("https://h/p?mail=a@b"), "https://h/p?mail=a@b");
     }
 
     #[test]
