@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use crate::Error;
 use crate::redact::{self, Secret};
-use crate::transport::Transport;
+use crate::retry::{Deadline, RetryPolicy};
+use crate::transport::{Timeouts, Transport};
 use crate::url::Origin;
 
 /// PDF.co's API, version 1.
@@ -43,6 +44,8 @@ pub(crate) struct Inner {
     pub(crate) transport: Transport,
     pub(crate) poll_interval: Duration,
     pub(crate) job_timeout: Duration,
+    pub(crate) force_check_after: Duration,
+    pub(crate) workflow_timeout: Option<Duration>,
 }
 
 /// Builds a [`Client`]. Created by [`Client::builder`]; setters consume and return it.
@@ -56,6 +59,9 @@ pub struct ClientBuilder {
     timeout_stall: Duration,
     poll_interval: Duration,
     job_timeout: Duration,
+    force_check_after: Duration,
+    workflow_timeout: Option<Duration>,
+    retry: RetryPolicy,
     user_agent: String,
     json_limit: u64,
 }
@@ -104,6 +110,13 @@ impl Client {
     pub(crate) fn transport(&self) -> &Transport {
         &self.inner.transport
     }
+
+    /// The deadline of a one-call workflow starting now.
+    pub(crate) fn workflow_deadline(&self) -> Deadline {
+        self.inner
+            .workflow_timeout
+            .map_or(Deadline::none(), Deadline::after)
+    }
 }
 
 /// [`Client::builder_from_env`] over any source of variables.
@@ -131,6 +144,9 @@ impl ClientBuilder {
             timeout_stall: Duration::from_secs(60),
             poll_interval: Duration::from_secs(3),
             job_timeout: Duration::from_secs(45 * 60),
+            force_check_after: Duration::from_secs(5 * 60),
+            workflow_timeout: None,
+            retry: RetryPolicy::new(),
             user_agent: concat!("pdfco/", env!("CARGO_PKG_VERSION")).to_string(),
             json_limit: 16 * 1024 * 1024,
         }
@@ -198,6 +214,36 @@ impl ClientBuilder {
         self
     }
 
+    /// How long [`Client::wait`] sees only `working` before it checks with `force`, and how
+    /// often it does so from then on. PDF.co answers `working` for a job id it does not know
+    /// (one that expired, or a typo) unless asked with `force`, when it answers `unknown`;
+    /// this turns such a wait into [`Error::JobFailed`] instead of a wait until the job
+    /// timeout.
+    ///
+    /// Defaults to 5 minutes.
+    pub fn force_check_after(mut self, after: Duration) -> Self {
+        self.force_check_after = after;
+        self
+    }
+
+    /// One deadline for each whole one-call conversion ([`Client::convert_file`] and the
+    /// helpers): upload, job and download together, retries and waits included. The job
+    /// timeout still applies within it.
+    ///
+    /// Defaults to none.
+    pub fn workflow_timeout(mut self, timeout: Duration) -> Self {
+        self.workflow_timeout = Some(timeout);
+        self
+    }
+
+    /// How transient failures are retried; [`RetryPolicy::disabled`] turns retries off.
+    ///
+    /// Defaults to [`RetryPolicy::new`]: up to 4 retries, backoff from 1 s to 30 s.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
     /// The `User-Agent` header.
     ///
     /// Defaults to `pdfco/<version>`.
@@ -259,12 +305,19 @@ impl ClientBuilder {
             self.base_url,
             self.api_key,
             self.json_limit,
+            self.retry,
+            Timeouts {
+                connect: self.timeout_connect,
+                response: self.timeout_response,
+            },
         );
         Ok(Client {
             inner: Arc::new(Inner {
                 transport,
                 poll_interval: self.poll_interval,
                 job_timeout: self.job_timeout,
+                force_check_after: self.force_check_after,
+                workflow_timeout: self.workflow_timeout,
             }),
         })
     }
@@ -292,6 +345,9 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout_stall", &self.timeout_stall)
             .field("poll_interval", &self.poll_interval)
             .field("job_timeout", &self.job_timeout)
+            .field("force_check_after", &self.force_check_after)
+            .field("workflow_timeout", &self.workflow_timeout)
+            .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
             .field("json_limit", &self.json_limit)
             .finish()

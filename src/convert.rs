@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::redact::{self, Secret};
 use crate::response::{Answer, Credits};
+use crate::retry::{Deadline, Safety};
 use crate::transport::ApiRequest;
 use crate::{Client, Error, Pages, Step};
 
@@ -338,7 +339,8 @@ impl Client {
     /// Starts converting the file at `url` (usually [`UploadedFile::url`](crate::UploadedFile::url)).
     ///
     /// An asynchronous request (the default) answers at once with a [`Job`]; a synchronous one
-    /// with the finished [`Output`]. Starting a job is never retried blindly, since it is paid.
+    /// with the finished [`Output`]. Starting a job is paid, so it is retried only when the
+    /// request provably never reached PDF.co (connection refused, host not found).
     ///
     /// # Errors
     ///
@@ -363,12 +365,25 @@ impl Client {
     /// # Ok::<(), pdfco::Error>(())
     /// ```
     pub fn convert(&self, url: &str, request: &ConvertRequest) -> Result<Conversion, Error> {
+        self.convert_until(url, request, Deadline::none())
+    }
+
+    pub(crate) fn convert_until(
+        &self,
+        url: &str,
+        request: &ConvertRequest,
+        deadline: Deadline,
+    ) -> Result<Conversion, Error> {
         request.validate()?;
         let path = format!("/pdf/convert/to/{}", request.format.endpoint());
         let body = request.to_json(url);
-        let answer = self
-            .transport()
-            .api(Step::Convert, &path, ApiRequest::PostJson(&body))?;
+        let answer = self.transport().api(
+            Step::Convert,
+            &path,
+            ApiRequest::PostJson(&body),
+            Safety::OnlyIfNotSent,
+            deadline,
+        )?;
         Conversion::from_answer(&answer, request.asynchronous)
     }
 }

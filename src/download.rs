@@ -2,11 +2,12 @@
 
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::redact;
+use crate::retry::{self, Deadline, Safety};
 use crate::{Client, Error, Job, JobStatus, Output, Step};
 
 /// Where a result can be downloaded from: a URL, and the job it belongs to when known so
@@ -156,6 +157,25 @@ struct Tracked<'a, W> {
     on_bytes: &'a mut dyn FnMut(u64),
 }
 
+impl<'a, W> Tracked<'a, W> {
+    fn new(inner: W, on_bytes: &'a mut dyn FnMut(u64)) -> Self {
+        Tracked {
+            inner,
+            written: 0,
+            write_failed: false,
+            on_bytes,
+        }
+    }
+
+    fn write_error(&self, dest: &Path, source: io::Error) -> Error {
+        Error::WriteOutput {
+            path: dest.to_path_buf(),
+            job_id: None,
+            source,
+        }
+    }
+}
+
 impl<W: Write> Write for Tracked<'_, W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self.inner.write(buf) {
@@ -181,13 +201,15 @@ impl Client {
     /// folder and renaming that into place only once it is complete and matches the
     /// `Content-Length`. Memory use does not grow with the file's size. Returns the byte count.
     ///
-    /// On any error no partial file is left, and a file that was already at `dest` is left
-    /// untouched.
+    /// A transfer that breaks off (a reset, a body shorter than its `Content-Length`, a
+    /// stall) continues with a `Range` request from the bytes already written, within the
+    /// [`RetryPolicy`](crate::RetryPolicy). On any error no partial file is left, and a file
+    /// that was already at `dest` is left untouched.
     ///
     /// # Errors
     ///
     /// - [`Error::Storage`] if storage refuses (404 before the job succeeded, 403 expired link);
-    /// - [`Error::Incomplete`] if the body is shorter than its `Content-Length`;
+    /// - [`Error::Incomplete`] if the body stays shorter than its `Content-Length`;
     /// - [`Error::WriteOutput`] if the file cannot be written;
     /// - [`Error::Transport`] for network failures; [`Error::Decode`] if there is no URL.
     ///
@@ -206,7 +228,7 @@ impl Client {
         from: impl Into<ResultUrl<'a>>,
         dest: impl AsRef<Path>,
     ) -> Result<u64, Error> {
-        self.download_file(from.into(), dest.as_ref(), &mut |_| {})
+        self.download_file(from.into(), dest.as_ref(), &mut |_| {}, Deadline::none())
     }
 
     /// Downloads a result into any writer, streaming; returns the byte count. Pass `&mut w` to
@@ -223,8 +245,17 @@ impl Client {
         writer: W,
     ) -> Result<u64, Error> {
         let from = from.into();
-        self.stream(from, writer, Path::new("<writer>"), &mut |_| {})
-            .map_err(|e| with_job(e, from.job_id))
+        let mut ignore = |_| {};
+        let mut out = Tracked::new(writer, &mut ignore);
+        // A writer cannot be rewound, so a server that ignores `Range` cannot be resumed from.
+        self.fetch(
+            from,
+            &mut out,
+            Path::new("<writer>"),
+            &mut |_| Ok(false),
+            Deadline::none(),
+        )
+        .map_err(|e| with_job(e, from.job_id))
     }
 
     pub(crate) fn download_file(
@@ -232,6 +263,7 @@ impl Client {
         from: ResultUrl<'_>,
         dest: &Path,
         on_bytes: &mut dyn FnMut(u64),
+        deadline: Deadline,
     ) -> Result<u64, Error> {
         let write_error = |source| Error::WriteOutput {
             path: dest.to_path_buf(),
@@ -241,7 +273,9 @@ impl Client {
         let result = (|| {
             check_destination(dest)?;
             let (temp, file) = TempFile::create(dest).map_err(write_error)?;
-            let bytes = self.stream(from, &file, dest, on_bytes)?;
+            let mut out = Tracked::new(&file, on_bytes);
+            let mut restart = |f: &mut &File| f.set_len(0).and_then(|()| f.rewind()).map(|()| true);
+            let bytes = self.fetch(from, &mut out, dest, &mut restart, deadline)?;
             file.sync_all().map_err(write_error)?;
             drop(file);
             temp.persist(dest).map_err(write_error)?;
@@ -250,58 +284,102 @@ impl Client {
         result.map_err(|e| with_job(e, from.job_id))
     }
 
-    fn stream<W: Write>(
+    /// Streams the result into `out`, retrying transient failures. After a failure mid-body
+    /// it asks for the rest with `Range` and appends; if storage answers with the whole body
+    /// instead, `restart` empties the destination (or says it cannot).
+    fn fetch<W: Write>(
         &self,
         from: ResultUrl<'_>,
-        writer: W,
+        out: &mut Tracked<'_, W>,
         dest: &Path,
-        on_bytes: &mut dyn FnMut(u64),
+        restart: &mut dyn FnMut(&mut W) -> io::Result<bool>,
+        deadline: Deadline,
     ) -> Result<u64, Error> {
         let step = Step::Download;
         let url = from
             .url
             .ok_or_else(|| Error::decode(step, "no result URL: PDF.co sent none", String::new()))?;
-        let response = self.transport().get_storage(step, url)?;
-        let expected = response.body().content_length();
-        let mut reader = response.into_body().into_reader();
-        let mut out = Tracked {
-            inner: writer,
-            written: 0,
-            write_failed: false,
-            on_bytes,
-        };
-        let copied = io::copy(&mut reader, &mut out).and_then(|n| out.flush().map(|()| n));
-        match copied {
-            Ok(n) => match expected {
-                Some(expected) if expected != n => Err(Error::Incomplete {
-                    step,
-                    expected,
-                    received: n,
-                    job_id: None,
-                }),
-                _ => Ok(n),
-            },
-            Err(e) if out.write_failed => Err(Error::WriteOutput {
-                path: dest.to_path_buf(),
-                job_id: None,
-                source: e,
-            }),
-            Err(e) => match (expected, ureq::Error::from(e)) {
-                // ureq reports a body that ends before its Content-Length as an I/O error.
-                (Some(expected), ureq::Error::Io(io))
-                    if io.kind() == io::ErrorKind::UnexpectedEof =>
-                {
-                    Err(Error::Incomplete {
+        let policy = &self.inner.transport.retry_policy();
+        retry::run(policy, Safety::Idempotent, deadline, |_| {
+            let offset = out.written;
+            let response = self.transport().get_storage(step, url, offset, deadline)?;
+            let partial = response.status().as_u16() == 206;
+            let length = response.body().content_length();
+            let total = if offset > 0 && partial {
+                let range = response
+                    .headers()
+                    .get("content-range")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(parse_content_range);
+                match range {
+                    Some((start, total)) if start == offset => total.or(length.map(|l| offset + l)),
+                    _ => {
+                        return Err(Error::decode(
+                            step,
+                            format!("a resumed download did not start at byte {offset}"),
+                            String::new(),
+                        ));
+                    }
+                }
+            } else {
+                if offset > 0 {
+                    // Storage ignored the range and sends everything again.
+                    if !restart(&mut out.inner).map_err(|e| out.write_error(dest, e))? {
+                        return Err(Error::decode(
+                            step,
+                            "storage ignored the Range request, so the download cannot resume",
+                            String::new(),
+                        ));
+                    }
+                    out.written = 0;
+                }
+                length
+            };
+            let mut reader = response.into_body().into_reader();
+            match io::copy(&mut reader, out).and_then(|_| out.flush()) {
+                Ok(()) => match total {
+                    Some(expected) if expected != out.written => Err(Error::Incomplete {
                         step,
                         expected,
                         received: out.written,
                         job_id: None,
-                    })
-                }
-                (_, e) => Err(Error::transport(step, e)),
-            },
-        }
+                    }),
+                    _ => Ok(out.written),
+                },
+                Err(e) if out.write_failed => Err(out.write_error(dest, e)),
+                Err(e) => match (total, ureq::Error::from(e)) {
+                    // A body that ends before its Content-Length.
+                    (Some(expected), ureq::Error::Io(io))
+                        if io.kind() == io::ErrorKind::UnexpectedEof =>
+                    {
+                        Err(Error::Incomplete {
+                            step,
+                            expected,
+                            received: out.written,
+                            job_id: None,
+                        })
+                    }
+                    (_, e) => Err(Error::transport(step, e)),
+                },
+            }
+        })
     }
+}
+
+/// `bytes 100-199/200` to (100, Some(200)); `bytes 100-199/*` to (100, None).
+fn parse_content_range(value: &str) -> Option<(u64, Option<u64>)> {
+    let rest = value.trim().strip_prefix("bytes ")?;
+    let (range, total) = rest.split_once('/')?;
+    let (start, end) = range.split_once('-')?;
+    let (start, end): (u64, u64) = (start.trim().parse().ok()?, end.trim().parse().ok()?);
+    if end < start {
+        return None;
+    }
+    let total = match total.trim() {
+        "*" => None,
+        t => Some(t.parse().ok().filter(|t: &u64| *t > end)?),
+    };
+    Some((start, total))
 }
 
 fn with_job(e: Error, job_id: Option<&str>) -> Error {

@@ -54,6 +54,7 @@ pub enum Error {
     /// is not loopback without [`ClientBuilder::allow_insecure_http`](crate::ClientBuilder::allow_insecure_http).
     /// Checked before any request.
     #[error("invalid base URL `{url}`: {reason}")]
+    #[non_exhaustive]
     InvalidBaseUrl {
         /// The URL as given (it holds no secret: the key travels in a header).
         url: String,
@@ -64,6 +65,7 @@ pub enum Error {
     /// A page selection is not in PDF.co's syntax, or names pages the document lacks.
     /// Syntax is checked before any request.
     #[error("invalid page selection `{pages}`: {reason}")]
+    #[non_exhaustive]
     InvalidPages {
         /// The selection as given.
         pages: String,
@@ -74,6 +76,7 @@ pub enum Error {
     /// A local input file cannot be read (missing, a directory, no permission). Checked
     /// before any request.
     #[error("cannot read input file {}", path.display())]
+    #[non_exhaustive]
     ReadInput {
         /// The file.
         path: PathBuf,
@@ -85,6 +88,7 @@ pub enum Error {
     /// The output cannot be written: its folder does not exist (checked before any request),
     /// or writing or renaming failed. A destination file that existed before is left as it was.
     #[error("cannot write output {}{}", path.display(), for_job(job_id))]
+    #[non_exhaustive]
     WriteOutput {
         /// The destination.
         path: PathBuf,
@@ -98,6 +102,7 @@ pub enum Error {
     /// The request did not get an HTTP answer: connection refused or reset, DNS failure,
     /// timeout, TLS failure, or the body broke off.
     #[error("{step} request failed{}", for_job(job_id))]
+    #[non_exhaustive]
     Transport {
         /// Which request.
         step: Step,
@@ -123,6 +128,8 @@ pub enum Error {
         http_status: u16,
         /// PDF.co's message, with any secret masked.
         message: String,
+        /// How long PDF.co asked to wait before trying again (`Retry-After`), if it said.
+        retry_after: Option<Duration>,
         /// The job, if one was started.
         job_id: Option<String>,
     },
@@ -141,6 +148,8 @@ pub enum Error {
         code: String,
         /// S3's message, with any secret masked.
         message: String,
+        /// How long storage asked to wait before trying again (`Retry-After`), if it said.
+        retry_after: Option<Duration>,
         /// The job, if one was started.
         job_id: Option<String>,
     },
@@ -164,6 +173,7 @@ pub enum Error {
 
     /// The job ended `failed`, `aborted` or `unknown`.
     #[error("job {job_id} ended {state}: {message}")]
+    #[non_exhaustive]
     JobFailed {
         /// The job.
         job_id: String,
@@ -176,6 +186,7 @@ pub enum Error {
     /// The job was still not finished when the deadline passed. The job may still finish:
     /// resume it with its id.
     #[error("job {job_id} still {last_state} after {}s", waited.as_secs())]
+    #[non_exhaustive]
     JobTimeout {
         /// The job.
         job_id: String,
@@ -183,6 +194,16 @@ pub enum Error {
         waited: Duration,
         /// The last state seen.
         last_state: JobState,
+    },
+
+    /// The deadline of a one-call workflow passed before a step could start or finish.
+    #[error("deadline passed before {step} could finish{}", for_job(job_id))]
+    #[non_exhaustive]
+    DeadlineExceeded {
+        /// The step that could not finish.
+        step: Step,
+        /// The job, if one was started.
+        job_id: Option<String>,
     },
 
     /// A body ended before its `Content-Length`.
@@ -218,6 +239,7 @@ impl Error {
             | Error::Api { job_id, .. }
             | Error::Storage { job_id, .. }
             | Error::Decode { job_id, .. }
+            | Error::DeadlineExceeded { job_id, .. }
             | Error::Incomplete { job_id, .. } => job_id.as_deref(),
             Error::JobFailed { job_id, .. } | Error::JobTimeout { job_id, .. } => Some(job_id),
             _ => None,
@@ -229,6 +251,16 @@ impl Error {
         match self {
             Error::Api { status, .. } | Error::Storage { status, .. } => Some(*status),
             _ => None,
+        }
+    }
+
+    /// Whether the failure was a timeout: a job still running at its deadline, a workflow
+    /// deadline, or a request that timed out.
+    pub fn is_timeout(&self) -> bool {
+        match self {
+            Error::JobTimeout { .. } | Error::DeadlineExceeded { .. } => true,
+            Error::Transport { source, .. } => matches!(source.as_ref(), ureq::Error::Timeout(_)),
+            _ => false,
         }
     }
 
@@ -251,6 +283,7 @@ impl Error {
             | Error::Api { job_id, .. }
             | Error::Storage { job_id, .. }
             | Error::Decode { job_id, .. }
+            | Error::DeadlineExceeded { job_id, .. }
             | Error::Incomplete { job_id, .. }
                 if job_id.is_none() =>
             {
@@ -290,6 +323,7 @@ mod tests {
             status: 429,
             http_status: 429,
             message: "too many requests".into(),
+            retry_after: None,
             job_id: None,
         }
         .for_job("J1");

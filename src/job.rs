@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::redact;
 use crate::response::{Answer, Credits};
+use crate::retry::{Deadline, Safety};
 use crate::transport::ApiRequest;
 use crate::url;
 use crate::{Client, Error, Job, Step};
@@ -174,15 +175,49 @@ impl Client {
     /// # Ok::<(), pdfco::Error>(())
     /// ```
     pub fn check(&self, job_id: &str) -> Result<JobStatus, Error> {
-        let path = url::with_query("/job/check", &[("jobid", job_id)]);
+        self.check_with(job_id, false, Deadline::none())
+    }
+
+    /// [`Client::check`] with `force`: PDF.co then answers `unknown` for a job id it does not
+    /// know, instead of `working`. Meant for long jobs; [`Client::wait`] uses it by itself
+    /// (see [`ClientBuilder::force_check_after`](crate::ClientBuilder::force_check_after)).
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::check`].
+    pub fn check_forced(&self, job_id: &str) -> Result<JobStatus, Error> {
+        self.check_with(job_id, true, Deadline::none())
+    }
+
+    fn check_with(
+        &self,
+        job_id: &str,
+        force: bool,
+        deadline: Deadline,
+    ) -> Result<JobStatus, Error> {
+        let mut query = vec![("jobid", job_id)];
+        if force {
+            query.push(("force", "true"));
+        }
+        let path = url::with_query("/job/check", &query);
         self.transport()
-            .api(Step::JobCheck, &path, ApiRequest::Get)
+            .api(
+                Step::JobCheck,
+                &path,
+                ApiRequest::Get,
+                Safety::Idempotent,
+                deadline,
+            )
             .and_then(|answer| JobStatus::from_answer(job_id, &answer, self.transport().api_key()))
             .map_err(|e| e.for_job(job_id))
     }
 
     /// Checks a job until it ends, sleeping the poll interval between checks, for at most
     /// the job timeout. `on_status` sees every status, as the tutorials print them.
+    ///
+    /// A job that has been `working` for longer than
+    /// [`force_check_after`](crate::ClientBuilder::force_check_after) is checked with `force`
+    /// from then on, so that a job PDF.co does not know ends as `unknown`.
     ///
     /// Returns the final `success` status, whose [`url`](JobStatus::url) is where to download
     /// the result.
@@ -208,19 +243,33 @@ impl Client {
         job: &Job,
         mut on_status: impl FnMut(&JobStatus),
     ) -> Result<JobStatus, Error> {
-        let deadline = Instant::now() + self.inner.job_timeout;
-        self.wait_until(job, deadline, &mut on_status)
+        self.wait_until(job, Deadline::none(), &mut on_status)
     }
 
+    /// Waits until the job ends, the job timeout passes, or `outer` (a workflow's deadline)
+    /// passes, whichever comes first.
     pub(crate) fn wait_until(
         &self,
         job: &Job,
-        deadline: Instant,
+        outer: Deadline,
         on_status: &mut dyn FnMut(&JobStatus),
     ) -> Result<JobStatus, Error> {
         let started = Instant::now();
+        let deadline = Deadline::after(self.inner.job_timeout).min(outer);
+        let mut next_force = started + self.inner.force_check_after;
+        let timeout = |last_state| Error::JobTimeout {
+            job_id: job.id().to_string(),
+            waited: started.elapsed(),
+            last_state,
+        };
         loop {
-            let mut status = self.check(job.id())?;
+            let force = Instant::now() >= next_force;
+            if force {
+                next_force = Instant::now() + self.inner.force_check_after;
+            }
+            // Each check is bounded by the workflow's deadline; the job's own deadline only
+            // decides when to stop checking.
+            let mut status = self.check_with(job.id(), force, outer)?;
             if status.url.is_none() {
                 status.url = job.result_url().map(str::to_string);
             }
@@ -236,17 +285,15 @@ impl Client {
                 }
                 JobState::Working | JobState::Other(_) => {}
             }
-            let now = Instant::now();
-            let left = deadline.saturating_duration_since(now);
+            let left = deadline.remaining().unwrap_or(Duration::MAX);
             if left.is_zero() {
-                return Err(Error::JobTimeout {
-                    job_id: job.id().to_string(),
-                    waited: now - started,
-                    last_state: status.state,
-                });
+                return Err(timeout(status.state));
             }
             // The last sleep is cut short so that one final check lands on the deadline.
             std::thread::sleep(self.inner.poll_interval.min(left));
+            if outer.is_past() {
+                return Err(timeout(status.state));
+            }
         }
     }
 }

@@ -90,6 +90,7 @@ mod job;
 mod pages;
 mod redact;
 mod response;
+mod retry;
 mod transport;
 mod upload;
 mod url;
@@ -104,6 +105,7 @@ pub use download::ResultUrl;
 pub use error::{Error, Result, Step};
 pub use job::{JobState, JobStatus};
 pub use pages::Pages;
+pub use retry::RetryPolicy;
 pub use upload::UploadedFile;
 pub use workflow::{Progress, Report};
 

@@ -7,12 +7,14 @@
 
 use std::io::Read;
 use std::path::Path;
+use std::time::Duration;
 
 use ureq::http::{Response, StatusCode};
-use ureq::{Agent, Body, SendBody};
+use ureq::{Agent, Body, RequestBuilder, SendBody};
 
 use crate::redact::{self, Secret};
 use crate::response::Answer;
+use crate::retry::{self, Deadline, RetryPolicy, Safety};
 use crate::url::{self, Origin};
 use crate::{Error, Step};
 
@@ -24,6 +26,7 @@ const ERROR_BODY_LIMIT: u64 = 64 * 1024;
 const KEY_HEADER: &str = "x-api-key";
 
 /// A method and body for an API request.
+#[derive(Clone, Copy)]
 pub(crate) enum ApiRequest<'a> {
     Get,
     PostJson(&'a [u8]),
@@ -37,10 +40,26 @@ pub(crate) struct Transport {
     api_origin: Origin,
     api_key: Secret,
     json_limit: u64,
+    retry: RetryPolicy,
+    timeouts: Timeouts,
+}
+
+/// The agent's per-phase timeouts, kept so that a deadline can shorten them per request.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Timeouts {
+    pub(crate) connect: Duration,
+    pub(crate) response: Duration,
 }
 
 impl Transport {
-    pub(crate) fn new(agent: Agent, base_url: String, api_key: Secret, json_limit: u64) -> Self {
+    pub(crate) fn new(
+        agent: Agent,
+        base_url: String,
+        api_key: Secret,
+        json_limit: u64,
+        retry: RetryPolicy,
+        timeouts: Timeouts,
+    ) -> Self {
         let api_origin = Origin::of(&base_url).expect("base URL checked by the builder");
         Transport {
             agent,
@@ -48,7 +67,40 @@ impl Transport {
             api_origin,
             api_key,
             json_limit,
+            retry,
+            timeouts,
         }
+    }
+
+    /// Shortens a request's timeouts so that it cannot outlive `deadline`. Only the phase
+    /// timeouts are set: none of them makes ureq spawn a thread.
+    fn bounded<B>(&self, request: RequestBuilder<B>, deadline: Deadline) -> RequestBuilder<B> {
+        match deadline.remaining() {
+            None => request,
+            Some(left) => {
+                let left = left.max(Duration::from_millis(1));
+                request
+                    .config()
+                    .timeout_connect(Some(self.timeouts.connect.min(left)))
+                    .timeout_recv_response(Some(self.timeouts.response.min(left)))
+                    .timeout_send_body(Some(left))
+                    .timeout_recv_body(Some(left))
+                    .build()
+            }
+        }
+    }
+
+    /// Fails at once when the deadline has already passed.
+    fn check_deadline(step: Step, deadline: Deadline) -> Result<(), Error> {
+        if deadline.is_past() {
+            Err(Error::DeadlineExceeded { step, job_id: None })
+        } else {
+            Ok(())
+        }
+    }
+
+    pub(crate) fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
     }
 
     pub(crate) fn base_url(&self) -> &str {
@@ -59,13 +111,29 @@ impl Transport {
         self.api_key.expose()
     }
 
-    /// Sends an API request to `base_url + path_and_query` and reads its JSON answer.
+    /// Sends an API request to `base_url + path_and_query` and reads its JSON answer,
+    /// retrying transient failures as far as `safety` and the deadline allow.
     pub(crate) fn api(
         &self,
         step: Step,
         path_and_query: &str,
         request: ApiRequest<'_>,
+        safety: Safety,
+        deadline: Deadline,
     ) -> Result<Answer, Error> {
+        retry::run(&self.retry, safety, deadline, |_| {
+            self.api_once(step, path_and_query, request, deadline)
+        })
+    }
+
+    fn api_once(
+        &self,
+        step: Step,
+        path_and_query: &str,
+        request: ApiRequest<'_>,
+        deadline: Deadline,
+    ) -> Result<Answer, Error> {
+        Self::check_deadline(step, deadline)?;
         let mut target = format!("{}{}", self.base_url, path_and_query);
         let mut request = request;
         for _ in 0..=MAX_REDIRECTS {
@@ -104,14 +172,30 @@ impl Transport {
 
     /// `PUT`s a file to a storage URL with a `Content-Length` and the given content type.
     /// Never sends the API key. `on_bytes` sees the running count of bytes sent.
+    /// Transient failures are retried, sending the whole file again.
     pub(crate) fn put_file(
         &self,
         url: &str,
         content_type: &str,
         path: &Path,
         on_bytes: &mut dyn FnMut(u64),
+        deadline: Deadline,
+    ) -> Result<(), Error> {
+        retry::run(&self.retry, Safety::Idempotent, deadline, |_| {
+            self.put_file_once(url, content_type, path, on_bytes, deadline)
+        })
+    }
+
+    fn put_file_once(
+        &self,
+        url: &str,
+        content_type: &str,
+        path: &Path,
+        on_bytes: &mut dyn FnMut(u64),
+        deadline: Deadline,
     ) -> Result<(), Error> {
         let step = Step::Upload;
+        Self::check_deadline(step, deadline)?;
         let mut target = url.to_string();
         for _ in 0..=MAX_REDIRECTS {
             let file = std::fs::File::open(path).map_err(|source| Error::ReadInput {
@@ -133,8 +217,7 @@ impl Transport {
             // A reader body would go out chunked, which S3 refuses; a Content-Length that we
             // set ourselves makes ureq send it length-delimited.
             let response = self
-                .agent
-                .put(&target)
+                .bounded(self.agent.put(&target), deadline)
                 .content_type(content_type)
                 .header("content-length", len.to_string())
                 .send(SendBody::from_reader(&mut reader))
@@ -152,6 +235,7 @@ impl Transport {
                         status: 400,
                         code: "UnexpectedRedirect".into(),
                         message: "storage redirected an upload to a GET".into(),
+                        retry_after: None,
                         job_id: None,
                     });
                 }
@@ -167,16 +251,24 @@ impl Transport {
         Err(Error::transport(step, ureq::Error::TooManyRedirects))
     }
 
-    /// `GET`s a storage URL and returns the 2xx response for the caller to stream. Never sends
-    /// the API key.
-    pub(crate) fn get_storage(&self, step: Step, url: &str) -> Result<Response<Body>, Error> {
+    /// `GET`s a storage URL, from byte `from` on when it is not zero, and returns the 2xx
+    /// response for the caller to stream. Never sends the API key. Not retried here: the
+    /// caller knows how much it already has.
+    pub(crate) fn get_storage(
+        &self,
+        step: Step,
+        url: &str,
+        from: u64,
+        deadline: Deadline,
+    ) -> Result<Response<Body>, Error> {
+        Self::check_deadline(step, deadline)?;
         let mut target = url.to_string();
         for _ in 0..=MAX_REDIRECTS {
-            let response = self
-                .agent
-                .get(&target)
-                .call()
-                .map_err(|e| Error::transport(step, e))?;
+            let mut request = self.bounded(self.agent.get(&target), deadline);
+            if from > 0 {
+                request = request.header("range", format!("bytes={from}-"));
+            }
+            let response = request.call().map_err(|e| Error::transport(step, e))?;
             match self.redirect_target(&target, response) {
                 Hop::Follow(next, _) => target = next,
                 Hop::Done(response) if response.status().is_success() => return Ok(response),
@@ -209,6 +301,7 @@ impl Transport {
     /// Reads a JSON answer under the cap; a non-2xx status or `"error": true` is a refusal.
     fn read_answer(&self, step: Step, response: Response<Body>) -> Result<Answer, Error> {
         let status = response.status().as_u16();
+        let retry_after = retry_after(&response);
         let success = response.status().is_success();
         let limit = if success {
             self.json_limit
@@ -254,6 +347,7 @@ impl Transport {
                 status: code.unwrap_or(status),
                 http_status: status,
                 message,
+                retry_after,
                 job_id: None,
             });
         }
@@ -267,6 +361,7 @@ impl Transport {
                     .message()
                     .map(|m| redact::text(m, Some(key)))
                     .unwrap_or_else(|| "no message".to_string()),
+                retry_after,
                 job_id: None,
             });
         }
@@ -274,8 +369,9 @@ impl Transport {
     }
 
     /// A storage refusal, with S3's `<Code>` and `<Message>` when the body is S3's XML.
-    fn storage_error(&self, step: Step, response: Response<Body>) -> Error {
+    pub(crate) fn storage_error(&self, step: Step, response: Response<Body>) -> Error {
         let status = response.status().as_u16();
+        let retry_after = retry_after(&response);
         let body = response
             .into_body()
             .into_with_config()
@@ -298,9 +394,19 @@ impl Transport {
             } else {
                 message
             },
+            retry_after,
             job_id: None,
         }
     }
+}
+
+/// A response's `Retry-After`, if it has a readable one.
+fn retry_after(response: &Response<Body>) -> Option<Duration> {
+    response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(retry::parse_retry_after)
 }
 
 enum Hop {

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use crate::redact;
 use crate::response::Credits;
+use crate::retry::{Deadline, Safety};
 use crate::transport::ApiRequest;
 use crate::url;
 use crate::{Client, Error, Step};
@@ -70,6 +71,8 @@ impl Client {
     /// - [`Error::Storage`] if storage refuses the upload (403 expired or bad signature);
     /// - [`Error::Transport`] or [`Error::Decode`] for network failures and odd answers.
     ///
+    /// Transient failures of both requests are retried (see [`RetryPolicy`](crate::RetryPolicy)).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -79,13 +82,14 @@ impl Client {
     /// # Ok::<(), pdfco::Error>(())
     /// ```
     pub fn upload(&self, path: impl AsRef<Path>) -> Result<UploadedFile, Error> {
-        self.upload_with(path.as_ref(), &mut |_| {})
+        self.upload_with(path.as_ref(), &mut |_| {}, Deadline::none())
     }
 
     pub(crate) fn upload_with(
         &self,
         path: &Path,
         on_bytes: &mut dyn FnMut(u64),
+        deadline: Deadline,
     ) -> Result<UploadedFile, Error> {
         let size = check_input(path)?;
         let name = path
@@ -98,14 +102,18 @@ impl Client {
             "/file/upload/get-presigned-url",
             &[("name", &name), ("contenttype", UPLOAD_CONTENT_TYPE)],
         );
-        let answer = self
-            .transport()
-            .api(Step::Presign, &query, ApiRequest::Get)?;
+        let answer = self.transport().api(
+            Step::Presign,
+            &query,
+            ApiRequest::Get,
+            Safety::Idempotent,
+            deadline,
+        )?;
         let presigned = answer.required_str("presignedUrl")?;
         let uploaded_url = answer.required_str("url")?.to_string();
 
         self.transport()
-            .put_file(presigned, UPLOAD_CONTENT_TYPE, path, on_bytes)?;
+            .put_file(presigned, UPLOAD_CONTENT_TYPE, path, on_bytes, deadline)?;
         Ok(UploadedFile {
             url: uploaded_url,
             name: answer.str("name").unwrap_or(&name).to_string(),

@@ -156,13 +156,17 @@ impl Client {
             &named
         };
 
-        let file = self.upload_with(input, &mut |sent| {
-            on_progress(Progress::Uploading { sent, total })
-        })?;
-        match self.convert(file.url(), request)? {
+        let deadline = self.workflow_deadline();
+        let file = self.upload_with(
+            input,
+            &mut |sent| on_progress(Progress::Uploading { sent, total }),
+            deadline,
+        )?;
+        match self.convert_until(file.url(), request, deadline)? {
             Conversion::Finished(done) => {
                 let mut on_bytes = |received| on_progress(Progress::Downloading { received });
-                let bytes = self.download_file(ResultUrl::from(&done), output, &mut on_bytes)?;
+                let bytes =
+                    self.download_file(ResultUrl::from(&done), output, &mut on_bytes, deadline)?;
                 Ok(Report {
                     path: output.to_path_buf(),
                     job_id: None,
@@ -174,11 +178,11 @@ impl Client {
             }
             Conversion::Started(job) => {
                 on_progress(Progress::Started(&job));
-                let deadline = std::time::Instant::now() + self.inner.job_timeout;
                 let done =
                     self.wait_until(&job, deadline, &mut |s| on_progress(Progress::Status(s)))?;
                 let mut on_bytes = |received| on_progress(Progress::Downloading { received });
-                let bytes = self.download_file(ResultUrl::from(&done), output, &mut on_bytes)?;
+                let bytes =
+                    self.download_file(ResultUrl::from(&done), output, &mut on_bytes, deadline)?;
                 Ok(Report {
                     path: output.to_path_buf(),
                     job_id: Some(job.id().to_string()),

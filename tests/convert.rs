@@ -173,6 +173,7 @@ fn damaged_input_is_442_sync_and_a_failed_job_async() {
             job_id,
             state,
             message,
+            ..
         } => {
             assert_eq!((job_id.as_str(), state), (job.id(), JobState::Failed));
             assert!(message.contains("damaged"), "{message}");

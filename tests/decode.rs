@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{SAMPLE, assert_clean, setup};
+use common::{SAMPLE, assert_clean, setup, setup_no_retry};
 use pdfco::testing::{Endpoint, Fault};
 use pdfco::{ConvertRequest, Error, OutputFormat, Step};
 
@@ -17,7 +17,7 @@ fn body(status: u16, content_type: &str, body: &str) -> Fault {
 
 #[test]
 fn html_error_pages_become_api_errors_with_an_excerpt() {
-    let (emulator, client) = setup();
+    let (emulator, client) = setup_no_retry();
     emulator.fail_next(
         Endpoint::Presign,
         body(
@@ -106,7 +106,7 @@ fn job_check_garbage_carries_the_job_id() {
 
 #[test]
 fn excerpts_mask_secrets_the_server_echoes() {
-    let (emulator, client) = setup();
+    let (emulator, client) = setup_no_retry();
     let key = emulator.api_key();
     let echo = format!(
         "<html>bad request x-api-key={key} url=https://s3/x?X-Amz-Signature=deadbeef1234&a=1</html>"

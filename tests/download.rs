@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{SAMPLE, TempDir, setup};
+use common::{SAMPLE, TempDir, setup, setup_no_retry};
 use pdfco::testing::{Endpoint, Fault};
 use pdfco::{Conversion, ConvertRequest, Error, OutputFormat, Step};
 
@@ -61,7 +61,7 @@ fn result_is_404_until_the_job_has_succeeded_and_nothing_is_written() {
 
 #[test]
 fn failed_download_leaves_an_existing_file_untouched() {
-    let (emulator, client) = setup();
+    let (emulator, client) = setup_no_retry();
     let job = started(&client);
     let done = client.wait(&job, |_| {}).unwrap();
     let dir = TempDir::new();

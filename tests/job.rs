@@ -4,7 +4,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{SAMPLE, on, setup};
+use common::{SAMPLE, on, setup, setup_no_retry};
 use pdfco::testing::{Emulator, Endpoint, Fault, Host, Outcome};
 use pdfco::{Conversion, ConvertRequest, Error, Job, JobState, OutputFormat};
 
@@ -136,7 +136,7 @@ fn a_stuck_job_times_out_with_its_id_and_last_state() {
 
 #[test]
 fn check_errors_carry_the_job_id() {
-    let (emulator, client) = setup();
+    let (emulator, client) = setup_no_retry();
     let job = start(&client);
     emulator.fail_next(Endpoint::JobCheck, Fault::Status(500));
     let err = client.wait(&job, |_| {}).unwrap_err();

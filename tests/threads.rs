@@ -35,7 +35,9 @@ fn whole_workflow_runs_on_the_calling_thread_alone() {
     let dir = TempDir::new();
     // A new thread names itself once it runs, so the emulator's threads may still carry the
     // test thread's name just after start; one workflow first lets them all settle.
-    client.pdf_to_json(SAMPLE, dir.join("warm-up.json")).unwrap();
+    client
+        .pdf_to_json(SAMPLE, dir.join("warm-up.json"))
+        .unwrap();
     let before = client_side_threads();
     let mut seen = Vec::new();
     client

@@ -4,7 +4,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{SAMPLE, TempDir, assert_clean, on, setup, signature};
+use common::{SAMPLE, TempDir, assert_clean, on, setup, setup_no_retry, signature};
 use pdfco::testing::{Emulator, Endpoint, Fault, Host};
 use pdfco::{Error, Step};
 
@@ -100,7 +100,7 @@ fn missing_input_fails_before_any_request() {
 
 #[test]
 fn presign_refusals_keep_pdf_co_status_and_message() {
-    let (emulator, client) = setup();
+    let (emulator, client) = setup_no_retry();
     for code in [401, 402, 429, 500] {
         emulator.fail_next(Endpoint::Presign, Fault::Status(code));
         match client.upload(SAMPLE).unwrap_err() {
@@ -110,6 +110,7 @@ fn presign_refusals_keep_pdf_co_status_and_message() {
                 http_status,
                 message,
                 job_id,
+                ..
             } => {
                 assert_eq!(
                     (step, status, http_status, job_id),
@@ -166,7 +167,7 @@ fn expired_presigned_url_is_a_storage_403() {
 
 #[test]
 fn storage_refusal_during_upload_is_typed() {
-    let (emulator, client) = setup();
+    let (emulator, client) = setup_no_retry();
     emulator.fail_next(Endpoint::Upload, Fault::Status(503));
     let err = client.upload(SAMPLE).unwrap_err();
     assert!(

@@ -3,7 +3,8 @@
 mod common;
 
 use common::{
-    ENCRYPTED, SAMPLE, TempDir, assert_clean, on, page_texts, setup, signature, xlsx_sheet_names,
+    ENCRYPTED, SAMPLE, TempDir, assert_clean, on, page_texts, setup, setup_no_retry, signature,
+    xlsx_sheet_names,
 };
 use pdfco::testing::{Emulator, Endpoint, Fault, Host, Outcome};
 use pdfco::{ConvertRequest, OutputFormat, Progress};
@@ -182,7 +183,7 @@ fn every_error_after_the_job_started_carries_its_id() {
         }),
     ];
     for (what, script) in cases {
-        let (emulator, client) = setup();
+        let (emulator, client) = setup_no_retry();
         script(&emulator);
         let dest = dir.join("out.json");
         let err = client.convert_file(SAMPLE, &dest, &request).unwrap_err();

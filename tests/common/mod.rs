@@ -51,10 +51,21 @@ impl Drop for TempDir {
     }
 }
 
-/// An emulator and a client pointed at it.
+/// An emulator and a client pointed at it (with fast retries).
 pub fn setup() -> (Emulator, Client) {
     let emulator = Emulator::start().unwrap();
     let client = emulator.client_builder().build().unwrap();
+    (emulator, client)
+}
+
+/// An emulator and a client that does not retry, to see each refusal as it comes.
+pub fn setup_no_retry() -> (Emulator, Client) {
+    let emulator = Emulator::start().unwrap();
+    let client = emulator
+        .client_builder()
+        .retry(pdfco::RetryPolicy::disabled())
+        .build()
+        .unwrap();
     (emulator, client)
 }
 
