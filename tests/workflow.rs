@@ -216,7 +216,11 @@ fn no_secret_appears_in_any_error_or_debug_output() {
         .api_key("SUPER-SECRET-KEY-42")
         .start()
         .unwrap();
-    let client = emulator.client_builder().build().unwrap();
+    let client = emulator
+        .client_builder()
+        .retry(pdfco::RetryPolicy::disabled())
+        .build()
+        .unwrap();
     let dir = TempDir::new();
     let mut texts = vec![
         format!("{client:?}"),
