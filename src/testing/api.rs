@@ -10,7 +10,9 @@ use super::pdf::{self, PdfError};
 use super::render;
 use super::server::{Reply, Request};
 use super::storage::{object_path, presign};
-use super::{Core, Endpoint, Fault, Job, JobEnd, Outcome, StoredResult, iso_date, unix_now};
+use super::{
+    Core, Endpoint, Fault, Job, JobEnd, Outcome, StoredResult, faulted, iso_date, unix_now,
+};
 use crate::url;
 use crate::{OutputFormat, Pages};
 
@@ -56,10 +58,14 @@ fn default_message(code: u16) -> &'static str {
 }
 
 fn fault_reply(fault: Fault) -> Reply {
-    if let Some(reply) = fault.common_reply() {
-        return reply;
-    }
     match fault {
+        Fault::Throttle { retry_after } => {
+            let reply = api_error(429, default_message(429));
+            match retry_after {
+                Some(secs) => reply.header("Retry-After", secs.to_string()),
+                None => reply,
+            }
+        }
         Fault::Status(code) => api_error(code, default_message(code)),
         Fault::ErrorInBody(code) => json_reply(
             200,
@@ -196,11 +202,19 @@ pub(super) fn handle(core: &Core, request: &Request, body: &mut dyn Read) -> Rep
     }
     let route = request.path.trim_end_matches('/');
     match (request.method.as_str(), route) {
-        ("GET" | "POST", "/v1/file/upload/get-presigned-url") => presign_upload(core, &params),
-        ("GET" | "POST", "/v1/job/check") => job_check(core, &params),
+        ("GET" | "POST", "/v1/file/upload/get-presigned-url") => {
+            faulted(core, Endpoint::Presign, fault_reply, || {
+                presign_upload(core, &params)
+            })
+        }
+        ("GET" | "POST", "/v1/job/check") => faulted(core, Endpoint::JobCheck, fault_reply, || {
+            job_check(core, &params)
+        }),
         ("GET" | "POST", p) if p.starts_with("/v1/pdf/convert/to/") => {
             match format_of(&p["/v1/pdf/convert/to/".len()..]) {
-                Some(format) => convert(core, &params, format),
+                Some(format) => faulted(core, Endpoint::Convert, fault_reply, || {
+                    convert(core, &params, format)
+                }),
                 None => api_error(404, "Unknown conversion endpoint"),
             }
         }
@@ -213,9 +227,6 @@ fn format_of(endpoint: &str) -> Option<OutputFormat> {
 }
 
 fn presign_upload(core: &Core, params: &Params) -> Reply {
-    if let Some(fault) = core.take_fault(Endpoint::Presign) {
-        return fault_reply(fault);
-    }
     let name = params.get("name").unwrap_or("file").to_string();
     let settings = core.settings();
     let path = object_path(&core.new_id(), &name);
@@ -321,9 +332,6 @@ fn content_type(format: OutputFormat) -> &'static str {
 }
 
 fn convert(core: &Core, params: &Params, format: OutputFormat) -> Reply {
-    if let Some(fault) = core.take_fault(Endpoint::Convert) {
-        return fault_reply(fault);
-    }
     let Some(input) = params.get("url") else {
         return api_error(400, "Bad request: the url parameter is required");
     };
@@ -442,9 +450,6 @@ fn convert(core: &Core, params: &Params, format: OutputFormat) -> Reply {
 }
 
 fn job_check(core: &Core, params: &Params) -> Reply {
-    if let Some(fault) = core.take_fault(Endpoint::JobCheck) {
-        return fault_reply(fault);
-    }
     let Some(id) = params.get("jobid") else {
         return api_error(400, "Bad request: the jobid parameter is required");
     };

@@ -56,7 +56,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use server::{Handler, Reply, Request, Server};
+use server::{Handler, Reply, Request, Server, Wire};
 
 /// Which of the emulator's two hosts a request went to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -137,10 +137,34 @@ pub enum Fault {
         /// The body.
         body: String,
     },
+    /// Rate-limit: 429 with PDF.co's body on the API, 503 `SlowDown` on storage, with a
+    /// `Retry-After` header of this many whole seconds when given.
+    Throttle {
+        /// The `Retry-After` to send, if any.
+        retry_after: Option<u64>,
+    },
+    /// Read the request's head, then reset the connection without answering. The request
+    /// is not processed.
+    ResetRequest,
+    /// Process the request, send the head and half the body, then reset the connection.
+    ResetBody,
+    /// Process the request, announce the full `Content-Length`, send half the body, then
+    /// close the connection.
+    ShortBody,
+    /// Process the request and send the body `bytes` at a time with `pause` between.
+    Trickle {
+        /// Bytes per piece.
+        bytes: usize,
+        /// The pause after each piece.
+        pause: Duration,
+    },
+    /// Process the request, send the head and half the body, then send nothing for this
+    /// long before the rest.
+    Stall(Duration),
 }
 
 impl Fault {
-    /// The reply for faults that look the same on both hosts.
+    /// The reply for faults that replace the answer and look the same on both hosts.
     fn common_reply(&self) -> Option<Reply> {
         match self {
             Fault::Redirect(location) => {
@@ -151,8 +175,51 @@ impl Fault {
                 content_type,
                 body,
             } => Some(Reply::new(*status, content_type, body.clone().into_bytes())),
-            Fault::Status(_) | Fault::ErrorInBody(_) => None,
+            Fault::ResetRequest => {
+                let mut reply = Reply::new(500, "text/plain", Vec::new());
+                reply.wire = Wire::ResetNow;
+                Some(reply)
+            }
+            _ => None,
         }
+    }
+
+    /// How faults that deform the real answer do it.
+    fn wire(&self) -> Option<Wire> {
+        match self {
+            Fault::ResetBody => Some(Wire::ResetMidBody),
+            Fault::ShortBody => Some(Wire::ShortBody),
+            Fault::Trickle { bytes, pause } => Some(Wire::Trickle {
+                bytes: (*bytes).max(1),
+                pause: *pause,
+            }),
+            Fault::Stall(pause) => Some(Wire::Stall(*pause)),
+            _ => None,
+        }
+    }
+}
+
+/// Answers a request through the next scripted fault for `endpoint`, if any: a replacing
+/// fault answers instead of `normal`, a deforming one changes how `normal`'s reply is sent.
+fn faulted(
+    core: &Core,
+    endpoint: Endpoint,
+    fault_reply: fn(Fault) -> Reply,
+    normal: impl FnOnce() -> Reply,
+) -> Reply {
+    let Some(fault) = core.take_fault(endpoint) else {
+        return normal();
+    };
+    if let Some(reply) = fault.common_reply() {
+        return reply;
+    }
+    match fault.wire() {
+        Some(wire) => {
+            let mut reply = normal();
+            reply.wire = wire;
+            reply
+        }
+        None => fault_reply(fault),
     }
 }
 
@@ -413,6 +480,19 @@ impl Emulator {
     /// Sets how long result links issued from now on stay valid.
     pub fn set_result_lifetime(&self, lifetime: Duration) {
         self.core.lock().settings.result_lifetime = lifetime;
+    }
+
+    /// Stops or resumes accepting connections on one host. While stopped, new connections
+    /// are refused, and connections already open to that host are closed.
+    ///
+    /// # Errors
+    ///
+    /// The I/O error if the port cannot be bound again.
+    pub fn set_listening(&self, host: Host, listening: bool) -> io::Result<()> {
+        match &self.server {
+            Some(server) => server.set_listening(host, listening),
+            None => Ok(()),
+        }
     }
 
     /// The credits left on the account.

@@ -41,7 +41,32 @@ impl Request {
 /// What a reply's body is.
 pub(crate) enum ReplyBody {
     Bytes(Vec<u8>),
-    File(PathBuf),
+    /// `len` bytes of a file from `start` on.
+    File {
+        path: PathBuf,
+        start: u64,
+        len: u64,
+    },
+}
+
+/// How a reply goes out on the wire: normally, or broken in one of the ways a real server
+/// or network breaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Wire {
+    Normal,
+    /// Reset the connection without answering.
+    ResetNow,
+    /// Send the head and half the body, then reset.
+    ResetMidBody,
+    /// Send the head (full length) and half the body, then close.
+    ShortBody,
+    /// Send the body `bytes` at a time, pausing after each.
+    Trickle {
+        bytes: usize,
+        pause: Duration,
+    },
+    /// Send half the body, pause, then the rest.
+    Stall(Duration),
 }
 
 /// A reply to send.
@@ -51,6 +76,7 @@ pub(crate) struct Reply {
     pub(crate) body: ReplyBody,
     /// Close the connection after this reply.
     pub(crate) close: bool,
+    pub(crate) wire: Wire,
 }
 
 impl Reply {
@@ -60,6 +86,7 @@ impl Reply {
             headers: vec![("Content-Type".into(), content_type.into())],
             body: ReplyBody::Bytes(body),
             close: false,
+            wire: Wire::Normal,
         }
     }
 
@@ -75,88 +102,155 @@ pub(crate) trait Handler: Send + Sync + 'static {
     fn record(&self, request: RecordedRequest);
 }
 
+/// One host's listener and its accept thread.
+struct Listener {
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// What every accept thread shares.
+#[derive(Clone)]
+struct Shared {
+    handler: Arc<dyn Handler>,
+    /// Open connections, by id, with their host, so they can be closed.
+    open: Arc<Mutex<HashMap<u64, (Host, TcpStream)>>>,
+    ids: Arc<AtomicU64>,
+}
+
 /// The listeners and their threads; stopped on drop.
 pub(crate) struct Server {
-    addrs: Vec<SocketAddr>,
-    stop: Arc<AtomicBool>,
-    open: Arc<Mutex<HashMap<u64, TcpStream>>>,
-    threads: Vec<JoinHandle<()>>,
+    hosts: Vec<Host>,
+    listeners: Mutex<Vec<Listener>>,
+    shared: Shared,
 }
 
 impl Server {
     /// Binds one listener per host on `127.0.0.1`, on any free port.
     pub(crate) fn start(handler: Arc<dyn Handler>, hosts: &[Host]) -> io::Result<Server> {
-        let stop = Arc::new(AtomicBool::new(false));
-        let open = Arc::new(Mutex::new(HashMap::new()));
-        let ids = Arc::new(AtomicU64::new(0));
-        let mut addrs = Vec::new();
-        let mut threads = Vec::new();
+        let shared = Shared {
+            handler,
+            open: Arc::new(Mutex::new(HashMap::new())),
+            ids: Arc::new(AtomicU64::new(0)),
+        };
+        let mut listeners = Vec::new();
         for &host in hosts {
             let listener = TcpListener::bind("127.0.0.1:0")?;
-            addrs.push(listener.local_addr()?);
-            let (stop, open, ids, handler) =
-                (stop.clone(), open.clone(), ids.clone(), handler.clone());
-            threads.push(
-                std::thread::Builder::new()
-                    .name(format!("pdfco-emulator-{host:?}"))
-                    .spawn(move || accept_loop(listener, host, handler, stop, open, ids))?,
-            );
+            listeners.push(spawn_listener(listener, host, &shared)?);
         }
         Ok(Server {
-            addrs,
-            stop,
-            open,
-            threads,
+            hosts: hosts.to_vec(),
+            listeners: Mutex::new(listeners),
+            shared,
         })
     }
 
     pub(crate) fn addr(&self, index: usize) -> SocketAddr {
-        self.addrs[index]
+        self.listeners
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)[index]
+            .addr
+    }
+
+    /// Stops accepting on `host` (closing its open connections), or binds its port again.
+    pub(crate) fn set_listening(&self, host: Host, listening: bool) -> io::Result<()> {
+        let Some(index) = self.hosts.iter().position(|h| *h == host) else {
+            return Ok(());
+        };
+        let mut listeners = self
+            .listeners
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let current = &mut listeners[index];
+        match (listening, current.thread.is_some()) {
+            (false, true) => {
+                stop_listener(current);
+                let open = self
+                    .shared
+                    .open
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                for (h, stream) in open.values() {
+                    if *h == host {
+                        let _ = stream.shutdown(Shutdown::Both);
+                    }
+                }
+            }
+            (true, false) => {
+                let listener = TcpListener::bind(current.addr)?;
+                *current = spawn_listener(listener, host, &self.shared)?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+fn spawn_listener(listener: TcpListener, host: Host, shared: &Shared) -> io::Result<Listener> {
+    let addr = listener.local_addr()?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let (flag, shared) = (stop.clone(), shared.clone());
+    let thread = std::thread::Builder::new()
+        .name(format!("pdfco-emulator-{host:?}"))
+        .spawn(move || accept_loop(listener, host, shared, flag))?;
+    Ok(Listener {
+        addr,
+        stop,
+        thread: Some(thread),
+    })
+}
+
+fn stop_listener(listener: &mut Listener) {
+    listener.stop.store(true, Ordering::SeqCst);
+    // Wake the accept loop so it sees the flag.
+    let _ = TcpStream::connect_timeout(&listener.addr, Duration::from_secs(1));
+    if let Some(thread) = listener.thread.take() {
+        let _ = thread.join();
     }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        for addr in &self.addrs {
-            // Wake the accept loop so it sees the flag.
-            let _ = TcpStream::connect_timeout(addr, Duration::from_secs(1));
+        let mut listeners = self
+            .listeners
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        for listener in listeners.iter_mut() {
+            stop_listener(listener);
         }
-        for thread in self.threads.drain(..) {
-            let _ = thread.join();
-        }
-        let open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
-        for stream in open.values() {
+        let open = self
+            .shared
+            .open
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        for (_, stream) in open.values() {
             let _ = stream.shutdown(Shutdown::Both);
         }
     }
 }
 
-fn accept_loop(
-    listener: TcpListener,
-    host: Host,
-    handler: Arc<dyn Handler>,
-    stop: Arc<AtomicBool>,
-    open: Arc<Mutex<HashMap<u64, TcpStream>>>,
-    ids: Arc<AtomicU64>,
-) {
+fn accept_loop(listener: TcpListener, host: Host, shared: Shared, stop: Arc<AtomicBool>) {
     for stream in listener.incoming() {
         if stop.load(Ordering::SeqCst) {
             break;
         }
         let Ok(stream) = stream else { continue };
-        let id = ids.fetch_add(1, Ordering::SeqCst) + 1;
+        let id = shared.ids.fetch_add(1, Ordering::SeqCst) + 1;
         if let Ok(clone) = stream.try_clone() {
-            open.lock()
+            shared
+                .open
+                .lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .insert(id, clone);
+                .insert(id, (host, clone));
         }
-        let (handler, open) = (handler.clone(), open.clone());
+        let shared = shared.clone();
         let spawned = std::thread::Builder::new()
             .name(format!("pdfco-emulator-conn-{id}"))
             .spawn(move || {
-                let _ = serve_connection(stream, host, id, &*handler);
-                open.lock()
+                let _ = serve_connection(stream, host, id, &*shared.handler);
+                shared
+                    .open
+                    .lock()
                     .unwrap_or_else(PoisonError::into_inner)
                     .remove(&id);
             });
@@ -206,8 +300,16 @@ fn serve_connection(
             connection: id,
             status: reply.status,
         });
-        let close = reply.close || head_close || !body_ok;
-        write_reply(&mut writer, &request, reply, close)?;
+        let close = reply.close || head_close || !body_ok || reply.wire != Wire::Normal;
+        let wire = reply.wire;
+        let written = write_reply(&mut writer, &request, reply, close);
+        if matches!(wire, Wire::ResetNow | Wire::ResetMidBody) {
+            // SO_LINGER 0: closing sends RST instead of FIN. The reset happens when the last
+            // handle to the socket goes, as this function returns.
+            let _ = socket2::SockRef::from(&writer).set_linger(Some(Duration::ZERO));
+            return Ok(());
+        }
+        written?;
         if close {
             let _ = writer.shutdown(Shutdown::Both);
             return Ok(());
@@ -395,6 +497,7 @@ fn reason(status: u16) -> &'static str {
         405 => "Method Not Allowed",
         411 => "Length Required",
         413 => "Payload Too Large",
+        416 => "Range Not Satisfiable",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
         501 => "Not Implemented",
@@ -409,11 +512,15 @@ fn write_reply(
     reply: Reply,
     close: bool,
 ) -> io::Result<()> {
-    let (length, file) = match &reply.body {
-        ReplyBody::Bytes(b) => (b.len() as u64, None),
-        ReplyBody::File(path) => {
-            let f = std::fs::File::open(path)?;
-            (f.metadata()?.len(), Some(f))
+    if reply.wire == Wire::ResetNow {
+        return Ok(());
+    }
+    let (length, mut body): (u64, Box<dyn Read>) = match reply.body {
+        ReplyBody::Bytes(b) => (b.len() as u64, Box::new(io::Cursor::new(b))),
+        ReplyBody::File { path, start, len } => {
+            let mut f = std::fs::File::open(path)?;
+            io::Seek::seek(&mut f, io::SeekFrom::Start(start))?;
+            (len, Box::new(f.take(len)))
         }
     };
     let mut head = format!("HTTP/1.1 {} {}\r\n", reply.status, reason(reply.status));
@@ -429,13 +536,34 @@ fn write_reply(
     head.push_str("Server: pdfco-emulator\r\n\r\n");
     let mut out = io::BufWriter::with_capacity(64 * 1024, out);
     out.write_all(head.as_bytes())?;
-    if request.method != "HEAD" {
-        match (reply.body, file) {
-            (ReplyBody::Bytes(b), _) => out.write_all(&b)?,
-            (ReplyBody::File(_), Some(mut f)) => {
-                io::copy(&mut f, &mut out)?;
+    if request.method == "HEAD" {
+        return out.flush();
+    }
+    let half = length / 2;
+    match reply.wire {
+        Wire::Normal | Wire::ResetNow => {
+            io::copy(&mut body, &mut out)?;
+        }
+        Wire::ResetMidBody | Wire::ShortBody => {
+            io::copy(&mut body.take(half), &mut out)?;
+        }
+        Wire::Stall(pause) => {
+            io::copy(&mut (&mut body).take(half), &mut out)?;
+            out.flush()?;
+            std::thread::sleep(pause);
+            io::copy(&mut body, &mut out)?;
+        }
+        Wire::Trickle { bytes, pause } => {
+            let mut piece = vec![0u8; bytes];
+            loop {
+                let n = body.read(&mut piece)?;
+                if n == 0 {
+                    break;
+                }
+                out.write_all(&piece[..n])?;
+                out.flush()?;
+                std::thread::sleep(pause);
             }
-            (ReplyBody::File(_), None) => {}
         }
     }
     out.flush()

@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::{self, Read};
 
 use super::server::{Reply, ReplyBody, Request};
-use super::{Core, Endpoint, Fault, Upload, amz_date, parse_amz_date, unix_now};
+use super::{Core, Endpoint, Fault, Upload, amz_date, faulted, parse_amz_date, unix_now};
 use crate::url;
 
 /// The bucket every object lives in, as PDF.co's temporary files do.
@@ -25,11 +25,15 @@ fn s3_error_with(status: u16, code: &str, message: &str, extra: &str) -> Reply {
 }
 
 fn fault_reply(fault: Fault) -> Reply {
-    if let Some(reply) = fault.common_reply() {
-        return reply;
-    }
     let status = match fault {
         Fault::Status(s) | Fault::ErrorInBody(s) => s,
+        Fault::Throttle { retry_after } => {
+            let reply = s3_error(503, "SlowDown", "Please reduce your request rate.");
+            return match retry_after {
+                Some(secs) => reply.header("Retry-After", secs.to_string()),
+                None => reply,
+            };
+        }
         _ => 500,
     };
     let (code, message) = match status {
@@ -166,9 +170,12 @@ fn put(core: &Core, request: &Request, body: &mut dyn Read) -> Reply {
         reply.close = true;
         return reply;
     }
-    if let Some(fault) = core.take_fault(Endpoint::Upload) {
-        return fault_reply(fault);
-    }
+    faulted(core, Endpoint::Upload, fault_reply, || {
+        store(core, request, body)
+    })
+}
+
+fn store(core: &Core, request: &Request, body: &mut dyn Read) -> Reply {
     if let Err(reply) = verify(core, request, "PUT") {
         return reply;
     }
@@ -204,24 +211,99 @@ fn put(core: &Core, request: &Request, body: &mut dyn Read) -> Reply {
 }
 
 fn get(core: &Core, request: &Request) -> Reply {
-    if let Some(fault) = core.take_fault(Endpoint::Download) {
-        return fault_reply(fault);
-    }
+    faulted(core, Endpoint::Download, fault_reply, || {
+        fetch(core, request)
+    })
+}
+
+fn fetch(core: &Core, request: &Request) -> Reply {
     if let Err(reply) = verify(core, request, "GET") {
         return reply;
     }
     let state = core.lock();
-    if let Some(result) = state.results.get(&request.path) {
-        if result.ready {
-            return Reply::new(200, result.content_type, result.bytes.clone());
-        }
-    } else if let Some(upload) = state.uploads.get(&request.path) {
-        return Reply {
-            status: 200,
-            headers: vec![("Content-Type".into(), "application/octet-stream".into())],
-            body: ReplyBody::File(upload.file.clone()),
-            close: false,
+    let (content_type, body, len) =
+        if let Some(result) = state.results.get(&request.path).filter(|r| r.ready) {
+            (
+                result.content_type,
+                ReplyBody::Bytes(result.bytes.clone()),
+                result.bytes.len() as u64,
+            )
+        } else if let Some(upload) = state.uploads.get(&request.path) {
+            let len = std::fs::metadata(&upload.file).map_or(0, |m| m.len());
+            let body = ReplyBody::File {
+                path: upload.file.clone(),
+                start: 0,
+                len,
+            };
+            ("application/octet-stream", body, len)
+        } else {
+            return s3_error(404, "NoSuchKey", "The specified key does not exist.");
         };
+    drop(state);
+    let mut reply = Reply::new(200, content_type, Vec::new()).header("Accept-Ranges", "bytes");
+    match request.header("range").map(|r| byte_range(r, len)) {
+        None => reply.body = body,
+        Some(Some((start, end))) => {
+            reply.status = 206;
+            reply = reply.header("Content-Range", format!("bytes {start}-{end}/{len}"));
+            reply.body = match body {
+                ReplyBody::Bytes(b) => ReplyBody::Bytes(b[start as usize..=end as usize].to_vec()),
+                ReplyBody::File { path, .. } => ReplyBody::File {
+                    path,
+                    start,
+                    len: end - start + 1,
+                },
+            };
+        }
+        Some(None) => {
+            return s3_error(
+                416,
+                "InvalidRange",
+                "The requested range is not satisfiable",
+            )
+            .header("Content-Range", format!("bytes */{len}"));
+        }
     }
-    s3_error(404, "NoSuchKey", "The specified key does not exist.")
+    reply
+}
+
+/// A single `bytes=start-[end]` or `bytes=-suffix` range within `len` bytes, as inclusive
+/// offsets; `None` when it cannot be satisfied.
+fn byte_range(header: &str, len: u64) -> Option<(u64, u64)> {
+    let spec = header.trim().strip_prefix("bytes=")?;
+    if spec.contains(',') || len == 0 {
+        return None;
+    }
+    let (start, end) = spec.split_once('-')?;
+    let (start, end) = (start.trim(), end.trim());
+    if start.is_empty() {
+        let suffix: u64 = end.parse().ok()?;
+        return (suffix > 0).then(|| (len.saturating_sub(suffix), len - 1));
+    }
+    let start: u64 = start.parse().ok()?;
+    let end: u64 = if end.is_empty() {
+        len - 1
+    } else {
+        end.parse::<u64>().ok()?.min(len - 1)
+    };
+    (start <= end).then_some((start, end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::byte_range;
+
+    #[test]
+    fn ranges() {
+        assert_eq!(byte_range("bytes=0-", 10), Some((0, 9)));
+        assert_eq!(byte_range("bytes=4-", 10), Some((4, 9)));
+        assert_eq!(byte_range("bytes=2-5", 10), Some((2, 5)));
+        assert_eq!(byte_range("bytes=2-50", 10), Some((2, 9)));
+        assert_eq!(byte_range("bytes=-3", 10), Some((7, 9)));
+        assert_eq!(byte_range("bytes=10-", 10), None);
+        assert_eq!(byte_range("bytes=5-2", 10), None);
+        assert_eq!(byte_range("bytes=0-1,4-5", 10), None);
+        assert_eq!(byte_range("items=0-1", 10), None);
+        assert_eq!(byte_range("bytes=0-", 0), None);
+    }
 }
