@@ -391,7 +391,7 @@ impl Client {
 impl Conversion {
     /// Reads a convert answer. A job id means a job was started, whatever was asked; a server
     /// that answered an asynchronous request synchronously gets its result used as is.
-    fn from_answer(answer: &Answer, asked_async: bool) -> Result<Conversion, Error> {
+    pub(crate) fn from_answer(answer: &Answer, asked_async: bool) -> Result<Conversion, Error> {
         if let Some(id) = answer.str("jobId") {
             return Ok(Conversion::Started(Job {
                 id: id.to_string(),

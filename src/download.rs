@@ -367,7 +367,7 @@ impl Client {
 }
 
 /// `bytes 100-199/200` to (100, Some(200)); `bytes 100-199/*` to (100, None).
-fn parse_content_range(value: &str) -> Option<(u64, Option<u64>)> {
+pub(crate) fn parse_content_range(value: &str) -> Option<(u64, Option<u64>)> {
     let rest = value.trim().strip_prefix("bytes ")?;
     let (range, total) = rest.split_once('/')?;
     let (start, end) = range.split_once('-')?;

@@ -87,7 +87,11 @@ pub struct JobStatus {
 }
 
 impl JobStatus {
-    fn from_answer(job_id: &str, answer: &Answer, api_key: &str) -> Result<JobStatus, Error> {
+    pub(crate) fn from_answer(
+        job_id: &str,
+        answer: &Answer,
+        api_key: &str,
+    ) -> Result<JobStatus, Error> {
         let state = JobState::parse(answer.required_str("status")?);
         Ok(JobStatus {
             job_id: answer.str("jobId").unwrap_or(job_id).to_string(),

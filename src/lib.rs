@@ -88,6 +88,8 @@ mod download;
 mod error;
 mod job;
 mod pages;
+#[cfg(test)]
+mod properties;
 mod redact;
 mod response;
 mod retry;

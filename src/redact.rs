@@ -41,8 +41,11 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// Whether a parameter name is, or ends with, a secret name: `??password` and
+/// `user.password` are masked too, erring on the side of hiding.
 fn is_secret_name(name: &str) -> bool {
-    SECRET_NAMES.iter().any(|s| s.eq_ignore_ascii_case(name))
+    let name = name.trim().to_ascii_lowercase();
+    SECRET_NAMES.iter().any(|s| name.ends_with(s))
 }
 
 /// A URL with the values of secret query parameters masked; scheme, host and path stay readable.
@@ -75,7 +78,8 @@ pub(crate) fn url(url: &str) -> String {
         out.push('#');
         out.push_str(fragment);
     }
-    out
+    // A secret assignment can also hide inside another parameter's value.
+    text(&out, None)
 }
 
 /// Masks the password of `scheme://user:password@host` URLs.
