@@ -57,9 +57,44 @@
 //! | [`timeout_stall`](ClientBuilder::timeout_stall) | 60 s | any read or write making no progress |
 //! | [`poll_interval`](ClientBuilder::poll_interval) | 3 s | sleep between job checks |
 //! | [`job_timeout`](ClientBuilder::job_timeout) | 45 min | the whole [`Client::wait`] |
+//! | [`force_check_after`](ClientBuilder::force_check_after) | 5 min | `working` answers before checking with `force` |
+//! | [`workflow_timeout`](ClientBuilder::workflow_timeout) | none | a whole one-call conversion |
 //!
 //! None of them spawns a thread: the crate sets only ureq's timeouts that do not, and
-//! enforces the job deadline in its own loop.
+//! enforces the job and workflow deadlines in its own loops.
+//!
+//! # Reliability
+//!
+//! **What is retried.** Transient failures (connection refused or reset, host not found,
+//! timeouts, a body cut short, HTTP 408, 429 and 5xx) are retried with exponential backoff and
+//! jitter, honouring `Retry-After` ([`RetryPolicy`]; by default up to 4 retries from 1 s to
+//! 30 s; [`RetryPolicy::disabled`] turns this off). This applies to the requests that are safe
+//! to repeat: the presign request, the storage upload (the file is read and sent again), job
+//! checks, and the result download.
+//!
+//! **What is not.** Starting a conversion creates a paid job, so it is retried only when the
+//! request provably never reached PDF.co: connection refused, host not found, connect
+//! timeout. A reset, a timeout after sending, a 429 or a 5xx on it is returned as it is; a
+//! 429 carries its [`Retry-After`](Error::Api). Refusals such as 400, 401, 402, 441 and 442
+//! are never retried.
+//!
+//! **Deadlines.** No retry sleeps past a deadline, and with a
+//! [`workflow_timeout`](ClientBuilder::workflow_timeout) every request of a one-call
+//! conversion is cut to the time left.
+//!
+//! **Downloads resume.** When a result download breaks off (a reset, a body shorter than
+//! its `Content-Length`, a stall), the next try asks for the rest with `Range` and checks the
+//! `206` answer's `Content-Range` against the bytes already written. Only a complete file,
+//! its length checked, is renamed into place; on any failure the temporary file is removed
+//! and an existing destination file is left untouched.
+//!
+//! **Jobs PDF.co does not know.** PDF.co answers `working` for a job id it does not know.
+//! After [`force_check_after`](ClientBuilder::force_check_after) of `working` answers,
+//! [`Client::wait`] checks with `force`, so such a job ends as [`JobState::Unknown`] instead
+//! of running into the job timeout.
+//!
+//! **Nothing paid is lost.** Every error after a job has started carries its id
+//! ([`Error::job_id`]); [`Job::resume`] picks the job up again.
 //!
 //! # Security
 //!

@@ -12,7 +12,8 @@ use crate::{Client, Conversion, ConvertRequest, Error, Job, JobStatus, OutputFor
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Progress<'a> {
-    /// Bytes of the input sent to storage so far, out of `total`.
+    /// Bytes of the input sent to storage so far, out of `total`. Starts again from zero if
+    /// the upload is retried.
     Uploading {
         /// Sent so far.
         sent: u64,
@@ -23,7 +24,8 @@ pub enum Progress<'a> {
     Started(&'a Job),
     /// One job check's answer.
     Status(&'a JobStatus),
-    /// Bytes of the result written so far.
+    /// Bytes of the result written so far. A resumed download goes on counting from where
+    /// it stopped.
     Downloading {
         /// Written so far.
         received: u64,

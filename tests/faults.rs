@@ -632,3 +632,46 @@ fn a_convert_that_never_reached_the_server_is_retried() {
     );
     assert_eq!(emulator.job_count(), 1, "one job, started once");
 }
+
+#[test]
+fn an_oversized_json_answer_is_refused_at_the_cap() {
+    let emulator = Emulator::start().unwrap();
+    let client = emulator.client_builder().json_limit(4096).build().unwrap();
+    let big = format!(
+        "{{\"status\": \"working\", \"padding\": \"{}\"}}",
+        "x".repeat(10_000)
+    );
+    let line = run(
+        case(
+            "check answer of 10 kB over a 4 kB cap",
+            Endpoint::JobCheck,
+            body(200, "application/json", &big),
+            Expect::Fails(
+                |e| matches!(e, Error::Decode { step: Step::JobCheck, detail, .. } if detail.contains("larger than 4096")),
+            ),
+        ),
+        emulator,
+        client,
+    );
+    println!("{line}");
+}
+
+#[test]
+fn an_expired_result_link_is_a_403_with_the_job_id() {
+    let emulator = Emulator::builder()
+        .result_lifetime(Duration::ZERO)
+        .start()
+        .unwrap();
+    let client = fast(&emulator);
+    let dir = TempDir::new();
+    let dest = dir.join("late.json");
+    std::fs::write(&dest, PREVIOUS).unwrap();
+    let err = client.pdf_to_json(SAMPLE, &dest).unwrap_err();
+    assert!(
+        matches!(&err, Error::Storage { status: 403, message, .. } if message.contains("expired")),
+        "{err:?}"
+    );
+    assert!(err.job_id().is_some());
+    assert_eq!(std::fs::read(&dest).unwrap(), PREVIOUS);
+    assert_eq!(dir.files(), ["late.json"]);
+}
