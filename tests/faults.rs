@@ -526,6 +526,7 @@ fn a_job_pdf_co_does_not_know_ends_as_unknown() {
     let client = emulator
         .client_builder()
         .force_check_after(Duration::from_millis(50))
+        .job_timeout(Duration::from_secs(3))
         .build()
         .unwrap();
     let mut states = Vec::new();
