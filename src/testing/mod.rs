@@ -10,7 +10,7 @@
 //! | `PUT` presigned URL | stores the body; S3's refusals: chunked body → 501 `NotImplemented`, no length → 411, other content type than signed, tampered or expired signature → 403 |
 //! | `GET\|POST /v1/pdf/convert/to/{json,xlsx}` | JSON, form, multipart or query parameters (names in any case; booleans as JSON or strings); `url`, `pages`, `password`, `name`, `async` |
 //! | `GET\|POST /v1/job/check` | `working` until the job's time and checks are up, then its outcome; an unknown id is `working` unless `force`, then `unknown` |
-//! | `GET` result URL | 404 `NoSuchKey` until a check has seen the job succeed |
+//! | `GET` result or upload URL | 404 `NoSuchKey` until a check has seen the job succeed; 403 when tampered or expired; `Range: bytes=N-` answered with 206 and `Content-Range` |
 //!
 //! Results are derived from the input: the PDF's pages are read (text, fonts, positions,
 //! rows), so a JSON result is PDF.co's document shape for exactly the selected pages, and an
@@ -21,6 +21,17 @@
 //!
 //! Every request is recorded ([`Emulator::requests`]) with its host, method, path, headers,
 //! body size, whether it was chunked, and which connection carried it.
+//!
+//! # Scripting failures
+//!
+//! [`Emulator::fail_next`] makes the next request to an [`Endpoint`] fail with a [`Fault`]:
+//! a PDF.co or S3 error status, `error: true` in a 200, any raw body (an HTML error page,
+//! JSON cut short), a redirect, throttling with or without `Retry-After`, a reset before the
+//! answer or halfway through its body, a body shorter than its `Content-Length`, a slow
+//! trickle, or a stall. [`Emulator::set_listening`] stops a host so that connections are
+//! refused. Job timing and outcomes are set with [`EmulatorBuilder::working_checks`],
+//! [`EmulatorBuilder::job_duration`] and [`Outcome`]; link lifetimes with
+//! [`EmulatorBuilder::presign_lifetime`] and [`EmulatorBuilder::result_lifetime`].
 //!
 //! # Example
 //!
