@@ -46,6 +46,7 @@ pub(crate) struct Inner {
     pub(crate) job_timeout: Duration,
     pub(crate) force_check_after: Duration,
     pub(crate) workflow_timeout: Option<Duration>,
+    pub(crate) requests_per_second: f64,
 }
 
 /// Builds a [`Client`]. Created by [`Client::builder`]; setters consume and return it.
@@ -61,6 +62,7 @@ pub struct ClientBuilder {
     job_timeout: Duration,
     force_check_after: Duration,
     workflow_timeout: Option<Duration>,
+    requests_per_second: f64,
     retry: RetryPolicy,
     user_agent: String,
     json_limit: u64,
@@ -146,6 +148,7 @@ impl ClientBuilder {
             job_timeout: Duration::from_secs(45 * 60),
             force_check_after: Duration::from_secs(5 * 60),
             workflow_timeout: None,
+            requests_per_second: 2.0,
             retry: RetryPolicy::new(),
             user_agent: concat!("pdfco/", env!("CARGO_PKG_VERSION")).to_string(),
             json_limit: 16 * 1024 * 1024,
@@ -236,6 +239,16 @@ impl ClientBuilder {
         self
     }
 
+    /// The most API requests per second a batch ([`Client::convert_files`],
+    /// [`Client::wait_all`]) makes, to stay under PDF.co's rate limit (2 per second on free
+    /// plans, 10 on paid ones). `f64::INFINITY` removes the limit.
+    ///
+    /// Defaults to 2.
+    pub fn requests_per_second(mut self, rate: f64) -> Self {
+        self.requests_per_second = rate;
+        self
+    }
+
     /// How transient failures are retried; [`RetryPolicy::disabled`] turns retries off.
     ///
     /// Defaults to [`RetryPolicy::new`]: up to 4 retries, backoff from 1 s to 30 s.
@@ -318,6 +331,7 @@ impl ClientBuilder {
                 job_timeout: self.job_timeout,
                 force_check_after: self.force_check_after,
                 workflow_timeout: self.workflow_timeout,
+                requests_per_second: self.requests_per_second,
             }),
         })
     }
@@ -347,6 +361,7 @@ impl fmt::Debug for ClientBuilder {
             .field("job_timeout", &self.job_timeout)
             .field("force_check_after", &self.force_check_after)
             .field("workflow_timeout", &self.workflow_timeout)
+            .field("requests_per_second", &self.requests_per_second)
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
             .field("json_limit", &self.json_limit)

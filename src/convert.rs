@@ -152,8 +152,18 @@ impl ConvertRequest {
         self.asynchronous
     }
 
-    pub(crate) fn has_name(&self) -> bool {
-        self.name.is_some()
+    /// This request, named after the destination file unless it already has a name (as the
+    /// tutorials name the output after the destination).
+    pub(crate) fn named_for(
+        &self,
+        output: &std::path::Path,
+    ) -> std::borrow::Cow<'_, ConvertRequest> {
+        match (&self.name, output.file_name()) {
+            (None, Some(name)) => {
+                std::borrow::Cow::Owned(self.clone().name(name.to_string_lossy().into_owned()))
+            }
+            _ => std::borrow::Cow::Borrowed(self),
+        }
     }
 
     /// Checks the options locally.

@@ -107,6 +107,13 @@ impl JobStatus {
         })
     }
 
+    /// Fills in the result URL from the job's start when the check gave none.
+    pub(crate) fn set_url(&mut self, url: Option<&str>) {
+        if self.url.is_none() {
+            self.url = url.map(str::to_string);
+        }
+    }
+
     /// The job's id.
     pub fn job_id(&self) -> &str {
         &self.job_id
@@ -193,7 +200,7 @@ impl Client {
         self.check_with(job_id, true, Deadline::none())
     }
 
-    fn check_with(
+    pub(crate) fn check_with(
         &self,
         job_id: &str,
         force: bool,
@@ -274,9 +281,7 @@ impl Client {
             // Each check is bounded by the workflow's deadline; the job's own deadline only
             // decides when to stop checking.
             let mut status = self.check_with(job.id(), force, outer)?;
-            if status.url.is_none() {
-                status.url = job.result_url().map(str::to_string);
-            }
+            status.set_url(job.result_url());
             on_status(&status);
             match status.state {
                 JobState::Success => return Ok(status),

@@ -117,6 +117,7 @@
 #![deny(missing_docs)]
 #![warn(clippy::all)]
 
+mod batch;
 mod client;
 mod convert;
 mod download;
@@ -136,6 +137,7 @@ mod workflow;
 #[cfg(feature = "test-util")]
 pub mod testing;
 
+pub use batch::{BatchItem, BatchProgress, BatchReport};
 pub use client::{API_KEY_VAR, BASE_URL_VAR, Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use convert::{Conversion, ConvertRequest, Job, Output, OutputFormat};
 pub use download::ResultUrl;
@@ -152,6 +154,9 @@ mod tests {
     #[test]
     fn public_types_are_debug_send_sync() {
         fn check<T: std::fmt::Debug + Send + Sync>() {}
+        check::<crate::BatchItem>();
+        check::<crate::BatchProgress<'static>>();
+        check::<crate::BatchReport>();
         check::<crate::Client>();
         check::<crate::ClientBuilder>();
         check::<crate::Conversion>();

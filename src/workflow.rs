@@ -149,14 +149,7 @@ impl Client {
         request.validate()?;
         let total = check_input(input)?;
         check_destination(output)?;
-        let named;
-        let request = if request.has_name() {
-            request
-        } else {
-            let name = output.file_name().map(|n| n.to_string_lossy().into_owned());
-            named = request.clone().name(name.unwrap_or_default());
-            &named
-        };
+        let request = request.named_for(output);
 
         let deadline = self.workflow_deadline();
         let file = self.upload_with(
@@ -164,7 +157,7 @@ impl Client {
             &mut |sent| on_progress(Progress::Uploading { sent, total }),
             deadline,
         )?;
-        match self.convert_until(file.url(), request, deadline)? {
+        match self.convert_until(file.url(), &request, deadline)? {
             Conversion::Finished(done) => {
                 let mut on_bytes = |received| on_progress(Progress::Downloading { received });
                 let bytes =

@@ -100,6 +100,8 @@ pub struct RecordedRequest {
     pub connection: u64,
     /// The status the emulator answered with.
     pub status: u16,
+    /// When its head had arrived.
+    pub received: Instant,
 }
 
 impl RecordedRequest {

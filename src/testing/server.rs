@@ -274,6 +274,7 @@ fn serve_connection(
         let Some(request) = read_head(&mut reader, host)? else {
             return Ok(());
         };
+        let received = std::time::Instant::now();
         let head_close = request
             .header("connection")
             .is_some_and(|v| v.eq_ignore_ascii_case("close"));
@@ -299,6 +300,7 @@ fn serve_connection(
             chunked: request.chunked,
             connection: id,
             status: reply.status,
+            received,
         });
         let close = reply.close || head_close || !body_ok || reply.wire != Wire::Normal;
         let wire = reply.wire;

@@ -1,0 +1,438 @@
+//! Many jobs, one thread: start them all, then wait for all of them in one polling loop,
+//! downloading each result as soon as its job succeeds.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::download::{ResultUrl, check_destination};
+use crate::retry::Deadline;
+use crate::upload::check_input;
+use crate::{Client, Conversion, ConvertRequest, Error, Job, JobState, JobStatus};
+
+/// What a batch is doing, reported to its callback between requests.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BatchProgress<'a> {
+    /// File `index` was uploaded and its job started (or, synchronously, finished).
+    Started {
+        /// The file's position in the batch.
+        index: usize,
+        /// The job, when asynchronous.
+        job: Option<&'a Job>,
+    },
+    /// One job check's answer for file `index`.
+    Status {
+        /// The file's position in the batch.
+        index: usize,
+        /// The answer.
+        status: &'a JobStatus,
+    },
+    /// File `index` is done, well or not.
+    Finished {
+        /// The file's position in the batch.
+        index: usize,
+        /// How it ended.
+        item: &'a BatchItem,
+    },
+}
+
+/// How one file of a batch ended.
+#[derive(Debug)]
+pub struct BatchItem {
+    input: Option<PathBuf>,
+    output: PathBuf,
+    job_id: Option<String>,
+    result: Result<u64, Error>,
+}
+
+impl BatchItem {
+    /// The input file, for batches started from files.
+    pub fn input(&self) -> Option<&Path> {
+        self.input.as_deref()
+    }
+
+    /// Where the result was (or was to be) written.
+    pub fn output(&self) -> &Path {
+        &self.output
+    }
+
+    /// The job id, once a job was started: keep it to resume a failed download.
+    pub fn job_id(&self) -> Option<&str> {
+        self.job_id.as_deref()
+    }
+
+    /// The result's size in bytes, or why there is none.
+    pub fn result(&self) -> Result<u64, &Error> {
+        self.result.as_ref().copied()
+    }
+
+    /// Takes the outcome, with its error.
+    pub fn into_result(self) -> Result<u64, Error> {
+        self.result
+    }
+}
+
+/// The per-file report of a batch, in the order the files were given.
+#[derive(Debug)]
+pub struct BatchReport {
+    items: Vec<BatchItem>,
+    elapsed: Duration,
+    checks: u64,
+}
+
+impl BatchReport {
+    /// Every file, in the order given.
+    pub fn items(&self) -> &[BatchItem] {
+        &self.items
+    }
+
+    /// Takes the items.
+    pub fn into_items(self) -> Vec<BatchItem> {
+        self.items
+    }
+
+    /// Whether every file was converted.
+    pub fn is_success(&self) -> bool {
+        self.items.iter().all(|i| i.result.is_ok())
+    }
+
+    /// How many files failed.
+    pub fn failures(&self) -> usize {
+        self.items.iter().filter(|i| i.result.is_err()).count()
+    }
+
+    /// How long the whole batch took.
+    pub fn elapsed(&self) -> Duration {
+        self.elapsed
+    }
+
+    /// How many job checks the polling loop made in all.
+    pub fn checks(&self) -> u64 {
+        self.checks
+    }
+}
+
+/// One job in the polling loop.
+struct Pending {
+    index: usize,
+    job: Job,
+    next_check: Instant,
+    working_since: Instant,
+    force_after: Instant,
+}
+
+/// Spaces requests out to a rate.
+struct Pacer {
+    interval: Duration,
+    last: Option<Instant>,
+}
+
+impl Pacer {
+    fn new(per_second: f64) -> Pacer {
+        let interval = if per_second.is_finite() && per_second > 0.0 {
+            Duration::from_secs_f64(1.0 / per_second)
+        } else {
+            Duration::ZERO
+        };
+        Pacer {
+            interval,
+            last: None,
+        }
+    }
+
+    /// Sleeps until both `not_before` and the rate allow the next request.
+    fn wait(&mut self, not_before: Instant) {
+        let mut at = not_before;
+        if let Some(last) = self.last {
+            at = at.max(last + self.interval);
+        }
+        let now = Instant::now();
+        if at > now {
+            std::thread::sleep(at - now);
+        }
+        self.last = Some(Instant::now());
+    }
+}
+
+impl Client {
+    /// Converts many local files on this thread: uploads each and starts its job, then
+    /// waits for all the jobs in one round-robin polling loop, paced to
+    /// [`requests_per_second`](crate::ClientBuilder::requests_per_second), and downloads
+    /// each result as soon as its job succeeds.
+    ///
+    /// A file that fails (bad input, a refusal, a failed job) is reported and does not stop
+    /// the others. The batch as a whole is bounded by the job timeout (and the workflow
+    /// timeout, when set). Never returns an error itself: look at the report.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use pdfco::{ConvertRequest, OutputFormat};
+    ///
+    /// let client = pdfco::Client::from_env()?;
+    /// let files = [("a.pdf", "a.json"), ("b.pdf", "b.json"), ("c.pdf", "c.json")];
+    /// let report = client.convert_files(files, &ConvertRequest::new(OutputFormat::Json), |_| {});
+    /// for item in report.items() {
+    ///     match item.result() {
+    ///         Ok(bytes) => println!("{}: {bytes} bytes", item.output().display()),
+    ///         Err(e) => eprintln!("{}: {e}", item.output().display()),
+    ///     }
+    /// }
+    /// # Ok::<(), pdfco::Error>(())
+    /// ```
+    pub fn convert_files<I, P, Q>(
+        &self,
+        files: I,
+        request: &ConvertRequest,
+        mut on_progress: impl FnMut(BatchProgress<'_>),
+    ) -> BatchReport
+    where
+        I: IntoIterator<Item = (P, Q)>,
+        P: AsRef<Path>,
+        Q: AsRef<Path>,
+    {
+        let started = Instant::now();
+        let deadline = self.batch_deadline();
+        let mut items = Vec::new();
+        let mut jobs = Vec::new();
+        for (index, (input, output)) in files.into_iter().enumerate() {
+            let (input, output) = (input.as_ref(), output.as_ref());
+            let mut item = BatchItem {
+                input: Some(input.to_path_buf()),
+                output: output.to_path_buf(),
+                job_id: None,
+                result: Ok(0),
+            };
+            match self.start_one(input, output, request, deadline) {
+                Ok(Conversion::Started(job)) => {
+                    item.job_id = Some(job.id().to_string());
+                    on_progress(BatchProgress::Started {
+                        index,
+                        job: Some(&job),
+                    });
+                    jobs.push((index, job));
+                }
+                Ok(Conversion::Finished(done)) => {
+                    on_progress(BatchProgress::Started { index, job: None });
+                    item.result =
+                        self.download_file(ResultUrl::from(&done), output, &mut |_| {}, deadline);
+                    on_progress(BatchProgress::Finished { index, item: &item });
+                }
+                Err(e) => {
+                    item.result = Err(e);
+                    on_progress(BatchProgress::Finished { index, item: &item });
+                }
+            }
+            items.push(item);
+        }
+        let checks = self.poll_all(jobs, &mut items, deadline, &mut on_progress);
+        BatchReport {
+            items,
+            elapsed: started.elapsed(),
+            checks,
+        }
+    }
+
+    /// Waits for jobs that are already started (for instance resumed from saved ids), in one
+    /// polling loop as [`Client::convert_files`] does, downloading each result to its path.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use pdfco::Job;
+    ///
+    /// let client = pdfco::Client::from_env()?;
+    /// let jobs = vec![(Job::resume("JOB-1", None), "one.json"), (Job::resume("JOB-2", None), "two.json")];
+    /// let report = client.wait_all(jobs, |_| {});
+    /// println!("{} failed", report.failures());
+    /// # Ok::<(), pdfco::Error>(())
+    /// ```
+    pub fn wait_all<I, Q>(
+        &self,
+        jobs: I,
+        mut on_progress: impl FnMut(BatchProgress<'_>),
+    ) -> BatchReport
+    where
+        I: IntoIterator<Item = (Job, Q)>,
+        Q: AsRef<Path>,
+    {
+        let started = Instant::now();
+        let mut items = Vec::new();
+        let mut pending = Vec::new();
+        for (index, (job, output)) in jobs.into_iter().enumerate() {
+            items.push(BatchItem {
+                input: None,
+                output: output.as_ref().to_path_buf(),
+                job_id: Some(job.id().to_string()),
+                result: check_destination(output.as_ref()).map(|()| 0),
+            });
+            if items[index].result.is_ok() {
+                pending.push((index, job));
+            }
+        }
+        let checks = self.poll_all(pending, &mut items, self.batch_deadline(), &mut on_progress);
+        BatchReport {
+            items,
+            elapsed: started.elapsed(),
+            checks,
+        }
+    }
+
+    fn batch_deadline(&self) -> Deadline {
+        Deadline::after(self.inner.job_timeout).min(self.workflow_deadline())
+    }
+
+    /// Checks everything locally, uploads, and starts one conversion.
+    fn start_one(
+        &self,
+        input: &Path,
+        output: &Path,
+        request: &ConvertRequest,
+        deadline: Deadline,
+    ) -> Result<Conversion, Error> {
+        request.validate()?;
+        check_input(input)?;
+        check_destination(output)?;
+        let file = self.upload_with(input, &mut |_| {}, deadline)?;
+        self.convert_until(file.url(), &request.named_for(output), deadline)
+    }
+
+    /// The polling loop: round-robin over the pending jobs, each checked at most once per
+    /// poll interval, all requests paced to the rate limit. Returns the number of checks.
+    fn poll_all(
+        &self,
+        jobs: Vec<(usize, Job)>,
+        items: &mut [BatchItem],
+        deadline: Deadline,
+        on_progress: &mut dyn FnMut(BatchProgress<'_>),
+    ) -> u64 {
+        let now = Instant::now();
+        let force_after = self.inner.force_check_after;
+        let mut queue: VecDeque<Pending> = jobs
+            .into_iter()
+            .map(|(index, job)| Pending {
+                index,
+                job,
+                next_check: now,
+                working_since: now,
+                force_after: now + force_after,
+            })
+            .collect();
+        let mut pacer = Pacer::new(self.inner.requests_per_second);
+        let mut checks = 0;
+        while let Some(mut entry) = queue.pop_front() {
+            let index = entry.index;
+            let timeout = |last_state| Error::JobTimeout {
+                job_id: entry.job.id().to_string(),
+                waited: entry.working_since.elapsed(),
+                last_state,
+            };
+            if deadline.0.is_some_and(|d| entry.next_check >= d) || deadline.is_past() {
+                items[index].result = Err(timeout(JobState::Working));
+                on_progress(BatchProgress::Finished {
+                    index,
+                    item: &items[index],
+                });
+                continue;
+            }
+            pacer.wait(entry.next_check);
+            let force = Instant::now() >= entry.force_after;
+            if force {
+                entry.force_after = Instant::now() + force_after;
+            }
+            checks += 1;
+            let status = match self.check_with(entry.job.id(), force, deadline) {
+                Ok(mut status) => {
+                    status.set_url(entry.job.result_url());
+                    status
+                }
+                Err(e) => {
+                    items[index].result = Err(e);
+                    on_progress(BatchProgress::Finished {
+                        index,
+                        item: &items[index],
+                    });
+                    continue;
+                }
+            };
+            on_progress(BatchProgress::Status {
+                index,
+                status: &status,
+            });
+            match status.state() {
+                JobState::Success => {
+                    let output = items[index].output.clone();
+                    items[index].result = self.download_file(
+                        ResultUrl::from(&status),
+                        &output,
+                        &mut |_| {},
+                        deadline,
+                    );
+                }
+                JobState::Failed | JobState::Aborted | JobState::Unknown => {
+                    items[index].result = Err(Error::JobFailed {
+                        job_id: entry.job.id().to_string(),
+                        state: status.state().clone(),
+                        message: status.message().unwrap_or_default().to_string(),
+                    });
+                }
+                _ => {
+                    entry.next_check = Instant::now() + self.inner.poll_interval;
+                    queue.push_back(entry);
+                    continue;
+                }
+            }
+            on_progress(BatchProgress::Finished {
+                index,
+                item: &items[index],
+            });
+        }
+        checks
+    }
+}
+
+impl fmt::Display for BatchReport {
+    /// One line per file: output, then bytes or the error.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for item in &self.items {
+            match &item.result {
+                Ok(bytes) => writeln!(f, "ok     {} ({bytes} bytes)", item.output.display())?,
+                Err(e) => writeln!(f, "failed {}: {e}", item.output.display())?,
+            }
+        }
+        write!(
+            f,
+            "{} of {} converted in {:.1} s",
+            self.items.len() - self.failures(),
+            self.items.len(),
+            self.elapsed.as_secs_f64()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pacer_spaces_requests() {
+        let mut pacer = Pacer::new(100.0);
+        let start = Instant::now();
+        for _ in 0..5 {
+            pacer.wait(Instant::now());
+        }
+        assert!(
+            start.elapsed() >= Duration::from_millis(40),
+            "{:?}",
+            start.elapsed()
+        );
+        let mut free = Pacer::new(f64::INFINITY);
+        let start = Instant::now();
+        for _ in 0..1000 {
+            free.wait(Instant::now());
+        }
+        assert!(start.elapsed() < Duration::from_secs(1));
+    }
+}

@@ -1,0 +1,212 @@
+//! Many jobs on one thread: one polling loop, paced, each result downloaded as it finishes.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{NOT_PDF, SAMPLE, TempDir};
+use pdfco::testing::{Emulator, Host, Outcome};
+use pdfco::{BatchProgress, ConvertRequest, Error, Job, JobState, OutputFormat};
+
+fn files(dir: &TempDir, n: usize) -> Vec<(String, std::path::PathBuf)> {
+    (0..n)
+        .map(|i| (SAMPLE.to_string(), dir.join(&format!("out-{i}.json"))))
+        .collect()
+}
+
+#[test]
+fn many_files_convert_in_one_round_robin_loop() {
+    let emulator = Emulator::builder().working_checks(2).start().unwrap();
+    let client = emulator
+        .client_builder()
+        .requests_per_second(f64::INFINITY)
+        .build()
+        .unwrap();
+    let dir = TempDir::new();
+    let mut finished = Vec::new();
+    let report = client.convert_files(
+        files(&dir, 6),
+        &ConvertRequest::new(OutputFormat::Json),
+        |p| {
+            if let BatchProgress::Finished { index, .. } = p {
+                finished.push(index);
+            }
+        },
+    );
+    assert!(report.is_success(), "{report}");
+    assert_eq!(report.checks(), 18, "three checks per job, no more");
+    for (i, item) in report.items().iter().enumerate() {
+        assert_eq!(item.output(), dir.join(&format!("out-{i}.json")));
+        let bytes = std::fs::read(item.output()).unwrap();
+        assert_eq!(item.result().unwrap(), bytes.len() as u64);
+        assert!(item.job_id().is_some());
+    }
+    finished.sort();
+    assert_eq!(finished, [0, 1, 2, 3, 4, 5]);
+
+    // Round robin: the first six checks are one for each job, in order.
+    let checks: Vec<String> = emulator
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/v1/job/check")
+        .map(|r| r.query)
+        .collect();
+    let first: Vec<&String> = checks.iter().take(6).collect();
+    let mut distinct = first.clone();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 6, "{first:?}");
+    // One connection per host for the whole batch.
+    for host in [Host::Api, Host::Storage] {
+        let mut ids: Vec<u64> = emulator
+            .requests()
+            .iter()
+            .filter(|r| r.host == host)
+            .map(|r| r.connection)
+            .collect();
+        ids.dedup();
+        assert_eq!(ids.len(), 1, "{host:?}: {ids:?}");
+    }
+}
+
+#[test]
+fn one_failure_does_not_lose_the_others() {
+    let emulator = Emulator::start().unwrap();
+    let client = emulator
+        .client_builder()
+        .requests_per_second(f64::INFINITY)
+        .build()
+        .unwrap();
+    let dir = TempDir::new();
+    let list = vec![
+        (SAMPLE.to_string(), dir.join("good-1.json")),
+        ("missing.pdf".to_string(), dir.join("missing.json")),
+        (NOT_PDF.to_string(), dir.join("damaged.json")),
+        (SAMPLE.to_string(), dir.join("no/such/folder/x.json")),
+        (SAMPLE.to_string(), dir.join("good-2.json")),
+    ];
+    let report = client.convert_files(list, &ConvertRequest::new(OutputFormat::Json), |_| {});
+    let items = report.items();
+    assert_eq!(report.failures(), 3, "{report}");
+    assert!(items[0].result().is_ok() && items[4].result().is_ok());
+    assert!(matches!(items[1].result(), Err(Error::ReadInput { .. })));
+    assert!(
+        items[1].job_id().is_none(),
+        "no job for a file that was never sent"
+    );
+    assert!(matches!(
+        items[2].result(),
+        Err(Error::JobFailed {
+            state: JobState::Failed,
+            ..
+        })
+    ));
+    assert!(items[2].job_id().is_some());
+    assert!(matches!(items[3].result(), Err(Error::WriteOutput { .. })));
+    assert_eq!(emulator.job_count(), 3, "bad inputs start no job");
+    let mut names = dir.files();
+    names.sort();
+    assert_eq!(names, ["good-1.json", "good-2.json"]);
+    let text = report.to_string();
+    assert!(
+        text.ends_with("2 of 5 converted in ") || text.contains("2 of 5 converted"),
+        "{text}"
+    );
+}
+
+#[test]
+fn requests_are_paced_to_the_rate_limit() {
+    let emulator = Emulator::builder().working_checks(1).start().unwrap();
+    let client = emulator
+        .client_builder()
+        .requests_per_second(40.0)
+        .build()
+        .unwrap();
+    let dir = TempDir::new();
+    let report = client.convert_files(
+        files(&dir, 4),
+        &ConvertRequest::new(OutputFormat::Json),
+        |_| {},
+    );
+    assert!(report.is_success(), "{report}");
+    let checks: Vec<_> = emulator
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/v1/job/check")
+        .collect();
+    assert_eq!(checks.len(), 8);
+    for pair in checks.windows(2) {
+        let gap = pair[1].received - pair[0].received;
+        // 25 ms apart at 40 per second (less a little for when the emulator reads the head).
+        assert!(gap >= Duration::from_millis(20), "checks {gap:?} apart");
+    }
+}
+
+#[test]
+fn saved_jobs_are_waited_for_together_and_unknown_ones_end() {
+    let emulator = Emulator::builder().working_checks(3).start().unwrap();
+    let client = emulator
+        .client_builder()
+        .requests_per_second(f64::INFINITY)
+        .force_check_after(Duration::from_millis(30))
+        .job_timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let file = client.upload(SAMPLE).unwrap();
+    let mut jobs = Vec::new();
+    for _ in 0..3 {
+        let pdfco::Conversion::Started(job) = client
+            .convert(file.url(), &ConvertRequest::new(OutputFormat::Xlsx))
+            .unwrap()
+        else {
+            panic!("async")
+        };
+        jobs.push(Job::resume(job.id(), job.result_url().map(str::to_string)));
+    }
+    jobs.insert(1, Job::resume("NOT-A-REAL-JOB", None));
+    let dir = TempDir::new();
+    let pairs: Vec<_> = jobs
+        .into_iter()
+        .enumerate()
+        .map(|(i, j)| (j, dir.join(&format!("{i}.xlsx"))))
+        .collect();
+    let report = client.wait_all(pairs, |_| {});
+    assert_eq!(report.failures(), 1, "{report}");
+    assert!(matches!(
+        report.items()[1].result(),
+        Err(Error::JobFailed {
+            state: JobState::Unknown,
+            ..
+        })
+    ));
+    for i in [0, 2, 3] {
+        assert!(
+            std::fs::read(dir.join(&format!("{i}.xlsx")))
+                .unwrap()
+                .starts_with(b"PK")
+        );
+    }
+}
+
+#[test]
+fn a_batch_ends_at_its_deadline_with_every_job_id() {
+    let emulator = Emulator::builder().outcome(Outcome::Stuck).start().unwrap();
+    let client = emulator
+        .client_builder()
+        .requests_per_second(f64::INFINITY)
+        .job_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let dir = TempDir::new();
+    let report = client.convert_files(
+        files(&dir, 3),
+        &ConvertRequest::new(OutputFormat::Json),
+        |_| {},
+    );
+    assert_eq!(report.failures(), 3);
+    for item in report.items() {
+        let err = item.result().unwrap_err();
+        assert!(matches!(err, Error::JobTimeout { .. }), "{err:?}");
+        assert_eq!(err.job_id(), item.job_id());
+    }
+    assert!(dir.files().is_empty());
+}
