@@ -82,6 +82,9 @@ impl fmt::Debug for ResultUrl<'_> {
     }
 }
 
+/// The size of the pieces a download is written in.
+const COPY_BUFFER: usize = 256 * 1024;
+
 /// Makes temporary file names unique within the process.
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
@@ -336,7 +339,14 @@ impl Client {
                 length
             };
             let mut reader = response.into_body().into_reader();
-            match io::copy(&mut reader, out).and_then(|_| out.flush()) {
+            // io::copy reads straight into a BufWriter's buffer, so the transfer moves in
+            // large pieces. It is flushed even after a failed read, so that every byte that
+            // arrived counts before a resume asks for the rest.
+            let mut buffered = io::BufWriter::with_capacity(COPY_BUFFER, &mut *out);
+            let copied = io::copy(&mut reader, &mut buffered);
+            let flushed = buffered.flush();
+            drop(buffered);
+            match copied.and(flushed).and_then(|_| out.flush()) {
                 Ok(()) => match total {
                     Some(expected) if expected != out.written => Err(Error::Incomplete {
                         step,

@@ -278,6 +278,14 @@ fn serve_connection(
         let head_close = request
             .header("connection")
             .is_some_and(|v| v.eq_ignore_ascii_case("close"));
+        if request
+            .header("expect")
+            .is_some_and(|v| v.eq_ignore_ascii_case("100-continue"))
+        {
+            // As S3 does: tell the client to go on sending the body (curl waits a second
+            // for this before a large upload).
+            writer.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
+        }
         let mut body = BodyReader::new(&mut reader, &request);
         let reply = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             handler.handle(&request, &mut body)

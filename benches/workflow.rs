@@ -1,0 +1,789 @@
+//! The benchmark behind BENCHMARKS.md: memory, throughput, connections, batch scale and
+//! footprint, measured against the in-process emulator on loopback, next to curl, PDF.co's
+//! Python tutorial and a reqwest program doing the same work.
+//!
+//! ```text
+//! bash benches/run.sh            # everything; rewrites BENCHMARKS.md
+//! bash benches/run.sh --quick    # small sizes, for a quick look; prints only
+//! ```
+//!
+//! Every client measurement runs in a child process (this binary, `client ...`), so that its
+//! peak RSS is the client's alone; the emulator runs in this, the parent, process.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use pdfco::testing::{Emulator, Host};
+use pdfco::{Client, ConvertRequest, OutputFormat, RetryPolicy};
+
+const MIB: u64 = 1024 * 1024;
+
+fn main() {
+    // `cargo bench` passes `--bench`; it means nothing here.
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    if args.first().map(String::as_str) == Some("client") {
+        client_mode(&args[1..]);
+        return;
+    }
+    let quick = args.iter().any(|a| a == "--quick");
+    let write = args
+        .iter()
+        .position(|a| a == "--write")
+        .and_then(|i| args.get(i + 1))
+        .cloned();
+    let report = orchestrate(quick);
+    println!("{report}");
+    if let Some(path) = write {
+        std::fs::write(&path, &report).expect("write the report");
+        eprintln!("wrote {path}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The measured client (child process).
+
+/// The client's own peak RSS (kB) and CPU time (ms), read from /proc.
+fn self_usage() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let hwm = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0);
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let fields: Vec<u64> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| {
+            rest.split_whitespace()
+                .map(|f| f.parse().unwrap_or(0))
+                .collect()
+        })
+        .unwrap_or_default();
+    // utime and stime, in clock ticks of 1/100 s (checked against `getconf CLK_TCK`).
+    let ticks = fields.get(11).unwrap_or(&0) + fields.get(12).unwrap_or(&0);
+    (hwm, ticks * 10)
+}
+
+fn client_mode(args: &[String]) {
+    let client = Client::builder_from_env()
+        .expect("PDFCO_API_KEY")
+        .poll_interval(env_ms("PDFCO_BENCH_POLL_MS", 3000))
+        .requests_per_second(
+            std::env::var("PDFCO_BENCH_RATE")
+                .ok()
+                .and_then(|r| r.parse().ok())
+                .unwrap_or(2.0),
+        )
+        .retry(RetryPolicy::disabled())
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    let mut extra = String::new();
+    let bytes = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["upload", path] => {
+            let file = client.upload(path).expect("upload");
+            extra = format!(" url={}", file.url());
+            file.size()
+        }
+        ["download", url] => client.download_to(*url, std::io::sink()).expect("download"),
+        ["download-file", url, dest] => client.download(*url, dest).expect("download"),
+        ["empty", path] => {
+            let file = client.upload(path).expect("upload");
+            client
+                .download_to(file.url(), std::io::sink())
+                .expect("download")
+        }
+        ["workflow", input, output] => client.pdf_to_json(input, output).expect("workflow").bytes(),
+        ["batch", n, dir] => {
+            let n: usize = n.parse().expect("count");
+            let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample.pdf");
+            let files: Vec<(PathBuf, PathBuf)> = (0..n)
+                .map(|i| (sample.clone(), Path::new(dir).join(format!("{i}.json"))))
+                .collect();
+            let report =
+                client.convert_files(files, &ConvertRequest::new(OutputFormat::Json), |_| {});
+            assert!(report.is_success(), "{report}");
+            extra = format!(" checks={}", report.checks());
+            report.items().iter().map(|i| i.result().unwrap_or(0)).sum()
+        }
+        other => panic!("unknown client command {other:?}"),
+    };
+    let secs = started.elapsed().as_secs_f64();
+    let (hwm, cpu) = self_usage();
+    println!("secs={secs:.6} bytes={bytes} hwm_kib={hwm} cpu_ms={cpu}{extra}");
+}
+
+fn env_ms(name: &str, default: u64) -> Duration {
+    Duration::from_millis(
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default),
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// The orchestrator (parent process).
+
+/// One child's measurement.
+#[derive(Clone, Debug, Default)]
+struct Run {
+    secs: f64,
+    hwm_kib: u64,
+    cpu_ms: u64,
+    fields: Vec<(String, String)>,
+}
+
+impl Run {
+    fn field(&self, name: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+struct Bench {
+    exe: PathBuf,
+    emulator: Emulator,
+    data: PathBuf,
+}
+
+impl Bench {
+    fn client(&self, args: &[&str], env: &[(&str, String)]) -> Run {
+        let mut command = Command::new(&self.exe);
+        command
+            .arg("client")
+            .args(args)
+            .env("PDFCO_BASE_URL", self.emulator.base_url())
+            .env("PDFCO_API_KEY", self.emulator.api_key())
+            .stderr(Stdio::inherit());
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let out = command.output().expect("run the client");
+        assert!(out.status.success(), "client {args:?} failed");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let fields: Vec<(String, String)> = text
+            .split_whitespace()
+            .filter_map(|kv| {
+                kv.split_once('=')
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+            })
+            .collect();
+        let get = |k: &str| {
+            fields
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        Run {
+            secs: get("secs").parse().unwrap_or(0.0),
+            hwm_kib: get("hwm_kib").parse().unwrap_or(0),
+            cpu_ms: get("cpu_ms").parse().unwrap_or(0),
+            fields,
+        }
+    }
+
+    /// A fresh presigned PUT URL, asked for directly.
+    fn presign(&self, name: &str) -> String {
+        let url = format!(
+            "{}/file/upload/get-presigned-url?name={name}&contenttype=application%2Foctet-stream",
+            self.emulator.base_url()
+        );
+        let mut answer = ureq::get(&url)
+            .header("x-api-key", self.emulator.api_key())
+            .call()
+            .expect("presign");
+        let json: serde_json::Value =
+            serde_json::from_slice(&answer.body_mut().read_to_vec().expect("body")).expect("json");
+        json["presignedUrl"]
+            .as_str()
+            .expect("presignedUrl")
+            .to_string()
+    }
+}
+
+/// Times a command; panics if it fails.
+fn timed(command: &mut Command) -> f64 {
+    let started = Instant::now();
+    let status = command.stdout(Stdio::null()).status().expect("run");
+    assert!(status.success(), "{command:?} failed");
+    started.elapsed().as_secs_f64()
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Writes `size` bytes of a fixed pattern to `path` unless it is already there.
+fn data_file(path: &Path, size: u64) {
+    if std::fs::metadata(path).is_ok_and(|m| m.len() == size) {
+        return;
+    }
+    use std::io::Write;
+    let block: Vec<u8> = (0..MIB as usize).map(|i| (i * 31 % 251) as u8).collect();
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).expect("create data"));
+    for _ in 0..size / MIB {
+        file.write_all(&block).expect("write data");
+    }
+    file.flush().expect("flush data");
+}
+
+/// A valid PDF of about `size` bytes: the sample plus an incremental update that adds one
+/// large padding stream, with its own cross-reference section and trailer.
+fn large_pdf(path: &Path, size: u64) {
+    if std::fs::metadata(path).is_ok_and(|m| m.len() >= size) {
+        return;
+    }
+    use std::io::Write;
+    let sample = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample.pdf"))
+        .expect("sample");
+    let text = String::from_utf8_lossy(&sample);
+    let previous_xref: u64 = text
+        .rsplit("startxref")
+        .next()
+        .and_then(|tail| tail.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .expect("the sample's startxref");
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).expect("create pdf"));
+    file.write_all(&sample).expect("write");
+    let object_at = sample.len() as u64;
+    let pad = size.saturating_sub(object_at);
+    let head = format!("99 0 obj\n<< /Length {pad} >>\nstream\n");
+    file.write_all(head.as_bytes()).expect("write");
+    let block = vec![b'x'; MIB as usize];
+    let mut left = pad;
+    while left > 0 {
+        let n = left.min(MIB);
+        file.write_all(&block[..n as usize]).expect("write");
+        left -= n;
+    }
+    let tail = b"\nendstream\nendobj\n";
+    file.write_all(tail).expect("write");
+    let xref_at = object_at + head.len() as u64 + pad + tail.len() as u64;
+    write!(
+        file,
+        "xref\n0 1\n0000000000 65535 f \n99 1\n{object_at:010} 00000 n \ntrailer\n<< /Size 100 /Root 1 0 R /Prev {previous_xref} >>\nstartxref\n{xref_at}\n%%EOF\n"
+    )
+    .expect("write");
+    file.flush().expect("flush");
+}
+
+fn command_output(program: &str, args: &[&str]) -> String {
+    Command::new(program)
+        .args(args)
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|_| "unavailable".into())
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("model name")
+                .map(|v| v.trim_start_matches([' ', '\t', ':']).to_string())
+        })
+        .unwrap_or_default();
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:").map(|v| v.trim().to_string()))
+        .unwrap_or_default();
+    format!(
+        "{} cores ({cpu}), {mem} memory, Linux {}, {}, {}",
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        std::fs::read_to_string("/proc/sys/kernel/osrelease")
+            .unwrap_or_default()
+            .trim(),
+        command_output("rustc", &["--version"]),
+        command_output("curl", &["--version"])
+            .lines()
+            .next()
+            .unwrap_or("")
+            .split(" (")
+            .next()
+            .unwrap_or(""),
+    )
+}
+
+fn orchestrate(quick: bool) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data = root.join("benches/data");
+    std::fs::create_dir_all(&data).expect("data folder");
+    let bench = Bench {
+        exe: std::env::current_exe().expect("own path"),
+        emulator: Emulator::start().expect("emulator"),
+        data: data.clone(),
+    };
+    let sizes: &[u64] = if quick { &[8, 32] } else { &[64, 256, 1024] };
+    let reps = if quick { 1 } else { 3 };
+    let mut md = String::new();
+    let _ = writeln!(md, "# Benchmarks\n");
+    let _ = writeln!(
+        md,
+        "Regenerate with `bash benches/run.sh` (it installs the Python baseline's `requests` in a\n\
+         venv under `benches/data/`, then runs `cargo bench --bench workflow -- --write BENCHMARKS.md`).\n\
+         Everything runs against the crate's emulator on loopback, in one run on one machine:\n\n\
+         **Machine:** {}\n\n\
+         Client figures come from a child process per measurement, so peak RSS (`VmHWM`) is the\n\
+         client's alone. Times are medians of {reps} runs.\n",
+        machine()
+    );
+
+    // 1 and 2: memory and throughput.
+    let tiny = data.join("tiny.bin");
+    std::fs::write(&tiny, b"x").expect("tiny file");
+    let empty = bench.client(&["empty", tiny.to_str().unwrap()], &[]);
+    let _ = writeln!(md, "## 1. Memory: peak RSS of the client process\n");
+    let _ = writeln!(
+        md,
+        "Target: flat, within a few MiB of the empty workflow (upload and download of a 1-byte file: **{:.1} MiB**).\n",
+        empty.hwm_kib as f64 / 1024.0
+    );
+    let mut mem = String::from(
+        "| file | upload | download to a file | download to a sink |\n|---|---|---|---|\n",
+    );
+    let mut thr = String::from(
+        "| file | upload: pdfco / curl | ratio | download (sink): pdfco / curl | ratio | download (file): pdfco / curl | ratio |\n|---|---|---|---|---|---|---|\n",
+    );
+    let mut worst_ratio = f64::MAX;
+    let mut worst_mem: i64 = 0;
+    for &mib in sizes {
+        let path = data.join(format!("{mib}MiB.bin"));
+        data_file(&path, mib * MIB);
+        let p = path.to_str().unwrap();
+        let mut ups = Vec::new();
+        let mut up_hwm = 0;
+        let mut url = String::new();
+        for _ in 0..reps {
+            let run = bench.client(&["upload", p], &[]);
+            ups.push(run.secs);
+            up_hwm = up_hwm.max(run.hwm_kib);
+            url = run.field("url").to_string();
+        }
+        let curl_up = median(
+            (0..reps)
+                .map(|i| {
+                    let put = bench.presign(&format!("curl-{mib}-{i}.bin"));
+                    timed(Command::new("curl").args([
+                        "-sS",
+                        "-f",
+                        "-o",
+                        "/dev/null",
+                        "-T",
+                        p,
+                        "-H",
+                        "Content-Type: application/octet-stream",
+                        &put,
+                    ]))
+                })
+                .collect(),
+        );
+        let mut sink = Vec::new();
+        let mut sink_hwm = 0;
+        let mut file = Vec::new();
+        let mut file_hwm = 0;
+        let dest = data.join("download.bin");
+        for _ in 0..reps {
+            let run = bench.client(&["download", &url], &[]);
+            sink.push(run.secs);
+            sink_hwm = sink_hwm.max(run.hwm_kib);
+            let run = bench.client(&["download-file", &url, dest.to_str().unwrap()], &[]);
+            file.push(run.secs);
+            file_hwm = file_hwm.max(run.hwm_kib);
+        }
+        let curl_sink = median(
+            (0..reps)
+                .map(|_| timed(Command::new("curl").args(["-sS", "-f", "-o", "/dev/null", &url])))
+                .collect(),
+        );
+        let curl_file = median(
+            (0..reps)
+                .map(|_| {
+                    timed(Command::new("curl").args([
+                        "-sS",
+                        "-f",
+                        "-o",
+                        dest.to_str().unwrap(),
+                        &url,
+                    ]))
+                })
+                .collect(),
+        );
+        let _ = std::fs::remove_file(&dest);
+        let (up, sink, file) = (median(ups), median(sink), median(file));
+        let mb = |kib: u64| {
+            format!(
+                "{:.1} MiB ({:+.1})",
+                kib as f64 / 1024.0,
+                (kib as f64 - empty.hwm_kib as f64) / 1024.0
+            )
+        };
+        let _ = writeln!(
+            mem,
+            "| {mib} MiB | {} | {} | {} |",
+            mb(up_hwm),
+            mb(file_hwm),
+            mb(sink_hwm)
+        );
+        for hwm in [up_hwm, file_hwm, sink_hwm] {
+            worst_mem = worst_mem.max(hwm as i64 - empty.hwm_kib as i64);
+        }
+        let rate = |secs: f64| format!("{:.0} MiB/s", mib as f64 / secs);
+        let ratios = [curl_up / up, curl_sink / sink, curl_file / file];
+        worst_ratio = worst_ratio.min(ratios.iter().copied().fold(f64::MAX, f64::min));
+        let _ = writeln!(
+            thr,
+            "| {mib} MiB | {} / {} | {:.2} | {} / {} | {:.2} | {} / {} | {:.2} |",
+            rate(up),
+            rate(curl_up),
+            ratios[0],
+            rate(sink),
+            rate(curl_sink),
+            ratios[1],
+            rate(file),
+            rate(curl_file),
+            ratios[2]
+        );
+        eprintln!("{mib} MiB done");
+    }
+    let _ = writeln!(md, "{mem}");
+    let _ = writeln!(
+        md,
+        "Largest growth over the empty workflow: **{:.1} MiB** — {}.\n",
+        worst_mem as f64 / 1024.0,
+        if worst_mem < 8 * 1024 {
+            "target met: memory does not grow with the file"
+        } else {
+            "target missed"
+        }
+    );
+    let _ = writeln!(md, "## 2. Throughput against curl on the same bytes\n");
+    let _ = writeln!(
+        md,
+        "Ratio = curl's time / pdfco's time for the same transfer to and from the same emulator\n\
+         (1.00 = as fast as curl; target ≥ 0.90). pdfco's upload includes its presign request;\n\
+         its download to a file includes the `fsync` before the rename that makes it atomic,\n\
+         which curl does not do. Worst ratio: **{worst_ratio:.2}** — {}.\n",
+        if worst_ratio >= 0.9 {
+            "target met"
+        } else {
+            "target missed, see below"
+        }
+    );
+    let _ = writeln!(md, "{thr}");
+
+    // 3. Requests per workflow.
+    bench.emulator.clear_requests();
+    let sample = root.join("fixtures/sample.pdf");
+    let out = data.join("workflow.json");
+    let ours = bench.client(
+        &["workflow", sample.to_str().unwrap(), out.to_str().unwrap()],
+        &[],
+    );
+    let ours_log = bench.emulator.requests();
+    let connections = |log: &[pdfco::testing::RecordedRequest], host: Host| {
+        let mut ids: Vec<u64> = log
+            .iter()
+            .filter(|r| r.host == host)
+            .map(|r| r.connection)
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids.len()
+    };
+    let checks = |log: &[pdfco::testing::RecordedRequest]| {
+        log.iter().filter(|r| r.path == "/v1/job/check").count()
+    };
+    let _ = writeln!(md, "## 3. Requests and connections per workflow\n");
+    let _ = writeln!(
+        md,
+        "One `pdf_to_json` of `fixtures/sample.pdf` (the emulator answers `working` once, as a short real job does):\n\n\
+         | | requests | TCP connections to the API | TCP connections to storage | status checks per job | client CPU |\n|---|---|---|---|---|---|\n\
+         | pdfco | {} | {} | {} | {} | {} ms |\n",
+        ours_log.len(),
+        connections(&ours_log, Host::Api),
+        connections(&ours_log, Host::Storage),
+        checks(&ours_log),
+        if ours.cpu_ms == 0 {
+            "< 10".to_string()
+        } else {
+            ours.cpu_ms.to_string()
+        }
+    );
+
+    // 4. Batch.
+    let n: usize = if quick { 20 } else { 200 };
+    let job_secs = 2;
+    let batch_emulator = Emulator::builder()
+        .job_duration(Duration::from_secs(job_secs))
+        .working_checks(0)
+        .start()
+        .expect("emulator");
+    let batch_dir = data.join("batch");
+    let _ = std::fs::remove_dir_all(&batch_dir);
+    std::fs::create_dir_all(&batch_dir).expect("batch folder");
+    let mut command = Command::new(&bench.exe);
+    let batch_run = {
+        let out = command
+            .args([
+                "client",
+                "batch",
+                &n.to_string(),
+                batch_dir.to_str().unwrap(),
+            ])
+            .env("PDFCO_BASE_URL", batch_emulator.base_url())
+            .env("PDFCO_API_KEY", batch_emulator.api_key())
+            .env("PDFCO_BENCH_POLL_MS", "1000")
+            .env("PDFCO_BENCH_RATE", "100")
+            .output()
+            .expect("batch");
+        assert!(out.status.success(), "batch failed");
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let get = |k: &str| {
+        batch_run
+            .split_whitespace()
+            .find_map(|kv| kv.strip_prefix(k))
+            .unwrap_or("0")
+            .to_string()
+    };
+    let (secs, hwm, cpu, checks_total): (f64, u64, u64, u64) = (
+        get("secs=").parse().unwrap_or(0.0),
+        get("hwm_kib=").parse().unwrap_or(0),
+        get("cpu_ms=").parse().unwrap_or(0),
+        get("checks=").parse().unwrap_or(0),
+    );
+    let batch_log = batch_emulator.requests();
+    let sequential = n as f64 * job_secs as f64;
+    let _ = writeln!(
+        md,
+        "## 4. Batch: {n} jobs of {job_secs} s from one thread\n"
+    );
+    let _ = writeln!(
+        md,
+        "`convert_files` with {n} copies of the sample, the emulator holding each job `working` for {job_secs} s;\n\
+         poll interval 1 s, requests paced to 100 per second. (At PDF.co's paid-plan limit of 10 per\n\
+         second a round of {n} checks takes {n}/10 s, so there the rate limit, not the thread, sets the pace.)\n\n\
+         | figure | value |\n|---|---|\n\
+         | wall time | {secs:.1} s |\n\
+         | the same jobs one after another (N × D) | {sequential:.0} s |\n\
+         | speed-up | {:.0}× |\n\
+         | client CPU per job | {:.2} ms |\n\
+         | peak RSS | {:.1} MiB ({:.1} KiB per job in flight over the empty workflow) |\n\
+         | status checks per job | {:.2} |\n\
+         | TCP connections (API + storage) | {} + {} |\n",
+        sequential / secs,
+        cpu as f64 / n as f64,
+        hwm as f64 / 1024.0,
+        (hwm as f64 - empty.hwm_kib as f64).max(0.0) / n as f64,
+        checks_total as f64 / n as f64,
+        connections(&batch_log, Host::Api),
+        connections(&batch_log, Host::Storage),
+    );
+    drop(batch_emulator);
+    let _ = std::fs::remove_dir_all(&batch_dir);
+
+    // 5. Footprint.
+    let _ = writeln!(md, "## 5. Footprint, next to a minimal reqwest program\n");
+    let _ = writeln!(md, "{}", footprint(root, &bench, quick));
+
+    // 6. The tutorial's own client.
+    let python = std::env::var("PDFCO_BENCH_PYTHON")
+        .ok()
+        .filter(|p| Path::new(p).exists());
+    let _ = writeln!(md, "## 6. PDF.co's Python tutorial, the same workflow\n");
+    match python {
+        Some(python) => {
+            let script =
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tutorials/pdf_to_json.py");
+            let script = if script.exists() {
+                script
+            } else {
+                data.join("pdf_to_json.py")
+            };
+            let large = data.join("large.pdf");
+            large_pdf(&large, if quick { 16 } else { 64 } * MIB);
+            let mut table = String::from(
+                "| input | client | wall time | peak RSS | TCP connections (API + storage) |\n|---|---|---|---|---|\n",
+            );
+            for input in [sample.clone(), large.clone()] {
+                let label = format!(
+                    "{} ({:.1} MiB)",
+                    input.file_name().unwrap().to_string_lossy(),
+                    std::fs::metadata(&input).map_or(0, |m| m.len()) as f64 / MIB as f64
+                );
+                bench.emulator.clear_requests();
+                let run = bench.client(
+                    &["workflow", input.to_str().unwrap(), out.to_str().unwrap()],
+                    &[],
+                );
+                let log = bench.emulator.requests();
+                let _ = writeln!(
+                    table,
+                    "| {label} | pdfco | {:.2} s | {:.1} MiB | {} + {} |",
+                    run.secs,
+                    run.hwm_kib as f64 / 1024.0,
+                    connections(&log, Host::Api),
+                    connections(&log, Host::Storage)
+                );
+                bench.emulator.clear_requests();
+                let wrapper = "import resource, runpy, sys, time\nstart = time.monotonic()\nsys.argv = sys.argv[1:]\nrunpy.run_path(sys.argv[0], run_name='__main__')\nprint('secs=%f hwm_kib=%d' % (time.monotonic() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))";
+                let output = Command::new(&python)
+                    .args([
+                        "-c",
+                        wrapper,
+                        script.to_str().unwrap(),
+                        input.to_str().unwrap(),
+                        out.to_str().unwrap(),
+                    ])
+                    .env("PDFCO_BASE_URL", bench.emulator.base_url())
+                    .env("PDFCO_API_KEY", bench.emulator.api_key())
+                    .output()
+                    .expect("python");
+                let text = String::from_utf8_lossy(&output.stdout);
+                let value = |k: &str| {
+                    text.split_whitespace()
+                        .find_map(|kv| kv.strip_prefix(k))
+                        .unwrap_or("0")
+                        .to_string()
+                };
+                let log = bench.emulator.requests();
+                let _ = writeln!(
+                    table,
+                    "| {label} | Python tutorial (requests) | {:.2} s | {:.1} MiB | {} + {} |",
+                    value("secs=").parse::<f64>().unwrap_or(0.0),
+                    value("hwm_kib=").parse::<f64>().unwrap_or(0.0) / 1024.0,
+                    connections(&log, Host::Api),
+                    connections(&log, Host::Storage)
+                );
+            }
+            let _ = writeln!(
+                md,
+                "The tutorial script, unchanged but for its base URL, key and paths from the environment and\n\
+                 arguments, against the same emulator. Both sleep 3 s between job checks, which dominates\n\
+                 the wall time; the large input is the sample PDF with a padding stream.\n\n{table}"
+            );
+        }
+        None => {
+            let _ = writeln!(
+                md,
+                "Not measured in this run: set `PDFCO_BENCH_PYTHON` to a Python with `requests` (benches/run.sh does).\n"
+            );
+        }
+    }
+
+    md
+}
+
+/// Builds the two footprint programs from clean, counts their dependencies, strips them,
+/// and checks that both really convert the sample against the emulator.
+fn footprint(root: &Path, bench: &Bench, quick: bool) -> String {
+    let mut table = String::from(
+        "| program | crates in the normal dependency tree | clean release build | stripped binary | converts the sample |\n|---|---|---|---|---|\n",
+    );
+    let mut sizes = Vec::new();
+    for name in ["pdfco-min", "reqwest-min"] {
+        let manifest = root.join(format!("benches/footprint/{name}/Cargo.toml"));
+        let manifest = manifest.to_str().unwrap();
+        let fetched = Command::new("cargo")
+            .args(["fetch", "-q", "--manifest-path", manifest])
+            .status();
+        assert!(fetched.is_ok_and(|s| s.success()), "cargo fetch {name}");
+        let tree = command_output(
+            "cargo",
+            &[
+                "tree",
+                "-q",
+                "-e",
+                "normal",
+                "--prefix",
+                "none",
+                "--manifest-path",
+                manifest,
+            ],
+        );
+        let mut crates: Vec<&str> = tree
+            .lines()
+            .map(|l| l.trim_end_matches(" (*)").trim_end_matches(" (proc-macro)"))
+            .collect();
+        crates.sort();
+        crates.dedup();
+        let count = crates.len().saturating_sub(1); // not the program itself
+        let target = bench.data.join(format!("target-{name}"));
+        let _ = std::fs::remove_dir_all(&target);
+        let build_secs = if quick {
+            f64::NAN
+        } else {
+            timed(
+                Command::new("cargo")
+                    .args(["build", "-q", "--release", "--manifest-path", manifest])
+                    .env("CARGO_TARGET_DIR", &target),
+            )
+        };
+        if quick {
+            let status = Command::new("cargo")
+                .args(["build", "-q", "--release", "--manifest-path", manifest])
+                .env("CARGO_TARGET_DIR", &target)
+                .status();
+            assert!(status.is_ok_and(|s| s.success()), "build {name}");
+        }
+        let binary = target.join(format!("release/{name}"));
+        let stripped = bench.data.join(format!("{name}.stripped"));
+        let status = Command::new("strip")
+            .arg("-o")
+            .arg(&stripped)
+            .arg(&binary)
+            .status();
+        assert!(status.is_ok_and(|s| s.success()), "strip {name}");
+        let size = std::fs::metadata(&stripped).map_or(0, |m| m.len());
+        sizes.push(size);
+        let out = bench.data.join(format!("{name}.json"));
+        let _ = std::fs::remove_file(&out);
+        let works = Command::new(&binary)
+            .args([
+                root.join("fixtures/sample.pdf").to_str().unwrap(),
+                out.to_str().unwrap(),
+            ])
+            .env("PDFCO_BASE_URL", bench.emulator.base_url())
+            .env("PDFCO_API_KEY", bench.emulator.api_key())
+            .status()
+            .is_ok_and(|s| s.success())
+            && std::fs::read(&out)
+                .is_ok_and(|b| serde_json::from_slice::<serde_json::Value>(&b).is_ok());
+        let _ = writeln!(
+            table,
+            "| `{name}` | {count} | {} | {:.2} MiB | {} |",
+            if build_secs.is_nan() {
+                "not timed (--quick)".to_string()
+            } else {
+                format!("{build_secs:.0} s")
+            },
+            size as f64 / MIB as f64,
+            if works { "yes" } else { "NO" }
+        );
+        let _ = std::fs::remove_dir_all(&target);
+    }
+    format!(
+        "Both programs (in `benches/footprint/`) do the same four steps on `fixtures/sample.pdf`; the\n\
+         reqwest one uses its blocking client with rustls, JSON and query support and nothing else.\n\
+         Builds start from an empty target folder with sources already fetched, one after the other.\n\n\
+         {table}\nSize ratio pdfco / reqwest: **{:.2}**.\n",
+        sizes[0] as f64 / sizes[1].max(1) as f64
+    )
+}
