@@ -359,9 +359,10 @@ fn orchestrate(quick: bool) -> String {
         "| file | upload | download to a file | download to a sink |\n|---|---|---|---|\n",
     );
     let mut thr = String::from(
-        "| file | upload: pdfco / curl | ratio | download (sink): pdfco / curl | ratio | download (file): pdfco / curl | ratio |\n|---|---|---|---|---|---|---|\n",
+        "| file | upload: pdfco / curl | ratio | download to a sink: pdfco / curl | ratio | download to a file: pdfco / curl + `sync FILE` | ratio | download to a file: pdfco / curl without sync | ratio |\n|---|---|---|---|---|---|---|---|---|\n",
     );
     let mut worst_ratio = f64::MAX;
+    let mut worst_unsynced = f64::MAX;
     let mut worst_mem: i64 = 0;
     for &mib in sizes {
         let path = data.join(format!("{mib}MiB.bin"));
@@ -425,6 +426,21 @@ fn orchestrate(quick: bool) -> String {
                 })
                 .collect(),
         );
+        // curl, then the same fsync that pdfco does before its rename.
+        let curl_synced = median(
+            (0..reps)
+                .map(|_| {
+                    let script = "curl -sS -f -o \"$1\" \"$2\" && sync \"$1\"";
+                    timed(Command::new("sh").args([
+                        "-c",
+                        script,
+                        "sh",
+                        dest.to_str().unwrap(),
+                        &url,
+                    ]))
+                })
+                .collect(),
+        );
         let _ = std::fs::remove_file(&dest);
         let (up, sink, file) = (median(ups), median(sink), median(file));
         let mb = |kib: u64| {
@@ -445,11 +461,17 @@ fn orchestrate(quick: bool) -> String {
             worst_mem = worst_mem.max(hwm as i64 - empty.hwm_kib as i64);
         }
         let rate = |secs: f64| format!("{:.0} MiB/s", mib as f64 / secs);
-        let ratios = [curl_up / up, curl_sink / sink, curl_file / file];
-        worst_ratio = worst_ratio.min(ratios.iter().copied().fold(f64::MAX, f64::min));
+        let ratios = [
+            curl_up / up,
+            curl_sink / sink,
+            curl_synced / file,
+            curl_file / file,
+        ];
+        worst_ratio = worst_ratio.min(ratios[..3].iter().copied().fold(f64::MAX, f64::min));
+        worst_unsynced = worst_unsynced.min(ratios[3]);
         let _ = writeln!(
             thr,
-            "| {mib} MiB | {} / {} | {:.2} | {} / {} | {:.2} | {} / {} | {:.2} |",
+            "| {mib} MiB | {} / {} | {:.2} | {} / {} | {:.2} | {} / {} | {:.2} | {} / {} | {:.2} |",
             rate(up),
             rate(curl_up),
             ratios[0],
@@ -457,8 +479,11 @@ fn orchestrate(quick: bool) -> String {
             rate(curl_sink),
             ratios[1],
             rate(file),
+            rate(curl_synced),
+            ratios[2],
+            rate(file),
             rate(curl_file),
-            ratios[2]
+            ratios[3]
         );
         eprintln!("{mib} MiB done");
     }
@@ -477,13 +502,21 @@ fn orchestrate(quick: bool) -> String {
     let _ = writeln!(
         md,
         "Ratio = curl's time / pdfco's time for the same transfer to and from the same emulator\n\
-         (1.00 = as fast as curl; target ≥ 0.90). pdfco's upload includes its presign request;\n\
-         its download to a file includes the `fsync` before the rename that makes it atomic,\n\
-         which curl does not do. Worst ratio: **{worst_ratio:.2}** — {}.\n",
+         (1.00 = as fast as curl; target ≥ 0.90). pdfco's upload includes its presign request.\n\
+         A download to a file by pdfco ends with `fsync` and an atomic rename, so that a crash can\n\
+         never leave a partial result in place; the like-for-like comparison is curl followed by\n\
+         `sync FILE`. Worst like-for-like ratio: **{worst_ratio:.2}** — {}.\n\n\
+         Against curl *without* the sync the worst ratio is {worst_unsynced:.2}: {}\n",
         if worst_ratio >= 0.9 {
             "target met"
         } else {
-            "target missed, see below"
+            "target missed"
+        },
+        if worst_unsynced >= 0.9 {
+            "the sync costs nothing measurable here."
+        } else {
+            "that gap is the time the disk takes to make the file durable (the `fsync`), which\n\
+             curl skips and pdfco keeps on purpose; the transfer itself (the sink column) keeps up with curl."
         }
     );
     let _ = writeln!(md, "{thr}");
