@@ -223,6 +223,26 @@ fn timed(command: &mut Command) -> f64 {
     started.elapsed().as_secs_f64()
 }
 
+/// Runs `ours` and `theirs`, in that order or the other, each after a global `sync`: the
+/// emulator stores every upload on disk, and a contender that started while gigabytes of
+/// that were still being written back would pay for it in its own `fsync`.
+fn both(ours_first: bool, mut ours: impl FnMut(), mut theirs: impl FnMut()) {
+    let settle = || {
+        let _ = Command::new("sync").status();
+    };
+    if ours_first {
+        settle();
+        ours();
+        settle();
+        theirs();
+    } else {
+        settle();
+        theirs();
+        settle();
+        ours();
+    }
+}
+
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     values[values.len() / 2]
@@ -341,7 +361,8 @@ fn orchestrate(quick: bool) -> String {
          Everything runs against the crate's emulator on loopback, in one run on one machine:\n\n\
          **Machine:** {}\n\n\
          Client figures come from a child process per measurement, so peak RSS (`VmHWM`) is the\n\
-         client's alone. Times are medians of {reps} runs.\n",
+         client's alone. Times are medians of {reps} runs, after one untimed warm-up run, with pdfco\n\
+         and the tool it is compared with taking turns to go first, each after a global `sync`.\n",
         machine()
     );
 
@@ -368,20 +389,29 @@ fn orchestrate(quick: bool) -> String {
         let path = data.join(format!("{mib}MiB.bin"));
         data_file(&path, mib * MIB);
         let p = path.to_str().unwrap();
-        let mut ups = Vec::new();
-        let mut up_hwm = 0;
+        let dest = data.join("download.bin");
+        let d = dest.to_str().unwrap();
+        let (mut up, mut curl_up, mut sink, mut curl_sink) = (vec![], vec![], vec![], vec![]);
+        let (mut file, mut curl_file, mut curl_synced) = (vec![], vec![], vec![]);
+        let (mut up_hwm, mut sink_hwm, mut file_hwm) = (0, 0, 0);
         let mut url = String::new();
-        for _ in 0..reps {
-            let run = bench.client(&["upload", p], &[]);
-            ups.push(run.secs);
-            up_hwm = up_hwm.max(run.hwm_kib);
-            url = run.field("url").to_string();
-        }
-        let curl_up = median(
-            (0..reps)
-                .map(|i| {
-                    let put = bench.presign(&format!("curl-{mib}-{i}.bin"));
-                    timed(Command::new("curl").args([
+        // One untimed warm-up round, then `reps` timed ones. Within a round pdfco and curl
+        // take turns going first, so that neither always meets the warmer cache.
+        for round in 0..=reps {
+            let keep = round > 0;
+            let ours_first = round % 2 == 1;
+            both(
+                ours_first,
+                || {
+                    let run = bench.client(&["upload", p], &[]);
+                    url = run.field("url").to_string();
+                    up_hwm = up_hwm.max(run.hwm_kib);
+                    keep.then(|| up.push(run.secs));
+                },
+                || {
+                    let put = bench.presign(&format!("curl-{mib}-{round}.bin"));
+                    let type_header = "Content-Type: application/octet-stream";
+                    let secs = timed(Command::new("curl").args([
                         "-sS",
                         "-f",
                         "-o",
@@ -389,60 +419,51 @@ fn orchestrate(quick: bool) -> String {
                         "-T",
                         p,
                         "-H",
-                        "Content-Type: application/octet-stream",
+                        type_header,
                         &put,
-                    ]))
-                })
-                .collect(),
-        );
-        let mut sink = Vec::new();
-        let mut sink_hwm = 0;
-        let mut file = Vec::new();
-        let mut file_hwm = 0;
-        let dest = data.join("download.bin");
-        for _ in 0..reps {
-            let run = bench.client(&["download", &url], &[]);
-            sink.push(run.secs);
-            sink_hwm = sink_hwm.max(run.hwm_kib);
-            let run = bench.client(&["download-file", &url, dest.to_str().unwrap()], &[]);
-            file.push(run.secs);
-            file_hwm = file_hwm.max(run.hwm_kib);
-        }
-        let curl_sink = median(
-            (0..reps)
-                .map(|_| timed(Command::new("curl").args(["-sS", "-f", "-o", "/dev/null", &url])))
-                .collect(),
-        );
-        let curl_file = median(
-            (0..reps)
-                .map(|_| {
-                    timed(Command::new("curl").args([
-                        "-sS",
-                        "-f",
-                        "-o",
-                        dest.to_str().unwrap(),
-                        &url,
-                    ]))
-                })
-                .collect(),
-        );
-        // curl, then the same fsync that pdfco does before its rename.
-        let curl_synced = median(
-            (0..reps)
-                .map(|_| {
+                    ]));
+                    keep.then(|| curl_up.push(secs));
+                },
+            );
+            both(
+                ours_first,
+                || {
+                    let run = bench.client(&["download", &url], &[]);
+                    sink_hwm = sink_hwm.max(run.hwm_kib);
+                    keep.then(|| sink.push(run.secs));
+                },
+                || {
+                    let secs =
+                        timed(Command::new("curl").args(["-sS", "-f", "-o", "/dev/null", &url]));
+                    keep.then(|| curl_sink.push(secs));
+                },
+            );
+            both(
+                ours_first,
+                || {
+                    let run = bench.client(&["download-file", &url, d], &[]);
+                    file_hwm = file_hwm.max(run.hwm_kib);
+                    keep.then(|| file.push(run.secs));
+                },
+                || {
+                    let secs = timed(Command::new("curl").args(["-sS", "-f", "-o", d, &url]));
+                    keep.then(|| curl_file.push(secs));
+                    let _ = Command::new("sync").status();
+                    // curl, then the same fsync that pdfco does before its rename.
                     let script = "curl -sS -f -o \"$1\" \"$2\" && sync \"$1\"";
-                    timed(Command::new("sh").args([
-                        "-c",
-                        script,
-                        "sh",
-                        dest.to_str().unwrap(),
-                        &url,
-                    ]))
-                })
-                .collect(),
-        );
+                    let secs = timed(Command::new("sh").args(["-c", script, "sh", d, &url]));
+                    keep.then(|| curl_synced.push(secs));
+                },
+            );
+        }
         let _ = std::fs::remove_file(&dest);
-        let (up, sink, file) = (median(ups), median(sink), median(file));
+        let (curl_up, curl_sink, curl_file, curl_synced) = (
+            median(curl_up),
+            median(curl_sink),
+            median(curl_file),
+            median(curl_synced),
+        );
+        let (up, sink, file) = (median(up), median(sink), median(file));
         let mb = |kib: u64| {
             format!(
                 "{:.1} MiB ({:+.1})",

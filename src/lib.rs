@@ -38,6 +38,20 @@
 //! # Ok::<(), pdfco::Error>(())
 //! ```
 //!
+//! Many files from one thread, in one polling loop paced to PDF.co's rate limit, each result
+//! downloaded as its job finishes ([`Client::convert_files`]; [`Client::wait_all`] for jobs
+//! already started):
+//!
+//! ```no_run
+//! use pdfco::{ConvertRequest, OutputFormat};
+//!
+//! let client = pdfco::Client::builder_from_env()?.requests_per_second(10.0).build()?;
+//! let files = [("a.pdf", "a.json"), ("b.pdf", "b.json")];
+//! let report = client.convert_files(files, &ConvertRequest::new(OutputFormat::Json), |_| {});
+//! println!("{report}");
+//! # Ok::<(), pdfco::Error>(())
+//! ```
+//!
 //! # Errors
 //!
 //! Every fallible method returns [`Error`]. Bad input is caught before any request: a missing
