@@ -24,6 +24,8 @@ pub enum Step {
     JobCheck,
     /// The `GET` of the result URL.
     Download,
+    /// `/v1/file/delete`.
+    Delete,
 }
 
 impl fmt::Display for Step {
@@ -34,6 +36,7 @@ impl fmt::Display for Step {
             Step::Convert => "convert",
             Step::JobCheck => "job/check",
             Step::Download => "result download",
+            Step::Delete => "file/delete",
         })
     }
 }

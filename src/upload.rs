@@ -123,6 +123,38 @@ impl Client {
     }
 }
 
+impl Client {
+    /// Deletes a file from PDF.co's temporary storage before it expires by itself (uploads
+    /// are kept about an hour): an uploaded input, or a result. Takes the file's URL.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] if PDF.co refuses (404 for a file it does not have);
+    /// [`Error::Transport`] or [`Error::Decode`] for network failures and odd answers.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// let client = pdfco::Client::from_env()?;
+    /// let file = client.upload("private.pdf")?;
+    /// // ... convert it ...
+    /// client.delete_file(file.url())?;
+    /// # Ok::<(), pdfco::Error>(())
+    /// ```
+    pub fn delete_file(&self, url: &str) -> Result<(), Error> {
+        let body = serde_json::to_vec(&serde_json::json!({ "url": url })).unwrap_or_default();
+        self.transport()
+            .api(
+                Step::Delete,
+                "/file/delete",
+                ApiRequest::PostJson(&body),
+                Safety::Idempotent,
+                Deadline::none(),
+            )
+            .map(|_| ())
+    }
+}
+
 /// Checks that `path` is a readable regular file and returns its size.
 pub(crate) fn check_input(path: &Path) -> Result<u64, Error> {
     let read_error = |source| Error::ReadInput {

@@ -253,3 +253,37 @@ fn storage_redirects_are_followed_for_uploads() {
     assert_eq!(puts[2].body_len, std::fs::metadata(SAMPLE).unwrap().len());
     assert!(puts.iter().all(|r| r.header("x-api-key").is_none()));
 }
+
+#[test]
+fn an_upload_can_be_deleted_early() {
+    let (emulator, client) = setup();
+    let uploaded = client.upload(SAMPLE).unwrap();
+    client.delete_file(uploaded.url()).unwrap();
+    let delete = on(&emulator, Host::Api).pop().unwrap();
+    assert_eq!(
+        (delete.method.as_str(), delete.path.as_str()),
+        ("POST", "/v1/file/delete")
+    );
+    assert_eq!(
+        delete.header("x-api-key"),
+        Some(emulator.api_key().as_str())
+    );
+    // Gone from storage, and a second delete is refused.
+    let err = client.download_to(uploaded.url(), Vec::new()).unwrap_err();
+    assert!(
+        matches!(&err, Error::Storage { status: 404, .. }),
+        "{err:?}"
+    );
+    let err = client.delete_file(uploaded.url()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Api {
+                step: Step::Delete,
+                status: 404,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}

@@ -207,6 +207,7 @@ pub(super) fn handle(core: &Core, request: &Request, body: &mut dyn Read) -> Rep
                 presign_upload(core, &params)
             })
         }
+        ("GET" | "POST", "/v1/file/delete") => delete_file(core, &params),
         ("GET" | "POST", "/v1/job/check") => faulted(core, Endpoint::JobCheck, fault_reply, || {
             job_check(core, &params)
         }),
@@ -447,6 +448,30 @@ fn convert(core: &Core, params: &Params, format: OutputFormat) -> Reply {
             "outputLinkValidTill": valid_till,
         }),
     )
+}
+
+/// Removes an upload or a result from storage, by its URL (any of its signed forms).
+fn delete_file(core: &Core, params: &Params) -> Reply {
+    let Some(target) = params.get("url") else {
+        return api_error(400, "Bad request: the url parameter is required");
+    };
+    let path = target
+        .strip_prefix(core.storage_origin.get())
+        .map(|rest| rest.split('?').next().unwrap_or("").to_string());
+    let mut state = core.lock();
+    let removed = path.and_then(|path| {
+        let upload = state.uploads.remove(&path).map(|u| {
+            let _ = std::fs::remove_file(u.file);
+        });
+        upload.or_else(|| state.results.remove(&path).map(|_| ()))
+    });
+    match removed {
+        Some(()) => json_reply(
+            200,
+            json!({ "error": false, "status": 200, "message": "Deleted" }),
+        ),
+        None => api_error(404, "File not found"),
+    }
 }
 
 fn job_check(core: &Core, params: &Params) -> Reply {
