@@ -49,6 +49,16 @@ output_formats! {
     Json => "json", "json";
     /// `pdf/convert/to/xlsx`: an Excel workbook.
     Xlsx => "xlsx", "xlsx";
+    /// `pdf/convert/to/csv`: the text as comma-separated rows.
+    Csv => "csv", "csv";
+    /// `pdf/convert/to/xml`: text with fonts and coordinates, as XML.
+    Xml => "xml", "xml";
+    /// `pdf/convert/to/text`: plain text that keeps the layout.
+    Text => "text", "txt";
+    /// `pdf/convert/to/text-simple`: plain text, faster, without layout.
+    TextSimple => "text-simple", "txt";
+    /// `pdf/convert/to/html`: an HTML page.
+    Html => "html", "html";
 }
 
 impl FromStr for OutputFormat {

@@ -26,6 +26,8 @@ pub enum Step {
     Download,
     /// `/v1/file/delete`.
     Delete,
+    /// `/v1/account/credit/balance`.
+    Balance,
 }
 
 impl fmt::Display for Step {
@@ -37,6 +39,7 @@ impl fmt::Display for Step {
             Step::JobCheck => "job/check",
             Step::Download => "result download",
             Step::Delete => "file/delete",
+            Step::Balance => "account/credit/balance",
         })
     }
 }

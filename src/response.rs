@@ -84,18 +84,21 @@ impl Answer {
 
     /// A non-empty string field, or a decode error naming it.
     pub(crate) fn required_str(&self, name: &str) -> Result<&str, Error> {
-        self.str(name).ok_or_else(|| {
-            Error::decode(
-                self.step,
-                format!("missing `{name}`"),
-                redact::excerpt(
-                    serde_json::to_string(&self.fields)
-                        .unwrap_or_default()
-                        .as_bytes(),
-                    Some(&self.api_key),
-                ),
-            )
-        })
+        self.str(name).ok_or_else(|| self.missing(name))
+    }
+
+    /// A whole-number field, or a decode error naming it.
+    pub(crate) fn required_u64(&self, name: &str) -> Result<u64, Error> {
+        self.u64(name).ok_or_else(|| self.missing(name))
+    }
+
+    fn missing(&self, name: &str) -> Error {
+        let body = serde_json::to_string(&self.fields).unwrap_or_default();
+        Error::decode(
+            self.step,
+            format!("missing `{name}`"),
+            redact::excerpt(body.as_bytes(), Some(&self.api_key)),
+        )
     }
 
     /// A whole number given as a JSON number or a numeric string.

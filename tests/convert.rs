@@ -296,3 +296,28 @@ fn request_debug_hides_the_password() {
         "{debug}"
     );
 }
+
+#[test]
+fn every_format_converts_end_to_end_with_the_selected_page() {
+    let (emulator, client) = setup();
+    let dir = TempDir::new();
+    for &format in OutputFormat::ALL {
+        let dest = dir.join(&format!("page1.{}", format.extension()));
+        let request = ConvertRequest::new(format).pages("1");
+        client.convert_file(SAMPLE, &dest, &request).unwrap();
+        let bytes = std::fs::read(&dest).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        // Every format carries page 1's table and nothing of page 0.
+        assert!(text.contains("Gizmo (large)"), "{format}: {text}");
+        assert!(!text.contains("Sample Invoice"), "{format}: page 0 leaked");
+        let post = emulator
+            .requests()
+            .into_iter()
+            .rfind(|r| r.method == "POST")
+            .unwrap();
+        assert_eq!(
+            post.path,
+            format!("/v1/pdf/convert/to/{}", format.endpoint())
+        );
+    }
+}

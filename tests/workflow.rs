@@ -277,3 +277,21 @@ fn no_secret_appears_in_any_error_or_debug_output() {
         assert_clean(text, &secrets);
     }
 }
+
+#[test]
+fn the_balance_follows_what_conversions_and_checks_cost() {
+    let (emulator, client) = setup();
+    let before = client.balance().unwrap();
+    assert_eq!(before, emulator.remaining_credits());
+    let dir = TempDir::new();
+    let report = client.pdf_to_json(SAMPLE, dir.join("b.json")).unwrap();
+    // Three pages at one credit each, two checks at two credits each.
+    assert_eq!(client.balance().unwrap(), before - 3 - 2 * 2);
+    assert_eq!(report.credits(), Some(3));
+    assert_eq!(report.remaining_credits(), Some(before - 3 - 2 * 2));
+    let wrong = pdfco::Client::builder("nope")
+        .base_url(emulator.base_url())
+        .build()
+        .unwrap();
+    assert_eq!(wrong.balance().unwrap_err().status(), Some(401));
+}

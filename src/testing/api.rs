@@ -208,6 +208,9 @@ pub(super) fn handle(core: &Core, request: &Request, body: &mut dyn Read) -> Rep
             })
         }
         ("GET" | "POST", "/v1/file/delete") => delete_file(core, &params),
+        ("GET" | "POST", "/v1/account/credit/balance") => {
+            json_reply(200, json!({ "remainingCredits": core.lock().credits }))
+        }
         ("GET" | "POST", "/v1/job/check") => faulted(core, Endpoint::JobCheck, fault_reply, || {
             job_check(core, &params)
         }),
@@ -321,6 +324,11 @@ fn convert_bytes(
     let bytes = match format {
         OutputFormat::Xlsx => render::xlsx_file(&pages),
         OutputFormat::Json => render::json_file(&pages),
+        OutputFormat::Csv => render::csv_file(&pages),
+        OutputFormat::Xml => render::xml_file(&pages),
+        OutputFormat::Text => render::text_file(&pages),
+        OutputFormat::TextSimple => render::text_simple_file(&pages),
+        OutputFormat::Html => render::html_file(&pages),
     };
     Ok((bytes, pages.len() as u32))
 }
@@ -329,6 +337,10 @@ fn content_type(format: OutputFormat) -> &'static str {
     match format {
         OutputFormat::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         OutputFormat::Json => "application/json",
+        OutputFormat::Csv => "text/csv",
+        OutputFormat::Xml => "application/xml",
+        OutputFormat::Text | OutputFormat::TextSimple => "text/plain",
+        OutputFormat::Html => "text/html",
     }
 }
 

@@ -9,6 +9,7 @@
 //! | `GET /v1/file/upload/get-presigned-url?name=&contenttype=` | a presigned `PUT` URL (signed, 900 s) and a signed `GET` URL |
 //! | `PUT` presigned URL | stores the body; S3's refusals: chunked body → 501 `NotImplemented`, no length → 411, other content type than signed, tampered or expired signature → 403 |
 //! | `GET\|POST /v1/pdf/convert/to/{json,xlsx}` | JSON, form, multipart or query parameters (names in any case; booleans as JSON or strings); `url`, `pages`, `password`, `name`, `async` |
+//! | `GET /v1/account/credit/balance` | `{"remainingCredits": N}`: conversions cost a credit per page, job checks two |
 //! | `GET\|POST /v1/file/delete` with `url` | removes that upload or result from storage; 404 if it has none |
 //! | `GET\|POST /v1/job/check` | `working` until the job's time and checks are up, then its outcome; an unknown id is `working` unless `force`, then `unknown` |
 //! | `GET` result or upload URL | 404 `NoSuchKey` until a check has seen the job succeed; 403 when tampered or expired; `Range: bytes=N-` answered with 206 and `Content-Range` |

@@ -64,6 +64,132 @@ pub(crate) fn json_file(pages: &[(u32, &Page)]) -> Vec<u8> {
     serde_json::to_vec_pretty(&json_document(pages)).unwrap_or_default()
 }
 
+/// CSV: one line per row, one field per column, pages one after the other; fields with a
+/// comma, quote or line break are quoted.
+pub(crate) fn csv_file(pages: &[(u32, &Page)]) -> Vec<u8> {
+    let field = |text: &str| {
+        if text.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", text.replace('"', "\"\""))
+        } else {
+            text.to_string()
+        }
+    };
+    let mut out = String::new();
+    for (_, page) in pages {
+        for row in &page.rows {
+            let fields: Vec<String> = row.iter().map(|run| field(&run.text)).collect();
+            out.push_str(&fields.join(","));
+            out.push_str("\r\n");
+        }
+    }
+    out.into_bytes()
+}
+
+/// XML: the document shape PDF.co's JSON is mapped from, attributes unprefixed.
+pub(crate) fn xml_file(pages: &[(u32, &Page)]) -> Vec<u8> {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<document>\n");
+    for (index, page) in pages {
+        out.push_str(&format!(
+            "  <page index=\"{index}\" width=\"{:.2}\" height=\"{:.2}\">\n",
+            page.width, page.height
+        ));
+        for row in &page.rows {
+            out.push_str("    <row>\n");
+            for run in row {
+                let style = run
+                    .font_style
+                    .as_deref()
+                    .map(|s| format!(" fontStyle=\"{}\"", xml_escape(s)))
+                    .unwrap_or_default();
+                out.push_str(&format!(
+                    "      <column><text fontName=\"{}\" fontSize=\"{:.1}\"{style} x=\"{:.2}\" y=\"{:.2}\" \
+                     width=\"{:.2}\" height=\"{:.2}\">{}</text></column>\n",
+                    xml_escape(&run.font_name),
+                    run.font_size,
+                    run.x,
+                    run.y,
+                    run.width,
+                    run.height,
+                    xml_escape(&run.text)
+                ));
+            }
+            out.push_str("    </row>\n");
+        }
+        out.push_str("  </page>\n");
+    }
+    out.push_str("</document>\n");
+    out.into_bytes()
+}
+
+/// Text that keeps the layout: each row on a line, columns at their horizontal position
+/// (about 6 points a character), pages separated by a form feed, lines ending `\r\n`.
+pub(crate) fn text_file(pages: &[(u32, &Page)]) -> Vec<u8> {
+    let mut out = String::new();
+    for (i, (_, page)) in pages.iter().enumerate() {
+        if i > 0 {
+            out.push('\u{c}');
+        }
+        for row in &page.rows {
+            let mut line = String::new();
+            for run in row {
+                let column = (run.x / 6.0).max(0.0) as usize;
+                let width = line.chars().count();
+                line.push_str(
+                    &" ".repeat(column.saturating_sub(width).max(usize::from(width > 0))),
+                );
+                line.push_str(&run.text);
+            }
+            out.push_str(&line);
+            out.push_str("\r\n");
+        }
+    }
+    out.into_bytes()
+}
+
+/// Plain text: the words of each row separated by single spaces, a line per row.
+pub(crate) fn text_simple_file(pages: &[(u32, &Page)]) -> Vec<u8> {
+    let mut out = String::new();
+    for (_, page) in pages {
+        for row in &page.rows {
+            let words: Vec<&str> = row.iter().map(|run| run.text.as_str()).collect();
+            out.push_str(&words.join(" "));
+            out.push_str("\r\n");
+        }
+    }
+    out.into_bytes()
+}
+
+/// HTML: a table per page, a table row per text row.
+pub(crate) fn html_file(pages: &[(u32, &Page)]) -> Vec<u8> {
+    let mut out = String::from(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Converted document</title></head><body>\n",
+    );
+    for (index, page) in pages {
+        out.push_str(&format!(
+            "<div class=\"page\" data-index=\"{index}\"><table>\n"
+        ));
+        for row in &page.rows {
+            out.push_str("<tr>");
+            for run in row {
+                let text = xml_escape(&run.text);
+                if run
+                    .font_style
+                    .as_deref()
+                    .is_some_and(|s| s.contains("Bold"))
+                {
+                    out.push_str(&format!("<td><b>{text}</b></td>"));
+                } else {
+                    out.push_str(&format!("<td>{text}</td>"));
+                }
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</table></div>\n");
+    }
+    out.push_str("</body></html>\n");
+    out.into_bytes()
+}
+
 fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -277,6 +403,43 @@ mod tests {
         assert_eq!(page["row"][0]["column"]["text"]["@fontStyle"], "Bold");
         let two = json_document(&[(0, &doc.pages[0]), (1, &doc.pages[1])]);
         assert!(two["document"]["page"].is_array());
+    }
+
+    #[test]
+    fn text_formats_carry_the_table() {
+        let doc = pdf::read(SAMPLE, None).unwrap();
+        let page = [(1, &doc.pages[1])];
+        let csv = String::from_utf8(csv_file(&page)).unwrap();
+        assert!(
+            csv.contains("Item,Quantity,Price\r\nWidget,4,12.50\r\n"),
+            "{csv}"
+        );
+        let xml = String::from_utf8(xml_file(&page)).unwrap();
+        assert!(
+            xml.contains("<page index=\"1\"") && xml.contains(">Gizmo (large)</text>"),
+            "{xml}"
+        );
+        let text = String::from_utf8(text_file(&page)).unwrap();
+        let widget = text.lines().find(|l| l.contains("Widget")).unwrap();
+        assert!(
+            widget.find('4').unwrap() > widget.find("Widget").unwrap() + 10,
+            "columns keep their place: {widget:?}"
+        );
+        let simple = String::from_utf8(text_simple_file(&page)).unwrap();
+        assert!(simple.contains("Widget 4 12.50\r\n"), "{simple}");
+        let html = String::from_utf8(html_file(&page)).unwrap();
+        assert!(
+            html.contains("<td><b>Item</b></td>") && html.contains("<td>Widget</td>"),
+            "{html}"
+        );
+        assert_eq!(csv_file(&[]), b"");
+        let quoted =
+            String::from_utf8(text_file(&[(0, &doc.pages[0]), (2, &doc.pages[2])])).unwrap();
+        assert_eq!(
+            quoted.matches('\u{c}').count(),
+            1,
+            "a form feed between pages"
+        );
     }
 
     #[test]
