@@ -134,6 +134,7 @@
 mod batch;
 mod client;
 mod convert;
+pub mod document;
 mod download;
 mod error;
 mod job;
@@ -154,6 +155,7 @@ pub mod testing;
 pub use batch::{BatchItem, BatchProgress, BatchReport};
 pub use client::{API_KEY_VAR, BASE_URL_VAR, Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use convert::{Conversion, ConvertRequest, Job, Output, OutputFormat};
+pub use document::Document;
 pub use download::ResultUrl;
 pub use error::{Error, Result, Step};
 pub use job::{JobState, JobStatus};
@@ -174,6 +176,8 @@ mod tests {
         check::<crate::Client>();
         check::<crate::ClientBuilder>();
         check::<crate::Conversion>();
+        check::<crate::Document>();
+        check::<crate::document::Text>();
         check::<crate::ConvertRequest>();
         check::<crate::Error>();
         check::<crate::Job>();

@@ -56,12 +56,24 @@ fn sync_json_has_exactly_the_selected_pages() {
     };
     assert_eq!(output.page_count(), Some(2));
     assert_eq!(output.credits(), Some(2));
-    let doc: serde_json::Value = serde_json::from_slice(&download(&client, &output)).unwrap();
+    let bytes = download(&client, &output);
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
     let pages = page_texts(&doc);
     assert_eq!(
         pages.iter().map(|(i, _)| i.as_str()).collect::<Vec<_>>(),
         ["0", "2"]
     );
+    // The typed model reads the same document.
+    let typed = pdfco::Document::from_slice(&bytes).unwrap();
+    let indexes: Vec<u32> = typed.pages().iter().map(|p| p.index()).collect();
+    assert_eq!(indexes, [0, 2]);
+    let total: Vec<&str> = typed.pages()[1].rows()[1]
+        .texts()
+        .map(|t| t.text())
+        .collect();
+    assert_eq!(total, ["Total", "209.90"]);
+    let title = typed.pages()[0].rows()[0].texts().next().unwrap();
+    assert_eq!(title.font_style(), Some("Bold"));
     assert_eq!(pages[0].1[0], "Sample Invoice");
     assert!(pages[1].1.contains(&"209.90".to_string()));
     assert!(

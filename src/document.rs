@@ -1,0 +1,350 @@
+//! A typed model of PDF.co's JSON document, the output of `pdf/convert/to/json`.
+//!
+//! PDF.co's JSON is a mapping of XML: attributes are `@`-prefixed strings (numbers included)
+//! and element text is `#text`; one child is an object, several are an array. This model
+//! reads both forms and the string numbers, and never panics on odd input.
+
+use std::fmt;
+
+use serde_json::Value;
+
+use crate::{Error, Step, redact};
+
+/// A converted document: its pages, in the order PDF.co gave them.
+///
+/// # Example
+///
+/// ```
+/// use serde_json::json;
+///
+/// let answer = json!({ "document": { "page": { "@index": "2", "row": { "column": { "text": {
+///     "@fontName": "Arial", "@fontSize": "11.0", "@x": "36.00", "@y": "10.5", "#text": "Total"
+/// } } } } } });
+/// let doc = pdfco::Document::from_value(&answer)?;
+/// let page = &doc.pages()[0];
+/// assert_eq!(page.index(), 2);
+/// assert_eq!(page.rows()[0].texts().next().unwrap().font_size(), Some(11.0));
+/// assert_eq!(doc.text(), "Total\n");
+/// # Ok::<(), pdfco::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Document {
+    pages: Vec<Page>,
+}
+
+/// One page: its index in the source document and its rows, top to bottom.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Page {
+    index: u32,
+    width: Option<f64>,
+    height: Option<f64>,
+    rows: Vec<Row>,
+}
+
+/// One row of a page: its columns, left to right.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Row {
+    columns: Vec<Column>,
+}
+
+/// One column of a row, holding a piece of text (or nothing, for an empty cell).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Column {
+    text: Option<Text>,
+}
+
+/// A piece of text with its font, colour and position (points from the top left).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Text {
+    text: String,
+    font_name: Option<String>,
+    font_size: Option<f64>,
+    font_style: Option<String>,
+    color: Option<String>,
+    x: Option<f64>,
+    y: Option<f64>,
+    width: Option<f64>,
+    height: Option<f64>,
+}
+
+/// The items of a one-or-many node.
+fn many(value: Option<&Value>) -> Vec<&Value> {
+    match value {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(Value::Null) | None => Vec::new(),
+        Some(one) => vec![one],
+    }
+}
+
+/// A number sent as a JSON number or a string.
+fn number(value: Option<&Value>) -> Option<f64> {
+    match value? {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+    .filter(|n: &f64| n.is_finite())
+}
+
+fn string(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+impl Document {
+    /// Reads a document from the bytes of a JSON result file, or of an inline answer (whose
+    /// `body` holds the document).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Decode`] if the bytes are not JSON or hold no `document`.
+    pub fn from_slice(json: &[u8]) -> Result<Document, Error> {
+        let value: Value = serde_json::from_slice(json).map_err(|e| {
+            Error::decode(
+                Step::Download,
+                format!("not a JSON document ({e})"),
+                redact::excerpt(json, None),
+            )
+        })?;
+        Document::from_value(&value)
+    }
+
+    /// Reads a document from parsed JSON, as [`Document::from_slice`] does.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Decode`] if there is no `document` in it.
+    pub fn from_value(value: &Value) -> Result<Document, Error> {
+        let document = value
+            .get("document")
+            .or_else(|| value.get("body").and_then(|b| b.get("document")))
+            .ok_or_else(|| {
+                Error::decode(
+                    Step::Download,
+                    "no `document` in the JSON",
+                    redact::excerpt(value.to_string().as_bytes(), None),
+                )
+            })?;
+        let pages = many(document.get("page"))
+            .into_iter()
+            .enumerate()
+            .map(|(i, page)| Page {
+                index: number(page.get("@index")).map_or(i as u32, |n| n.max(0.0) as u32),
+                width: number(page.get("@width")),
+                height: number(page.get("@height")),
+                rows: many(page.get("row"))
+                    .into_iter()
+                    .map(|row| Row {
+                        columns: many(row.get("column"))
+                            .into_iter()
+                            .map(|column| Column {
+                                text: column.get("text").and_then(Text::from_value),
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        Ok(Document { pages })
+    }
+
+    /// The pages.
+    pub fn pages(&self) -> &[Page] {
+        &self.pages
+    }
+
+    /// All the text, a line per row, columns separated by tabs.
+    pub fn text(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for Document {
+    /// A line per row, columns separated by tabs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for page in &self.pages {
+            for row in &page.rows {
+                let texts: Vec<&str> = row.texts().map(Text::text).collect();
+                writeln!(f, "{}", texts.join("\t"))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Page {
+    /// The page's index in the source document (0-based).
+    pub fn index(&self) -> u32 {
+        self.index
+    }
+
+    /// The page width in points, when given.
+    pub fn width(&self) -> Option<f64> {
+        self.width
+    }
+
+    /// The page height in points, when given.
+    pub fn height(&self) -> Option<f64> {
+        self.height
+    }
+
+    /// The rows, top to bottom.
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+}
+
+impl Row {
+    /// The columns, left to right.
+    pub fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+
+    /// The texts of the columns that have one.
+    pub fn texts(&self) -> impl Iterator<Item = &Text> {
+        self.columns.iter().filter_map(|c| c.text.as_ref())
+    }
+}
+
+impl Column {
+    /// The column's text, if it has one.
+    pub fn text(&self) -> Option<&Text> {
+        self.text.as_ref()
+    }
+}
+
+impl Text {
+    fn from_value(value: &Value) -> Option<Text> {
+        match value {
+            Value::String(s) => Some(Text {
+                text: s.clone(),
+                ..Text::default()
+            }),
+            Value::Object(_) => Some(Text {
+                text: string(value.get("#text")).unwrap_or_default(),
+                font_name: string(value.get("@fontName")),
+                font_size: number(value.get("@fontSize")),
+                font_style: string(value.get("@fontStyle")),
+                color: string(value.get("@color")),
+                x: number(value.get("@x")),
+                y: number(value.get("@y")),
+                width: number(value.get("@width")),
+                height: number(value.get("@height")),
+            }),
+            _ => None,
+        }
+    }
+
+    /// The text itself.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The font's name, such as `Arial`.
+    pub fn font_name(&self) -> Option<&str> {
+        self.font_name.as_deref()
+    }
+
+    /// The font size in points.
+    pub fn font_size(&self) -> Option<f64> {
+        self.font_size
+    }
+
+    /// The font style, such as `Bold`, when not regular.
+    pub fn font_style(&self) -> Option<&str> {
+        self.font_style.as_deref()
+    }
+
+    /// The colour, such as `#000000`, when given.
+    pub fn color(&self) -> Option<&str> {
+        self.color.as_deref()
+    }
+
+    /// Left edge, in points from the left of the page.
+    pub fn x(&self) -> Option<f64> {
+        self.x
+    }
+
+    /// Top edge, in points from the top of the page.
+    pub fn y(&self) -> Option<f64> {
+        self.y
+    }
+
+    /// Width in points.
+    pub fn width(&self) -> Option<f64> {
+        self.width
+    }
+
+    /// Height in points.
+    pub fn height(&self) -> Option<f64> {
+        self.height
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        std::fs::read(format!(
+            "{}/fixtures/responses/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn inline_answer_with_single_objects() {
+        let doc = Document::from_slice(&fixture("document-inline.json")).unwrap();
+        assert_eq!(doc.pages().len(), 1);
+        let text = doc.pages()[0].rows()[0].texts().next().unwrap();
+        assert_eq!(text.text(), "Dummy PDF file");
+        assert_eq!(
+            (text.font_name(), text.font_style()),
+            (Some("Arial"), Some("Bold"))
+        );
+        assert_eq!(
+            (text.font_size(), text.x(), text.y()),
+            (Some(16.0), Some(56.8), Some(67.8))
+        );
+        assert_eq!((text.width(), text.height()), (Some(123.41), Some(16.1)));
+    }
+
+    #[test]
+    fn result_file_with_arrays_and_colour() {
+        let doc = Document::from_slice(&fixture("document-table.json")).unwrap();
+        let rows = doc.pages()[0].rows();
+        assert_eq!(rows.len(), 2);
+        let header: Vec<&str> = rows[0].texts().map(Text::text).collect();
+        assert_eq!(header, ["Item", "Quantity"]);
+        let cell = rows[1].columns()[0].text().unwrap();
+        assert_eq!(
+            (cell.text(), cell.color(), cell.font_style()),
+            ("Item 1", Some("#000000"), None)
+        );
+        assert_eq!(doc.text(), "Item\tQuantity\nItem 1\n");
+    }
+
+    #[test]
+    fn odd_input_is_an_error_or_empty_never_a_panic() {
+        assert!(Document::from_slice(b"not json").is_err());
+        assert!(Document::from_slice(b"{\"pages\": []}").is_err());
+        for odd in [
+            r#"{"document": null}"#,
+            r#"{"document": {"page": 7}}"#,
+            r#"{"document": {"page": [{"@index": "-3", "row": "x"}, {"row": [{"column": [1, null, "t"]}]}]}}"#,
+            r#"{"document": {"page": {"@index": "1e999", "@width": "NaN"}}}"#,
+        ] {
+            let doc = Document::from_slice(odd.as_bytes()).unwrap();
+            let _ = doc.text();
+        }
+        let doc = Document::from_slice(
+            br#"{"document": {"page": [{"row": {"column": {"text": "bare"}}}]}}"#,
+        )
+        .unwrap();
+        assert_eq!(doc.text(), "bare\n");
+    }
+}
