@@ -433,9 +433,7 @@ mod tests {
     use super::*;
 
     fn fixture(name: &str) -> Answer {
-        let path = format!("{}/fixtures/responses/{name}", env!("CARGO_MANIFEST_DIR"));
-        let body = std::fs::read(&path).unwrap();
-        Answer::parse(Step::Convert, &body, "KEY").unwrap()
+        Answer::parse(Step::Convert, &crate::tests::fixture(name), "KEY").unwrap()
     }
 
     #[test]

@@ -287,14 +287,7 @@ impl Text {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn fixture(name: &str) -> Vec<u8> {
-        std::fs::read(format!(
-            "{}/fixtures/responses/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap()
-    }
+    use crate::tests::fixture;
 
     #[test]
     fn inline_answer_with_single_objects() {

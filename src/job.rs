@@ -345,8 +345,7 @@ mod tests {
     }
 
     fn fixture(name: &str) -> Answer {
-        let path = format!("{}/fixtures/responses/{name}", env!("CARGO_MANIFEST_DIR"));
-        Answer::parse(Step::JobCheck, &std::fs::read(path).unwrap(), "KEY").unwrap()
+        Answer::parse(Step::JobCheck, &crate::tests::fixture(name), "KEY").unwrap()
     }
 
     #[test]

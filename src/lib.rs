@@ -166,6 +166,12 @@ pub use workflow::{Progress, Report};
 
 #[cfg(test)]
 mod tests {
+    /// The bytes of `fixtures/responses/<name>`.
+    pub(crate) fn fixture(name: &str) -> Vec<u8> {
+        let path = format!("{}/fixtures/responses/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
     /// Every public type is `Debug`, `Send` and `Sync` (C-SEND-SYNC, C-DEBUG).
     #[test]
     fn public_types_are_debug_send_sync() {

@@ -165,6 +165,7 @@ fn json_kind(v: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tests::fixture;
     use serde_json::json;
 
     fn answer(v: Value) -> Answer {
@@ -234,14 +235,6 @@ mod tests {
         }
         let e = Answer::parse(Step::JobCheck, b"{\"a\":", "KEY").unwrap_err();
         assert!(e.to_string().contains("cut short"), "{e}");
-    }
-
-    fn fixture(name: &str) -> Vec<u8> {
-        std::fs::read(format!(
-            "{}/fixtures/responses/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap()
     }
 
     #[test]

@@ -198,17 +198,12 @@ impl Transport {
         Self::check_deadline(step, deadline)?;
         let mut target = url.to_string();
         for _ in 0..=MAX_REDIRECTS {
-            let file = std::fs::File::open(path).map_err(|source| Error::ReadInput {
+            let read_error = |source| Error::ReadInput {
                 path: path.to_path_buf(),
                 source,
-            })?;
-            let len = file
-                .metadata()
-                .map_err(|source| Error::ReadInput {
-                    path: path.to_path_buf(),
-                    source,
-                })?
-                .len();
+            };
+            let file = std::fs::File::open(path).map_err(read_error)?;
+            let len = file.metadata().map_err(read_error)?.len();
             let mut reader = Counting {
                 inner: file,
                 count: 0,

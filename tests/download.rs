@@ -2,25 +2,14 @@
 
 mod common;
 
-use common::{SAMPLE, TempDir, setup, setup_no_retry};
+use common::{TempDir, setup, setup_no_retry, start_job};
 use pdfco::testing::{Endpoint, Fault};
-use pdfco::{Conversion, ConvertRequest, Error, OutputFormat, Step};
-
-fn started(client: &pdfco::Client) -> pdfco::Job {
-    let file = client.upload(SAMPLE).unwrap();
-    match client
-        .convert(file.url(), &ConvertRequest::new(OutputFormat::Json))
-        .unwrap()
-    {
-        Conversion::Started(job) => job,
-        other => panic!("expected a job, got {other:?}"),
-    }
-}
+use pdfco::{Error, Step};
 
 #[test]
 fn download_writes_the_complete_file_and_nothing_else() {
     let (_emulator, client) = setup();
-    let job = started(&client);
+    let job = start_job(&client);
     let done = client.wait(&job, |_| {}).unwrap();
     let dir = TempDir::new();
     let bytes = client.download(&done, dir.join("result.json")).unwrap();
@@ -37,7 +26,7 @@ fn download_writes_the_complete_file_and_nothing_else() {
 #[test]
 fn result_is_404_until_the_job_has_succeeded_and_nothing_is_written() {
     let (_emulator, client) = setup();
-    let job = started(&client);
+    let job = start_job(&client);
     let dir = TempDir::new();
     let dest = dir.join("early.json");
     match client.download(&job, &dest).unwrap_err() {
@@ -62,7 +51,7 @@ fn result_is_404_until_the_job_has_succeeded_and_nothing_is_written() {
 #[test]
 fn failed_download_leaves_an_existing_file_untouched() {
     let (emulator, client) = setup_no_retry();
-    let job = started(&client);
+    let job = start_job(&client);
     let done = client.wait(&job, |_| {}).unwrap();
     let dir = TempDir::new();
     let dest = dir.join("keep.json");
@@ -100,7 +89,7 @@ fn missing_destination_folder_fails_before_any_request() {
 #[test]
 fn tampered_or_expired_result_links_are_refused() {
     let (emulator, client) = setup();
-    let job = started(&client);
+    let job = start_job(&client);
     let done = client.wait(&job, |_| {}).unwrap();
     let url = done.url().unwrap();
     let tampered = url.replace("X-Amz-Expires=3600", "X-Amz-Expires=99999");
@@ -113,7 +102,7 @@ fn tampered_or_expired_result_links_are_refused() {
     );
 
     emulator.set_result_lifetime(std::time::Duration::ZERO);
-    let job = started(&client);
+    let job = start_job(&client);
     let done = client.wait(&job, |_| {}).unwrap();
     let err = client.download_to(&done, Vec::new()).unwrap_err();
     assert!(
@@ -126,7 +115,7 @@ fn tampered_or_expired_result_links_are_refused() {
 #[test]
 fn download_to_a_writer_streams_the_same_bytes() {
     let (_emulator, client) = setup();
-    let job = started(&client);
+    let job = start_job(&client);
     let done = client.wait(&job, |_| {}).unwrap();
     let dir = TempDir::new();
     client.download(&done, dir.join("a.json")).unwrap();
@@ -148,7 +137,7 @@ fn a_failing_writer_is_a_write_error_not_a_network_error() {
         }
     }
     let (_emulator, client) = setup();
-    let job = started(&client);
+    let job = start_job(&client);
     let done = client.wait(&job, |_| {}).unwrap();
     let err = client.download_to(&done, Full).unwrap_err();
     assert!(matches!(err, Error::WriteOutput { .. }), "{err:?}");

@@ -4,26 +4,15 @@ mod common;
 
 use std::time::Duration;
 
-use common::{SAMPLE, on, setup, setup_no_retry};
+use common::{on, setup, setup_no_retry, start_job};
 use pdfco::testing::{Emulator, Endpoint, Fault, Host, Outcome};
-use pdfco::{Conversion, ConvertRequest, Error, Job, JobState, OutputFormat};
-
-fn start(client: &pdfco::Client) -> Job {
-    let file = client.upload(SAMPLE).unwrap();
-    match client
-        .convert(file.url(), &ConvertRequest::new(OutputFormat::Json))
-        .unwrap()
-    {
-        Conversion::Started(job) => job,
-        other => panic!("expected a job, got {other:?}"),
-    }
-}
+use pdfco::{Error, Job, JobState};
 
 #[test]
 fn wait_polls_until_success_and_reports_every_status() {
     let emulator = Emulator::builder().working_checks(3).start().unwrap();
     let client = emulator.client_builder().build().unwrap();
-    let job = start(&client);
+    let job = start_job(&client);
     let mut seen = Vec::new();
     let done = client.wait(&job, |s| seen.push(s.state().clone())).unwrap();
     assert_eq!(
@@ -55,7 +44,7 @@ fn wait_polls_until_success_and_reports_every_status() {
 #[test]
 fn check_reports_a_typed_status() {
     let (_emulator, client) = setup();
-    let job = start(&client);
+    let job = start_job(&client);
     let first = client.check(job.id()).unwrap();
     assert_eq!(first.state(), &JobState::Working);
     assert!(first.url().is_none());
@@ -87,7 +76,7 @@ fn failed_and_aborted_jobs_are_errors_with_id_state_and_message() {
     ] {
         let emulator = Emulator::builder().outcome(outcome).start().unwrap();
         let client = emulator.client_builder().build().unwrap();
-        let job = start(&client);
+        let job = start_job(&client);
         let credits_before = emulator.remaining_credits();
         let mut checks = 0;
         let err = client.wait(&job, |_| checks += 1).unwrap_err();
@@ -120,7 +109,7 @@ fn a_stuck_job_times_out_with_its_id_and_last_state() {
         .job_timeout(Duration::from_millis(150))
         .build()
         .unwrap();
-    let job = start(&client);
+    let job = start_job(&client);
     let mut polls = 0;
     match client.wait(&job, |_| polls += 1).unwrap_err() {
         Error::JobTimeout {
@@ -137,7 +126,7 @@ fn a_stuck_job_times_out_with_its_id_and_last_state() {
 #[test]
 fn check_errors_carry_the_job_id() {
     let (emulator, client) = setup_no_retry();
-    let job = start(&client);
+    let job = start_job(&client);
     emulator.fail_next(Endpoint::JobCheck, Fault::Status(500));
     let err = client.wait(&job, |_| {}).unwrap_err();
     assert!(matches!(err, Error::Api { status: 500, .. }), "{err:?}");
@@ -151,7 +140,7 @@ fn check_errors_carry_the_job_id() {
 #[test]
 fn a_resumed_job_can_be_waited_for_and_downloaded() {
     let (_emulator, client) = setup();
-    let started = start(&client);
+    let started = start_job(&client);
     let saved = (
         started.id().to_string(),
         started.result_url().map(str::to_string),
@@ -167,7 +156,7 @@ fn a_resumed_job_can_be_waited_for_and_downloaded() {
 #[test]
 fn job_debug_hides_the_result_signature() {
     let (_emulator, client) = setup();
-    let job = start(&client);
+    let job = start_job(&client);
     let sig = common::signature(job.result_url().unwrap());
     common::assert_clean(&format!("{job:?}"), &[&sig]);
     let status = client.check(job.id()).unwrap();

@@ -118,6 +118,18 @@ struct Shared {
     ids: Arc<AtomicU64>,
 }
 
+impl Shared {
+    /// Shuts down the open connections to `host`, or to every host.
+    fn close_connections(&self, host: Option<Host>) {
+        let open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+        for (h, stream) in open.values() {
+            if host.is_none_or(|host| host == *h) {
+                let _ = stream.shutdown(Shutdown::Both);
+            }
+        }
+    }
+}
+
 /// The listeners and their threads; stopped on drop.
 pub(crate) struct Server {
     hosts: Vec<Host>,
@@ -165,16 +177,7 @@ impl Server {
         match (listening, current.thread.is_some()) {
             (false, true) => {
                 stop_listener(current);
-                let open = self
-                    .shared
-                    .open
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner);
-                for (h, stream) in open.values() {
-                    if *h == host {
-                        let _ = stream.shutdown(Shutdown::Both);
-                    }
-                }
+                self.shared.close_connections(Some(host));
             }
             (true, false) => {
                 let listener = TcpListener::bind(current.addr)?;
@@ -218,14 +221,7 @@ impl Drop for Server {
         for listener in listeners.iter_mut() {
             stop_listener(listener);
         }
-        let open = self
-            .shared
-            .open
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        for (_, stream) in open.values() {
-            let _ = stream.shutdown(Shutdown::Both);
-        }
+        self.shared.close_connections(None);
     }
 }
 

@@ -58,6 +58,16 @@ pub fn setup() -> (Emulator, Client) {
     (emulator, client)
 }
 
+/// Uploads the sample and starts an asynchronous JSON conversion of it.
+pub fn start_job(client: &Client) -> pdfco::Job {
+    let file = client.upload(SAMPLE).unwrap();
+    let request = pdfco::ConvertRequest::new(pdfco::OutputFormat::Json);
+    match client.convert(file.url(), &request).unwrap() {
+        pdfco::Conversion::Started(job) => job,
+        other => panic!("expected a job, got {other:?}"),
+    }
+}
+
 /// An emulator and a client that does not retry, to see each refusal as it comes.
 pub fn setup_no_retry() -> (Emulator, Client) {
     let emulator = Emulator::start().unwrap();
