@@ -142,14 +142,16 @@ impl Transport {
                 .then(|| self.api_key.expose());
             let sent = match request {
                 ApiRequest::Get => {
-                    let mut r = self.agent.get(&target);
+                    let mut r = self.bounded(self.agent.get(&target), deadline);
                     if let Some(key) = key {
                         r = r.header(KEY_HEADER, key);
                     }
                     r.call()
                 }
                 ApiRequest::PostJson(body) => {
-                    let mut r = self.agent.post(&target).content_type("application/json");
+                    let mut r = self
+                        .bounded(self.agent.post(&target), deadline)
+                        .content_type("application/json");
                     if let Some(key) = key {
                         r = r.header(KEY_HEADER, key);
                     }

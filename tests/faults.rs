@@ -676,3 +676,33 @@ fn an_expired_result_link_is_a_403_with_the_job_id() {
     assert_eq!(std::fs::read(&dest).unwrap(), PREVIOUS);
     assert_eq!(dir.files(), ["late.json"]);
 }
+
+#[test]
+fn a_workflow_deadline_bounds_a_slow_api_answer_too() {
+    let emulator = Emulator::start().unwrap();
+    let client = emulator
+        .client_builder()
+        .workflow_timeout(Duration::from_millis(500))
+        .build()
+        .unwrap();
+    // A job check answer of about 150 bytes at one byte per 100 ms would take 15 s.
+    emulator.fail_next(
+        Endpoint::JobCheck,
+        Fault::Trickle {
+            bytes: 1,
+            pause: Duration::from_millis(100),
+        },
+    );
+    let dir = TempDir::new();
+    let started = Instant::now();
+    let err = client
+        .pdf_to_json(SAMPLE, dir.join("slow.json"))
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert!(err.job_id().is_some());
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "the deadline held: {:?}",
+        started.elapsed()
+    );
+}
