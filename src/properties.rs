@@ -67,8 +67,12 @@ fn check<T: std::fmt::Debug>(name: &str, generate: impl Fn(&mut Rng) -> T, prope
     for case in 0..cases() {
         let input = generate(&mut rng);
         if let Err(panic) = panic::catch_unwind(AssertUnwindSafe(|| property(&input))) {
-            eprintln!("{name}: case {case} (seed {seed}) failed on {input:?}");
-            panic::resume_unwind(panic);
+            let cause = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("a panic");
+            panic!("{name}: case {case} (seed {seed}) failed on {input:?}: {cause}");
         }
     }
 }

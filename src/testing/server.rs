@@ -426,19 +426,27 @@ impl<'a> BodyReader<'a> {
     }
 }
 
+impl BodyReader<'_> {
+    /// Reads at most `left` bytes of body; the connection ending first breaks the body.
+    fn read_up_to(&mut self, buf: &mut [u8], left: u64) -> io::Result<usize> {
+        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..want])?;
+        if n == 0 {
+            self.mode = Mode::Broken;
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        self.count += n as u64;
+        Ok(n)
+    }
+}
+
 impl Read for BodyReader<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         loop {
             match self.mode {
                 Mode::Done | Mode::Broken => return Ok(0),
                 Mode::Length(left) => {
-                    let want = buf.len().min(left.min(usize::MAX as u64) as usize);
-                    let n = self.inner.read(&mut buf[..want])?;
-                    if n == 0 {
-                        self.mode = Mode::Broken;
-                        return Err(io::ErrorKind::UnexpectedEof.into());
-                    }
-                    self.count += n as u64;
+                    let n = self.read_up_to(buf, left)?;
                     self.mode = if left == n as u64 {
                         Mode::Done
                     } else {
@@ -473,13 +481,7 @@ impl Read for BodyReader<'_> {
                     }
                 }
                 Mode::Chunked(Some(left)) => {
-                    let want = buf.len().min(left.min(usize::MAX as u64) as usize);
-                    let n = self.inner.read(&mut buf[..want])?;
-                    if n == 0 {
-                        self.mode = Mode::Broken;
-                        return Err(io::ErrorKind::UnexpectedEof.into());
-                    }
-                    self.count += n as u64;
+                    let n = self.read_up_to(buf, left)?;
                     self.mode = Mode::Chunked(Some(left - n as u64));
                     return Ok(n);
                 }
