@@ -131,6 +131,7 @@
 #![deny(missing_docs)]
 #![warn(clippy::all)]
 
+mod account;
 mod batch;
 mod client;
 mod convert;
