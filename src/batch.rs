@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::download::{ResultUrl, check_destination};
 use crate::retry::Deadline;
 use crate::upload::check_input;
-use crate::{Client, Conversion, ConvertRequest, Error, Job, JobState, JobStatus};
+use crate::{Client, Conversion, ConvertRequest, Error, Input, Job, JobState, JobStatus};
 
 /// What a batch is doing, reported to its callback between requests.
 #[derive(Debug)]
@@ -293,10 +293,19 @@ impl Client {
         deadline: Deadline,
     ) -> Result<Conversion, Error> {
         request.validate()?;
+        if request.format().is_multi_file() {
+            return Err(Error::InvalidOption {
+                option: "format",
+                reason: format!(
+                    "a batch writes one file per input, and {} gives one per page",
+                    request.format()
+                ),
+            });
+        }
         check_input(input)?;
         check_destination(output)?;
-        let file = self.upload_with(input, &mut |_| {}, deadline)?;
-        self.convert_until(file.url(), &request.named_for(output), deadline)
+        let url = self.upload_input(&Input::path(input), &mut |_| {}, deadline)?;
+        self.convert_until(&url, &request.named_for(output), deadline)
     }
 
     /// The polling loop: round-robin over the pending jobs, each checked at most once per

@@ -265,8 +265,9 @@ impl ClientBuilder {
         self
     }
 
-    /// The largest JSON answer read into memory; a larger one is an [`Error::Decode`].
-    /// Result files are streamed and not affected.
+    /// The largest JSON answer, listing of page URLs or result read into memory
+    /// ([`Client::read_text`], [`Client::read_json`], [`Client::convert_to_string`]); a larger
+    /// one is an [`Error::Decode`]. Downloads to files are streamed and not affected.
     ///
     /// Defaults to 16 MiB.
     pub fn json_limit(mut self, bytes: u64) -> Self {

@@ -12,11 +12,35 @@ use crate::retry::{Deadline, Safety};
 use crate::transport::ApiRequest;
 use crate::{Client, Error, Pages, Step};
 
-/// Declares the output formats: each is one line, `Variant => "endpoint", "extension";`,
+/// How a format's result comes back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// A JSON document: inline as a parsed value.
+    Json,
+    /// Text (CSV, XML, HTML, plain): inline as a string.
+    Text,
+    /// One binary file, never inline.
+    Binary,
+    /// One image per page: a `urls` list, or (asynchronously) a URL of a JSON listing.
+    Images,
+}
+
+/// Declares the output formats: each is one line, `Variant => "endpoint", "extension", Shape;`,
 /// under its doc comment.
 macro_rules! output_formats {
-    ($($(#[$doc:meta])* $variant:ident => $endpoint:literal, $extension:literal;)*) => {
+    ($($(#[$doc:meta])* $variant:ident => $endpoint:literal, $extension:literal, $shape:ident;)*) => {
         /// An output of PDF.co's `pdf/convert/to/*` family.
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// use pdfco::OutputFormat;
+        ///
+        /// let format: OutputFormat = "json-meta".parse().unwrap();
+        /// assert_eq!((format.endpoint(), format.extension()), ("json-meta", "json"));
+        /// assert!(OutputFormat::Png.is_multi_file());
+        /// assert!(!OutputFormat::Xlsx.supports_inline());
+        /// ```
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum OutputFormat {
@@ -40,25 +64,61 @@ macro_rules! output_formats {
                     $(OutputFormat::$variant => $extension,)*
                 }
             }
+
+            pub(crate) fn shape(self) -> Shape {
+                match self {
+                    $(OutputFormat::$variant => Shape::$shape,)*
+                }
+            }
         }
     };
 }
 
 output_formats! {
-    /// `pdf/convert/to/json`: text with fonts and coordinates, as PDF.co's JSON document.
-    Json => "json", "json";
-    /// `pdf/convert/to/xlsx`: an Excel workbook.
-    Xlsx => "xlsx", "xlsx";
+    /// `pdf/convert/to/json`: text with fonts and coordinates, as PDF.co's JSON document
+    /// (see [`Document`](crate::Document)).
+    Json => "json", "json", Json;
+    /// `pdf/convert/to/json2`: the JSON document with text, fonts, images, vectors and
+    /// formatting.
+    Json2 => "json2", "json", Json;
+    /// `pdf/convert/to/json-meta`: the JSON document with AI-detected styles and types; costs
+    /// more and is slower, so asynchronous use is advised.
+    JsonMeta => "json-meta", "json", Json;
     /// `pdf/convert/to/csv`: the text as comma-separated rows.
-    Csv => "csv", "csv";
+    Csv => "csv", "csv", Text;
     /// `pdf/convert/to/xml`: text with fonts and coordinates, as XML.
-    Xml => "xml", "xml";
+    Xml => "xml", "xml", Text;
     /// `pdf/convert/to/text`: plain text that keeps the layout.
-    Text => "text", "txt";
+    Text => "text", "txt", Text;
     /// `pdf/convert/to/text-simple`: plain text, faster, without layout.
-    TextSimple => "text-simple", "txt";
+    TextSimple => "text-simple", "txt", Text;
     /// `pdf/convert/to/html`: an HTML page.
-    Html => "html", "html";
+    Html => "html", "html", Text;
+    /// `pdf/convert/to/xlsx`: an Excel workbook.
+    Xlsx => "xlsx", "xlsx", Binary;
+    /// `pdf/convert/to/xls`: a legacy Excel workbook.
+    Xls => "xls", "xls", Binary;
+    /// `pdf/convert/to/png`: one PNG image per page.
+    Png => "png", "png", Images;
+    /// `pdf/convert/to/jpg`: one JPEG image per page.
+    Jpg => "jpg", "jpg", Images;
+    /// `pdf/convert/to/webp`: one WebP image per page.
+    Webp => "webp", "webp", Images;
+    /// `pdf/convert/to/tiff`: one multi-page TIFF image.
+    Tiff => "tiff", "tiff", Binary;
+}
+
+impl OutputFormat {
+    /// Whether the result is one file per page (PNG, JPEG, WebP), downloaded into a folder.
+    pub fn is_multi_file(self) -> bool {
+        self.shape() == Shape::Images
+    }
+
+    /// Whether PDF.co takes `inline` for this format: every format but the binary ones
+    /// (XLSX, XLS, TIFF).
+    pub fn supports_inline(self) -> bool {
+        self.shape() != Shape::Binary
+    }
 }
 
 impl FromStr for OutputFormat {
@@ -80,20 +140,63 @@ impl fmt::Display for OutputFormat {
     }
 }
 
+/// How PDF.co groups text into rows and columns (`lineGrouping`).
+///
+/// # Example
+///
+/// ```
+/// use pdfco::{ConvertRequest, LineGrouping, OutputFormat};
+///
+/// let request = ConvertRequest::new(OutputFormat::Csv)
+///     .line_grouping(LineGrouping::Rows)
+///     .unwrap_lines(true);
+/// assert!(request.validate().is_ok());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LineGrouping {
+    /// `1`: group text into rows.
+    Rows,
+    /// `2`: group text into columns.
+    Columns,
+    /// `3`: join orphaned rows to their neighbours.
+    JoinOrphanedRows,
+}
+
+impl LineGrouping {
+    fn code(self) -> &'static str {
+        match self {
+            LineGrouping::Rows => "1",
+            LineGrouping::Columns => "2",
+            LineGrouping::JoinOrphanedRows => "3",
+        }
+    }
+}
+
+/// The longest output link lifetime PDF.co grants (24 hours, on Business plans).
+const MAX_EXPIRATION: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// What to convert to, and how: the options of one `pdf/convert/to/*` request.
 ///
 /// The source URL is given when sending it ([`Client::convert`]), so one request can be
-/// reused for many files. Options are checked locally before anything is sent.
+/// reused for many files. Options are checked locally before anything is sent
+/// ([`validate`](Self::validate)); each is sent only when set, so PDF.co's defaults apply
+/// otherwise.
 ///
 /// # Example
 ///
 /// ```
 /// use pdfco::{ConvertRequest, OutputFormat};
+/// use std::time::Duration;
 ///
 /// let request = ConvertRequest::new(OutputFormat::Xlsx)
 ///     .pages("0,2-5,7-")
 ///     .password("s3cret")
+///     .rect(50.0, 100.0, 400.0, 300.0)
+///     .lang("eng+deu")
+///     .expiration(Duration::from_secs(2 * 60 * 60))
 ///     .name("report.xlsx");
+/// assert!(request.validate().is_ok());
 /// assert!(!format!("{request:?}").contains("s3cret"));
 /// ```
 #[derive(Clone)]
@@ -103,11 +206,22 @@ pub struct ConvertRequest {
     password: Option<Secret>,
     name: Option<String>,
     asynchronous: bool,
+    inline: bool,
+    profiles: Option<String>,
+    rect: Option<[f64; 4]>,
+    lang: Option<String>,
+    line_grouping: Option<LineGrouping>,
+    unwrap: bool,
+    expiration: Option<Duration>,
+    http_auth: Option<(String, Secret)>,
+    callback: Option<String>,
+    timeout: Option<Duration>,
+    extra: Map<String, Value>,
 }
 
 impl ConvertRequest {
     /// A request for `format` with the defaults: all pages, no password, PDF.co's output
-    /// name, asynchronous.
+    /// name, asynchronous, a link to the result rather than the result inline.
     pub fn new(format: OutputFormat) -> ConvertRequest {
         ConvertRequest {
             format,
@@ -115,6 +229,17 @@ impl ConvertRequest {
             password: None,
             name: None,
             asynchronous: true,
+            inline: false,
+            profiles: None,
+            rect: None,
+            lang: None,
+            line_grouping: None,
+            unwrap: false,
+            expiration: None,
+            http_auth: None,
+            callback: None,
+            timeout: None,
+            extra: Map::new(),
         }
     }
 
@@ -152,6 +277,122 @@ impl ConvertRequest {
         self
     }
 
+    /// Asks for the result in the answer itself (`inline: true`): a string for text formats,
+    /// a JSON value for the JSON formats; see [`Output::body`] and [`JobStatus::body`](crate::JobStatus::body). Not
+    /// for XLSX, XLS and TIFF.
+    ///
+    /// Defaults to `false`: a link to a result file.
+    pub fn inline(mut self, inline: bool) -> Self {
+        self.inline = inline;
+        self
+    }
+
+    /// Extractor profiles, sent as the JSON *string* PDF.co expects, such as
+    /// `{ "profiles": [{ "profile1": { "RotationAngle": 1 } }] }`. PDF.co also takes single
+    /// quotes, so the text is sent as given; [`profiles_json`](Self::profiles_json) writes
+    /// it from a value.
+    ///
+    /// Defaults to none.
+    pub fn profiles(mut self, profiles: impl Into<String>) -> Self {
+        self.profiles = Some(profiles.into());
+        self
+    }
+
+    /// Extractor profiles from a JSON value, serialised into the string PDF.co expects.
+    ///
+    /// Defaults to none.
+    pub fn profiles_json(self, profiles: &Value) -> Self {
+        self.profiles(profiles.to_string())
+    }
+
+    /// Converts only the area at (`x`, `y`) of `width` by `height` points on each page.
+    /// Checked before any request: finite, not negative, and not empty.
+    ///
+    /// Defaults to the whole page.
+    pub fn rect(mut self, x: f64, y: f64, width: f64, height: f64) -> Self {
+        self.rect = Some([x, y, width, height]);
+        self
+    }
+
+    /// The OCR language for scanned pages, such as `eng`, `deu` or `eng+deu`.
+    ///
+    /// Defaults to PDF.co's `eng`.
+    pub fn lang(mut self, lang: impl Into<String>) -> Self {
+        self.lang = Some(lang.into());
+        self
+    }
+
+    /// How text is grouped into rows and columns.
+    ///
+    /// Defaults to PDF.co's choice.
+    pub fn line_grouping(mut self, grouping: LineGrouping) -> Self {
+        self.line_grouping = Some(grouping);
+        self
+    }
+
+    /// Joins lines that wrap inside a table cell (`unwrap`). PDF.co applies it only with a
+    /// [`line_grouping`](Self::line_grouping), so it is refused locally without one.
+    ///
+    /// Defaults to `false`.
+    pub fn unwrap_lines(mut self, unwrap: bool) -> Self {
+        self.unwrap = unwrap;
+        self
+    }
+
+    /// How long the output link stays valid, in whole minutes from 1 minute to 24 hours
+    /// (longer than an hour needs a Business plan). Sent as `expiration` in minutes, rounded
+    /// up.
+    ///
+    /// Defaults to PDF.co's 60 minutes.
+    pub fn expiration(mut self, lifetime: Duration) -> Self {
+        self.expiration = Some(lifetime);
+        self
+    }
+
+    /// Basic-auth credentials PDF.co uses to fetch a source URL that needs them
+    /// (`httpusername`, `httppassword`). The password is never printed.
+    ///
+    /// Defaults to none.
+    pub fn http_auth(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+        self.http_auth = Some((username.into(), Secret::new(password)));
+        self
+    }
+
+    /// A webhook URL PDF.co calls when an asynchronous job ends (`callback`). Must be
+    /// `http(s)`, and the request asynchronous.
+    ///
+    /// Defaults to none.
+    pub fn callback(mut self, url: impl Into<String>) -> Self {
+        self.callback = Some(url.into());
+        self
+    }
+
+    /// PDF.co's `timeout` parameter, in whole seconds (documented only by PDF.co's API
+    /// tester, as a timeout for output links).
+    ///
+    /// Defaults to none.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Any other parameter, sent as given: for options this crate does not model, such as
+    /// `lineending` for `text-simple` or `simple` and `columns` for `html`. The typed options
+    /// and `url` take precedence over a parameter of the same name.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use pdfco::{ConvertRequest, OutputFormat};
+    ///
+    /// let request = ConvertRequest::new(OutputFormat::Html).param("simple", true);
+    /// assert!(format!("{request:?}").contains("simple"));
+    /// ```
+    pub fn param(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.extra.insert(name.into(), value.into());
+        self
+    }
+
     /// The output format.
     pub fn format(&self) -> OutputFormat {
         self.format
@@ -162,6 +403,11 @@ impl ConvertRequest {
         self.asynchronous
     }
 
+    /// Whether the result is asked for inline.
+    pub fn is_inline(&self) -> bool {
+        self.inline
+    }
+
     /// This request, named after the destination file unless it already has a name (as the
     /// tutorials name the output after the destination).
     pub(crate) fn named_for(
@@ -169,7 +415,7 @@ impl ConvertRequest {
         output: &std::path::Path,
     ) -> std::borrow::Cow<'_, ConvertRequest> {
         match (&self.name, output.file_name()) {
-            (None, Some(name)) => {
+            (None, Some(name)) if !self.format.is_multi_file() => {
                 std::borrow::Cow::Owned(self.clone().name(name.to_string_lossy().into_owned()))
             }
             _ => std::borrow::Cow::Borrowed(self),
@@ -180,16 +426,76 @@ impl ConvertRequest {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidPages`] for a page selection PDF.co would refuse.
+    /// [`Error::InvalidPages`] for a page selection PDF.co would refuse;
+    /// [`Error::InvalidOption`] for an option out of range or not for this format.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use pdfco::{ConvertRequest, Error, OutputFormat};
+    ///
+    /// let request = ConvertRequest::new(OutputFormat::Xlsx).inline(true);
+    /// assert!(matches!(request.validate(), Err(Error::InvalidOption { option: "inline", .. })));
+    /// ```
     pub fn validate(&self) -> Result<(), Error> {
+        let invalid = |option, reason: &str| {
+            Err(Error::InvalidOption {
+                option,
+                reason: reason.to_string(),
+            })
+        };
         if let Some(pages) = &self.pages {
             Pages::parse(pages)?;
+        }
+        if self.inline && !self.format.supports_inline() {
+            return invalid(
+                "inline",
+                &format!("{} results are never inline", self.format),
+            );
+        }
+        if let Some(rect) = self.rect {
+            if rect.iter().any(|v| !v.is_finite() || *v < 0.0) {
+                return invalid("rect", "every value must be a finite number, not negative");
+            }
+            if rect[2] == 0.0 || rect[3] == 0.0 {
+                return invalid("rect", "width and height must be above zero");
+            }
+        }
+        if let Some(lang) = &self.lang {
+            let ok = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '_' | '-');
+            if lang.is_empty() || !lang.chars().all(ok) {
+                return invalid("lang", "expected language codes such as `eng` or `eng+deu`");
+            }
+        }
+        if self.unwrap && self.line_grouping.is_none() {
+            return invalid("unwrap", "PDF.co applies it only with a line grouping");
+        }
+        if let Some(lifetime) = self.expiration {
+            if lifetime < Duration::from_secs(60) || lifetime > MAX_EXPIRATION {
+                return invalid("expiration", "must be from 1 minute to 24 hours");
+            }
+        }
+        if let Some(callback) = &self.callback {
+            if !(callback.starts_with("https://") || callback.starts_with("http://")) {
+                return invalid("callback", "must be an http(s) URL");
+            }
+            if !self.asynchronous {
+                return invalid("callback", "PDF.co calls it only for asynchronous jobs");
+            }
+        }
+        if self.timeout.is_some_and(|t| t.as_secs() == 0) {
+            return invalid("timeout", "must be at least one second");
+        }
+        if let Some((user, _)) = &self.http_auth {
+            if user.is_empty() {
+                return invalid("httpusername", "must not be empty");
+            }
         }
         Ok(())
     }
 
     fn to_json(&self, url: &str) -> Vec<u8> {
-        let mut body = Map::new();
+        let mut body = self.extra.clone();
         body.insert("url".into(), Value::from(url));
         body.insert("async".into(), Value::from(self.asynchronous));
         if let Some(pages) = self
@@ -206,7 +512,52 @@ impl ConvertRequest {
         if let Some(name) = &self.name {
             body.insert("name".into(), Value::from(name.as_str()));
         }
+        if self.inline {
+            body.insert("inline".into(), Value::from(true));
+        }
+        if let Some(profiles) = &self.profiles {
+            body.insert("profiles".into(), Value::from(profiles.as_str()));
+        }
+        if let Some([x, y, w, h]) = self.rect {
+            body.insert("rect".into(), Value::from(format!("{x}, {y}, {w}, {h}")));
+        }
+        if let Some(lang) = &self.lang {
+            body.insert("lang".into(), Value::from(lang.as_str()));
+        }
+        if let Some(grouping) = self.line_grouping {
+            body.insert("lineGrouping".into(), Value::from(grouping.code()));
+        }
+        if self.unwrap {
+            body.insert("unwrap".into(), Value::from(true));
+        }
+        if let Some(lifetime) = self.expiration {
+            body.insert(
+                "expiration".into(),
+                Value::from(lifetime.as_secs().div_ceil(60)),
+            );
+        }
+        if let Some((user, password)) = &self.http_auth {
+            body.insert("httpusername".into(), Value::from(user.as_str()));
+            body.insert("httppassword".into(), Value::from(password.expose()));
+        }
+        if let Some(callback) = &self.callback {
+            body.insert("callback".into(), Value::from(callback.as_str()));
+        }
+        if let Some(timeout) = self.timeout {
+            body.insert("timeout".into(), Value::from(timeout.as_secs()));
+        }
         serde_json::to_vec(&body).unwrap_or_default()
+    }
+
+    /// A stable text of everything that shapes the result (not the password itself, but
+    /// whether there is one), for the up-to-date check of [`FileConversion`](crate::FileConversion).
+    pub(crate) fn fingerprint(&self) -> String {
+        let mut json = self.clone();
+        json.password = self.password.as_ref().map(|_| Secret::new("set"));
+        json.http_auth = None;
+        json.callback = None;
+        json.asynchronous = true;
+        String::from_utf8(json.to_json("")).unwrap_or_default()
     }
 }
 
@@ -218,6 +569,20 @@ impl fmt::Debug for ConvertRequest {
             .field("password", &self.password)
             .field("name", &self.name)
             .field("asynchronous", &self.asynchronous)
+            .field("inline", &self.inline)
+            .field("profiles", &self.profiles)
+            .field("rect", &self.rect)
+            .field("lang", &self.lang)
+            .field("line_grouping", &self.line_grouping)
+            .field("unwrap", &self.unwrap)
+            .field("expiration", &self.expiration)
+            .field(
+                "http_auth",
+                &self.http_auth.as_ref().map(|(user, pw)| (user, pw)),
+            )
+            .field("callback", &self.callback.as_deref().map(redact::url))
+            .field("timeout", &self.timeout)
+            .field("extra", &redact::params(&self.extra))
             .finish()
     }
 }
@@ -293,10 +658,26 @@ impl fmt::Debug for Job {
     }
 }
 
-/// The result of a finished synchronous conversion.
+/// The result of a finished synchronous conversion: a link to the result file, one link per
+/// page for images, or the result itself when it was asked for [inline](ConvertRequest::inline).
+///
+/// # Example
+///
+/// ```no_run
+/// use pdfco::{Conversion, ConvertRequest, OutputFormat};
+///
+/// let client = pdfco::Client::from_env()?;
+/// let request = ConvertRequest::new(OutputFormat::Text).inline(true).asynchronous(false);
+/// if let Conversion::Finished(output) = client.convert("https://example.com/a.pdf", &request)? {
+///     println!("{}", output.text().unwrap_or_default());
+/// }
+/// # Ok::<(), pdfco::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct Output {
     url: Option<String>,
+    urls: Vec<String>,
+    body: Option<Value>,
     name: Option<String>,
     page_count: Option<u64>,
     duration: Option<Duration>,
@@ -307,6 +688,8 @@ impl Output {
     fn from_answer(answer: &Answer) -> Output {
         Output {
             url: answer.str("url").map(str::to_string),
+            urls: answer.strings("urls"),
+            body: answer.value("body").cloned(),
             name: answer.str("name").map(str::to_string),
             page_count: answer.u64("pageCount"),
             duration: answer.u64("duration").map(Duration::from_millis),
@@ -317,6 +700,22 @@ impl Output {
     /// The result's URL. It carries a signature; treat it as a secret.
     pub fn url(&self) -> Option<&str> {
         self.url.as_deref()
+    }
+
+    /// The per-page result URLs of images (`urls`), in page order; empty for other formats.
+    /// They carry signatures; treat them as secrets.
+    pub fn urls(&self) -> &[String] {
+        &self.urls
+    }
+
+    /// The inline result (`body`): a string for text formats, the document for JSON ones.
+    pub fn body(&self) -> Option<&Value> {
+        self.body.as_ref()
+    }
+
+    /// The inline result as text, when it is a string.
+    pub fn text(&self) -> Option<&str> {
+        self.body.as_ref().and_then(Value::as_str)
     }
 
     /// The output file's name, if PDF.co said.
@@ -349,6 +748,11 @@ impl fmt::Debug for Output {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Output")
             .field("url", &self.url.as_deref().map(redact::url))
+            .field(
+                "urls",
+                &self.urls.iter().map(|u| redact::url(u)).collect::<Vec<_>>(),
+            )
+            .field("body", &self.body.as_ref().map(|_| "..."))
             .field("name", &self.name)
             .field("page_count", &self.page_count)
             .finish_non_exhaustive()
@@ -420,10 +824,15 @@ impl Conversion {
                 credits: answer.credits(),
             }));
         }
-        if asked_async && answer.str("url").is_none() {
+        let has_result = answer.str("url").is_some()
+            || !answer.strings("urls").is_empty()
+            || answer.value("body").is_some();
+        if asked_async && !has_result {
             answer.required_str("jobId")?;
         }
-        answer.required_str("url")?;
+        if !has_result {
+            answer.required_str("url")?;
+        }
         Ok(Conversion::Finished(Output::from_answer(answer)))
     }
 }

@@ -15,9 +15,20 @@ use crate::{Client, Error, Job, JobStatus, Output, Step};
 ///
 /// Made from a [`JobStatus`] (what [`Client::wait`] returns), an [`Output`], a [`Job`], or a
 /// plain URL string.
+///
+/// # Example
+///
+/// ```
+/// use pdfco::ResultUrl;
+///
+/// let from = ResultUrl::for_job("https://storage.example/r.json?X-Amz-Signature=f00d", "JOB-1");
+/// assert!(!format!("{from:?}").contains("f00d"));
+/// ```
 #[derive(Clone, Copy)]
 pub struct ResultUrl<'a> {
     url: Option<&'a str>,
+    /// The per-page URLs of a synchronous image result.
+    urls: &'a [String],
     job_id: Option<&'a str>,
 }
 
@@ -26,6 +37,7 @@ impl<'a> ResultUrl<'a> {
     pub fn for_job(url: &'a str, job_id: &'a str) -> Self {
         ResultUrl {
             url: Some(url),
+            urls: &[],
             job_id: Some(job_id),
         }
     }
@@ -35,6 +47,7 @@ impl<'a> From<&'a str> for ResultUrl<'a> {
     fn from(url: &'a str) -> Self {
         ResultUrl {
             url: Some(url),
+            urls: &[],
             job_id: None,
         }
     }
@@ -50,6 +63,7 @@ impl<'a> From<&'a JobStatus> for ResultUrl<'a> {
     fn from(status: &'a JobStatus) -> Self {
         ResultUrl {
             url: status.url(),
+            urls: &[],
             job_id: Some(status.job_id()),
         }
     }
@@ -59,6 +73,7 @@ impl<'a> From<&'a Job> for ResultUrl<'a> {
     fn from(job: &'a Job) -> Self {
         ResultUrl {
             url: job.result_url(),
+            urls: &[],
             job_id: Some(job.id()),
         }
     }
@@ -68,6 +83,7 @@ impl<'a> From<&'a Output> for ResultUrl<'a> {
     fn from(output: &'a Output) -> Self {
         ResultUrl {
             url: output.url(),
+            urls: output.urls(),
             job_id: None,
         }
     }
@@ -261,6 +277,196 @@ impl Client {
         .map_err(|e| with_job(e, from.job_id))
     }
 
+    /// Reads a result into memory as text, such as a CSV, XML, HTML or text result. At most
+    /// [`json_limit`](crate::ClientBuilder::json_limit) bytes are read.
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::download`]; [`Error::Decode`] when the result is larger than the limit or
+    /// not UTF-8.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # fn no_run(client: &pdfco::Client, done: &pdfco::JobStatus) -> Result<(), pdfco::Error> {
+    /// let csv = client.read_text(done)?;
+    /// println!("{} lines", csv.lines().count());
+    /// # Ok(()) }
+    /// ```
+    pub fn read_text<'a>(&self, from: impl Into<ResultUrl<'a>>) -> Result<String, Error> {
+        let from = from.into();
+        let bytes = self.read_result(from, Deadline::none())?;
+        String::from_utf8(bytes).map_err(|e| {
+            let excerpt = redact::excerpt(e.as_bytes(), None);
+            with_job(
+                Error::decode(Step::Download, "the result is not UTF-8 text", excerpt),
+                from.job_id,
+            )
+        })
+    }
+
+    /// Reads a JSON result into memory as a [`serde_json::Value`]; turn it into the typed
+    /// model with [`Document::from_value`](crate::Document::from_value). At most
+    /// [`json_limit`](crate::ClientBuilder::json_limit) bytes are read.
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::download`]; [`Error::Decode`] when the result is larger than the limit or
+    /// not JSON.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # fn no_run(client: &pdfco::Client, done: &pdfco::JobStatus) -> Result<(), pdfco::Error> {
+    /// let value = client.read_json(done)?;
+    /// let document = pdfco::Document::from_value(&value)?;
+    /// println!("{} pages", document.pages().len());
+    /// # Ok(()) }
+    /// ```
+    pub fn read_json<'a>(
+        &self,
+        from: impl Into<ResultUrl<'a>>,
+    ) -> Result<serde_json::Value, Error> {
+        let from = from.into();
+        let bytes = self.read_result(from, Deadline::none())?;
+        parse_json(&bytes).map_err(|e| with_job(e, from.job_id))
+    }
+
+    /// The whole result in memory, at most `json_limit` bytes, resumed and retried like a
+    /// download to a file.
+    pub(crate) fn read_result(
+        &self,
+        from: ResultUrl<'_>,
+        deadline: Deadline,
+    ) -> Result<Vec<u8>, Error> {
+        let limit = self.transport().json_limit();
+        let mut ignore = |_| {};
+        let mut out = Tracked::new(
+            Capped {
+                bytes: Vec::new(),
+                limit,
+            },
+            &mut ignore,
+        );
+        let mut restart = |capped: &mut Capped| {
+            capped.bytes.clear();
+            Ok(true)
+        };
+        let result = self.fetch(
+            from,
+            &mut out,
+            Path::new("<memory>"),
+            &mut restart,
+            deadline,
+        );
+        match result {
+            Ok(_) => Ok(out.inner.bytes),
+            Err(Error::WriteOutput { source, .. })
+                if source.kind() == io::ErrorKind::FileTooLarge =>
+            {
+                Err(Error::decode(
+                    Step::Download,
+                    format!("result larger than {limit} bytes (see ClientBuilder::json_limit)"),
+                    String::new(),
+                ))
+            }
+            Err(e) => Err(e),
+        }
+        .map_err(|e| with_job(e, from.job_id))
+    }
+
+    /// Downloads a result made of one file per page (PNG, JPEG and WebP images) into the
+    /// folder `dir`, as `{stem}-1.{ext}`, `{stem}-2.{ext}`, ... in page order, the extension
+    /// taken from the URLs. Returns the paths written.
+    ///
+    /// The pages come from a synchronous [`Output::urls`], or from the JSON listing of URLs
+    /// that an asynchronous job's result URL points to. Every page is streamed to a
+    /// temporary file first; only when all are complete are they renamed into place, so a
+    /// failure leaves no partial set and replaces no existing file.
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::download`]; [`Error::Decode`] when the result URL holds no listing of
+    /// URLs.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # fn no_run(client: &pdfco::Client, done: &pdfco::JobStatus) -> Result<(), pdfco::Error> {
+    /// for path in client.download_pages(done, "pages", "invoice")? {
+    ///     println!("{}", path.display());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn download_pages<'a>(
+        &self,
+        from: impl Into<ResultUrl<'a>>,
+        dir: impl AsRef<Path>,
+        stem: &str,
+    ) -> Result<Vec<PathBuf>, Error> {
+        self.download_pages_with(
+            from.into(),
+            dir.as_ref(),
+            stem,
+            &mut |_| {},
+            Deadline::none(),
+        )
+    }
+
+    pub(crate) fn download_pages_with(
+        &self,
+        from: ResultUrl<'_>,
+        dir: &Path,
+        stem: &str,
+        on_bytes: &mut dyn FnMut(u64),
+        deadline: Deadline,
+    ) -> Result<Vec<PathBuf>, Error> {
+        let listed;
+        let urls: &[String] = if from.urls.is_empty() {
+            let listing = self.read_result(from, deadline)?;
+            listed = parse_listing(&listing).map_err(|e| with_job(e, from.job_id))?;
+            &listed
+        } else {
+            from.urls
+        };
+        let write_error = |path: &Path, source| {
+            with_job(
+                Error::WriteOutput {
+                    path: path.to_path_buf(),
+                    job_id: None,
+                    source,
+                },
+                from.job_id,
+            )
+        };
+        if !dir.is_dir() {
+            return Err(write_error(
+                dir,
+                io::Error::new(io::ErrorKind::NotFound, "folder does not exist"),
+            ));
+        }
+        let mut done = Vec::with_capacity(urls.len());
+        let mut received_before = 0;
+        for (index, url) in urls.iter().enumerate() {
+            let dest = dir.join(format!("{stem}-{}.{}", index + 1, extension_of(url)));
+            let page = ResultUrl {
+                url: Some(url),
+                urls: &[],
+                job_id: from.job_id,
+            };
+            let mut on_page_bytes = |n| on_bytes(received_before + n);
+            let (temp, bytes) = self.download_temp(page, &dest, &mut on_page_bytes, deadline)?;
+            received_before += bytes;
+            done.push((temp, dest));
+        }
+        let mut paths = Vec::with_capacity(done.len());
+        for (temp, dest) in done {
+            temp.persist(&dest).map_err(|e| write_error(&dest, e))?;
+            paths.push(dest);
+        }
+        Ok(paths)
+    }
+
     pub(crate) fn download_file(
         &self,
         from: ResultUrl<'_>,
@@ -273,6 +479,27 @@ impl Client {
             job_id: from.job_id.map(str::to_string),
             source,
         };
+        let (temp, bytes) = self.download_temp(from, dest, on_bytes, deadline)?;
+        temp.persist(dest)
+            .map_err(write_error)
+            .map_err(|e| with_job(e, from.job_id))?;
+        Ok(bytes)
+    }
+
+    /// Downloads into a complete, synced temporary file next to `dest`, for the caller to
+    /// rename into place.
+    fn download_temp(
+        &self,
+        from: ResultUrl<'_>,
+        dest: &Path,
+        on_bytes: &mut dyn FnMut(u64),
+        deadline: Deadline,
+    ) -> Result<(TempFile, u64), Error> {
+        let write_error = |source| Error::WriteOutput {
+            path: dest.to_path_buf(),
+            job_id: from.job_id.map(str::to_string),
+            source,
+        };
         let result = (|| {
             check_destination(dest)?;
             let (temp, file) = TempFile::create(dest).map_err(write_error)?;
@@ -280,9 +507,7 @@ impl Client {
             let mut restart = |f: &mut &File| f.set_len(0).and_then(|()| f.rewind()).map(|()| true);
             let bytes = self.fetch(from, &mut out, dest, &mut restart, deadline)?;
             file.sync_all().map_err(write_error)?;
-            drop(file);
-            temp.persist(dest).map_err(write_error)?;
-            Ok(bytes)
+            Ok((temp, bytes))
         })();
         result.map_err(|e| with_job(e, from.job_id))
     }
@@ -373,6 +598,96 @@ impl Client {
                 },
             }
         })
+    }
+}
+
+/// Writes `bytes` to `dest` the way downloads are written: a synced temporary file renamed
+/// into place, so `dest` is either untouched or complete.
+pub(crate) fn write_atomically(dest: &Path, bytes: &[u8], private: bool) -> io::Result<()> {
+    let (temp, mut file) = TempFile::create(dest)?;
+    #[cfg(unix)]
+    if private {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(fs::Permissions::from_mode(0o600))?;
+    }
+    #[cfg(not(unix))]
+    let _ = private;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    drop(file);
+    temp.persist(dest)
+}
+
+/// A growing buffer that refuses to pass `limit` bytes.
+struct Capped {
+    bytes: Vec<u8>,
+    limit: u64,
+}
+
+impl Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.bytes.len() as u64 + buf.len() as u64 > self.limit {
+            return Err(io::Error::new(
+                io::ErrorKind::FileTooLarge,
+                "result larger than the limit",
+            ));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A JSON result, or a decode error with an excerpt.
+pub(crate) fn parse_json(bytes: &[u8]) -> Result<serde_json::Value, Error> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        Error::decode(
+            Step::Download,
+            format!("the result is not JSON ({e})"),
+            redact::excerpt(bytes, None),
+        )
+    })
+}
+
+/// The URLs of an asynchronous image job's listing: a JSON array of strings.
+fn parse_listing(bytes: &[u8]) -> Result<Vec<String>, Error> {
+    let not_listing = || {
+        Error::decode(
+            Step::Download,
+            "expected a JSON list of page URLs",
+            redact::excerpt(bytes, None),
+        )
+    };
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|_| not_listing())?;
+    let items = value.as_array().ok_or_else(not_listing)?;
+    items
+        .iter()
+        .map(|item| {
+            item.as_str()
+                .filter(|s| s.starts_with("https://") || s.starts_with("http://"))
+                .map(str::to_string)
+                .ok_or_else(not_listing)
+        })
+        .collect()
+}
+
+/// The extension of the last path segment of a URL, or `bin`.
+fn extension_of(url: &str) -> String {
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    let last = path.rsplit('/').next().unwrap_or("");
+    match last.rsplit_once('.') {
+        Some((stem, ext))
+            if !stem.is_empty()
+                && !ext.is_empty()
+                && ext.len() <= 8
+                && ext.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
+            ext.to_ascii_lowercase()
+        }
+        _ => "bin".to_string(),
     }
 }
 

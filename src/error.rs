@@ -79,6 +79,18 @@ pub enum Error {
         reason: String,
     },
 
+    /// A conversion option is out of range or does not fit the output format (a negative
+    /// `rect`, `unwrap` without line grouping, `inline` for a binary format, a `callback` on a
+    /// synchronous request, ...). Checked before any request.
+    #[error("invalid option `{option}`: {reason}")]
+    #[non_exhaustive]
+    InvalidOption {
+        /// The option's name as PDF.co spells it.
+        option: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+
     /// A local input file cannot be read (missing, a directory, no permission). Checked
     /// before any request.
     #[error("cannot read input file {}", path.display())]
@@ -277,6 +289,7 @@ impl Error {
             Error::MissingApiKey
                 | Error::InvalidBaseUrl { .. }
                 | Error::InvalidPages { .. }
+                | Error::InvalidOption { .. }
                 | Error::ReadInput { .. }
         ) || matches!(self, Error::WriteOutput { job_id: None, .. })
     }

@@ -84,6 +84,7 @@ pub struct JobStatus {
     page_count: Option<u64>,
     duration: Option<Duration>,
     credits: Credits,
+    body: Option<serde_json::Value>,
 }
 
 impl JobStatus {
@@ -104,6 +105,7 @@ impl JobStatus {
                 .or_else(|| answer.u64("duration"))
                 .map(Duration::from_millis),
             credits: answer.credits(),
+            body: answer.value("body").cloned(),
         })
     }
 
@@ -138,6 +140,18 @@ impl JobStatus {
     /// How many pages were processed, if PDF.co said.
     pub fn page_count(&self) -> Option<u64> {
         self.page_count
+    }
+
+    /// The inline result (`body`) a successful check carries when the job was started
+    /// [inline](crate::ConvertRequest::inline): a string for text formats, the document for
+    /// JSON ones.
+    pub fn body(&self) -> Option<&serde_json::Value> {
+        self.body.as_ref()
+    }
+
+    /// The inline result as text, when it is a string.
+    pub fn text(&self) -> Option<&str> {
+        self.body.as_ref().and_then(serde_json::Value::as_str)
     }
 
     /// How long the job ran (`jobDuration`), if PDF.co said.

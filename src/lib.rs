@@ -133,11 +133,14 @@
 
 mod account;
 mod batch;
+mod checkpoint;
 mod client;
 mod convert;
 pub mod document;
 mod download;
 mod error;
+mod hash;
+mod input;
 mod job;
 mod pages;
 #[cfg(test)]
@@ -145,6 +148,7 @@ mod properties;
 mod redact;
 mod response;
 mod retry;
+mod sidecar;
 mod transport;
 mod upload;
 mod url;
@@ -155,15 +159,16 @@ pub mod testing;
 
 pub use batch::{BatchItem, BatchProgress, BatchReport};
 pub use client::{API_KEY_VAR, BASE_URL_VAR, Client, ClientBuilder, DEFAULT_BASE_URL};
-pub use convert::{Conversion, ConvertRequest, Job, Output, OutputFormat};
+pub use convert::{Conversion, ConvertRequest, Job, LineGrouping, Output, OutputFormat};
 pub use document::Document;
 pub use download::ResultUrl;
 pub use error::{Error, Result, Step};
+pub use input::Input;
 pub use job::{JobState, JobStatus};
 pub use pages::Pages;
 pub use retry::RetryPolicy;
 pub use upload::UploadedFile;
-pub use workflow::{Progress, Report};
+pub use workflow::{FileConversion, Progress, Report};
 
 #[cfg(test)]
 mod tests {
@@ -187,6 +192,9 @@ mod tests {
         check::<crate::document::Text>();
         check::<crate::ConvertRequest>();
         check::<crate::Error>();
+        check::<crate::FileConversion<'static, 'static>>();
+        check::<crate::Input<'static>>();
+        check::<crate::LineGrouping>();
         check::<crate::Job>();
         check::<crate::JobState>();
         check::<crate::JobStatus>();

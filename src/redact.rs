@@ -82,6 +82,23 @@ pub(crate) fn url(url: &str) -> String {
     text(&out, None)
 }
 
+/// Extra request parameters as printable text: values of secret names masked, URLs
+/// redacted, everything else as given.
+pub(crate) fn params(params: &serde_json::Map<String, serde_json::Value>) -> String {
+    let shown: serde_json::Map<String, serde_json::Value> = params
+        .iter()
+        .map(|(name, value)| {
+            let value = match value {
+                _ if is_secret_name(name) => MASK.into(),
+                serde_json::Value::String(s) => url(s).into(),
+                other => other.clone(),
+            };
+            (name.clone(), value)
+        })
+        .collect();
+    text(&serde_json::Value::Object(shown).to_string(), None)
+}
+
 /// Masks the password of `scheme://user:password@host` URLs.
 fn userinfo(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {

@@ -82,6 +82,25 @@ impl Answer {
         }
     }
 
+    /// A field of any type, except `null`.
+    pub(crate) fn value(&self, name: &str) -> Option<&Value> {
+        self.get(name).filter(|v| !v.is_null())
+    }
+
+    /// A list of non-empty strings (`urls`); a single string counts as a list of one.
+    pub(crate) fn strings(&self, name: &str) -> Vec<String> {
+        match self.get(name) {
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            Some(Value::String(s)) if !s.is_empty() => vec![s.clone()],
+            _ => Vec::new(),
+        }
+    }
+
     /// A non-empty string field, or a decode error naming it.
     pub(crate) fn required_str(&self, name: &str) -> Result<&str, Error> {
         self.str(name).ok_or_else(|| self.missing(name))

@@ -99,6 +99,10 @@ impl Transport {
         }
     }
 
+    pub(crate) fn json_limit(&self) -> u64 {
+        self.json_limit
+    }
+
     pub(crate) fn retry_policy(&self) -> &RetryPolicy {
         &self.retry
     }
@@ -172,27 +176,32 @@ impl Transport {
         Err(Error::transport(step, ureq::Error::TooManyRedirects))
     }
 
-    /// `PUT`s a file to a storage URL with a `Content-Length` and the given content type.
+    /// `PUT`s a body to a storage URL with a `Content-Length` and the given content type.
     /// Never sends the API key. `on_bytes` sees the running count of bytes sent.
-    /// Transient failures are retried, sending the whole file again.
-    pub(crate) fn put_file(
+    /// Transient failures are retried, sending the whole body again; a reader can be sent
+    /// only once, so its upload is not retried.
+    pub(crate) fn put(
         &self,
         url: &str,
         content_type: &str,
-        path: &Path,
+        body: &mut UploadBody<'_>,
         on_bytes: &mut dyn FnMut(u64),
         deadline: Deadline,
     ) -> Result<(), Error> {
-        retry::run(&self.retry, Safety::Idempotent, deadline, |_| {
-            self.put_file_once(url, content_type, path, on_bytes, deadline)
+        let policy = match body {
+            UploadBody::Reader { .. } => RetryPolicy::disabled(),
+            _ => self.retry.clone(),
+        };
+        retry::run(&policy, Safety::Idempotent, deadline, |_| {
+            self.put_once(url, content_type, body, on_bytes, deadline)
         })
     }
 
-    fn put_file_once(
+    fn put_once(
         &self,
         url: &str,
         content_type: &str,
-        path: &Path,
+        body: &mut UploadBody<'_>,
         on_bytes: &mut dyn FnMut(u64),
         deadline: Deadline,
     ) -> Result<(), Error> {
@@ -200,14 +209,9 @@ impl Transport {
         Self::check_deadline(step, deadline)?;
         let mut target = url.to_string();
         for _ in 0..=MAX_REDIRECTS {
-            let read_error = |source| Error::ReadInput {
-                path: path.to_path_buf(),
-                source,
-            };
-            let file = std::fs::File::open(path).map_err(read_error)?;
-            let len = file.metadata().map_err(read_error)?.len();
+            let (source, len) = body.open()?;
             let mut reader = Counting {
-                inner: file,
+                inner: source,
                 count: 0,
                 on_bytes: &mut *on_bytes,
             };
@@ -430,6 +434,82 @@ fn xml_element(xml: &str, name: &str) -> Option<String> {
 }
 
 /// A reader that reports how many bytes have passed through it.
+/// What an upload sends: a file (opened again for each attempt), bytes in memory, or a
+/// reader that can be read only once.
+pub(crate) enum UploadBody<'a> {
+    File(&'a Path),
+    Bytes(&'a [u8]),
+    Reader {
+        /// What errors name it by.
+        name: &'a Path,
+        reader: Option<&'a mut (dyn Read + Send)>,
+        len: u64,
+    },
+}
+
+impl UploadBody<'_> {
+    /// A fresh reader over the whole body, and its length.
+    fn open(&mut self) -> Result<(Box<dyn Read + '_>, u64), Error> {
+        match self {
+            UploadBody::File(path) => {
+                let read_error = |source| Error::ReadInput {
+                    path: path.to_path_buf(),
+                    source,
+                };
+                let file = std::fs::File::open(&path).map_err(read_error)?;
+                let len = file.metadata().map_err(read_error)?.len();
+                Ok((Box::new(file), len))
+            }
+            UploadBody::Bytes(bytes) => Ok((Box::new(*bytes), bytes.len() as u64)),
+            UploadBody::Reader { name, reader, len } => match reader.take() {
+                Some(reader) => Ok((
+                    Box::new(ExactLength {
+                        inner: reader,
+                        left: *len,
+                    }),
+                    *len,
+                )),
+                None => Err(Error::ReadInput {
+                    path: name.to_path_buf(),
+                    source: std::io::Error::other(
+                        "storage asked for the body again, and a reader can be sent only once",
+                    ),
+                }),
+            },
+        }
+    }
+}
+
+/// Reads exactly `left` bytes: stops there, and fails if the inner reader ends sooner, so
+/// that a wrong length never leaves storage waiting for bytes that do not come.
+struct ExactLength<R> {
+    inner: R,
+    left: u64,
+}
+
+impl<R: Read> Read for ExactLength<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            return Ok(0);
+        }
+        let max = buf
+            .len()
+            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..max])?;
+        if n == 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                format!(
+                    "the reader ended {} bytes before its stated length",
+                    self.left
+                ),
+            ));
+        }
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
 struct Counting<'a, R> {
     inner: R,
     count: u64,

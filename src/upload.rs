@@ -1,12 +1,13 @@
 //! Step 1: upload a local file through a presigned storage URL.
 
 use std::fmt;
+use std::io::Read;
 use std::path::Path;
 
 use crate::redact;
 use crate::response::Credits;
 use crate::retry::{Deadline, Safety};
-use crate::transport::ApiRequest;
+use crate::transport::{ApiRequest, UploadBody};
 use crate::url;
 use crate::{Client, Error, Step};
 
@@ -82,25 +83,94 @@ impl Client {
     /// # Ok::<(), pdfco::Error>(())
     /// ```
     pub fn upload(&self, path: impl AsRef<Path>) -> Result<UploadedFile, Error> {
-        self.upload_with(path.as_ref(), &mut |_| {}, Deadline::none())
+        let path = path.as_ref();
+        let size = check_input(path)?;
+        let name = file_name_of(path);
+        self.upload_body(
+            &name,
+            UploadBody::File(path),
+            size,
+            &mut |_| {},
+            Deadline::none(),
+        )
     }
 
-    pub(crate) fn upload_with(
+    /// Uploads bytes held in memory as a file called `name`. Retried like
+    /// [`Client::upload`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::upload`].
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// let client = pdfco::Client::from_env()?;
+    /// let pdf: Vec<u8> = std::fs::read("invoice.pdf")?;
+    /// let file = client.upload_bytes("invoice.pdf", &pdf)?;
+    /// assert_eq!(file.size(), pdf.len() as u64);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn upload_bytes(&self, name: &str, bytes: &[u8]) -> Result<UploadedFile, Error> {
+        self.upload_body(
+            name,
+            UploadBody::Bytes(bytes),
+            bytes.len() as u64,
+            &mut |_| {},
+            Deadline::none(),
+        )
+    }
+
+    /// Uploads `len` bytes from a reader as a file called `name`, streamed with a
+    /// `Content-Length` of `len`. A reader can be read only once, so a failed transfer to
+    /// storage is not retried.
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::upload`]; a reader that ends before `len` bytes fails the upload.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// let client = pdfco::Client::from_env()?;
+    /// let file = std::fs::File::open("invoice.pdf")?;
+    /// let len = file.metadata()?.len();
+    /// let uploaded = client.upload_reader("invoice.pdf", file, len)?;
+    /// println!("{}", uploaded.name());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn upload_reader(
         &self,
-        path: &Path,
+        name: &str,
+        mut reader: impl Read + Send,
+        len: u64,
+    ) -> Result<UploadedFile, Error> {
+        let label = Path::new(name);
+        let body = UploadBody::Reader {
+            name: label,
+            reader: Some(&mut reader),
+            len,
+        };
+        self.upload_body(name, body, len, &mut |_| {}, Deadline::none())
+    }
+
+    /// Asks for a presigned URL for `name`, then sends `body` to it.
+    pub(crate) fn upload_body(
+        &self,
+        name: &str,
+        mut body: UploadBody<'_>,
+        size: u64,
         on_bytes: &mut dyn FnMut(u64),
         deadline: Deadline,
     ) -> Result<UploadedFile, Error> {
-        let size = check_input(path)?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| "upload.bin".to_string());
-
+        let name = if name.trim().is_empty() {
+            "upload.bin"
+        } else {
+            name
+        };
         let query = url::with_query(
             "/file/upload/get-presigned-url",
-            &[("name", &name), ("contenttype", UPLOAD_CONTENT_TYPE)],
+            &[("name", name), ("contenttype", UPLOAD_CONTENT_TYPE)],
         );
         let answer = self.transport().api(
             Step::Presign,
@@ -112,15 +182,28 @@ impl Client {
         let presigned = answer.required_str("presignedUrl")?;
         let uploaded_url = answer.required_str("url")?.to_string();
 
-        self.transport()
-            .put_file(presigned, UPLOAD_CONTENT_TYPE, path, on_bytes, deadline)?;
+        self.transport().put(
+            presigned,
+            UPLOAD_CONTENT_TYPE,
+            &mut body,
+            on_bytes,
+            deadline,
+        )?;
         Ok(UploadedFile {
             url: uploaded_url,
-            name: answer.str("name").unwrap_or(&name).to_string(),
+            name: answer.str("name").unwrap_or(name).to_string(),
             size,
             credits: answer.credits(),
         })
     }
+}
+
+/// The file name part of a path, for naming an upload.
+pub(crate) fn file_name_of(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "upload.bin".to_string())
 }
 
 /// Checks that `path` is a readable regular file and returns its size.

@@ -3,9 +3,16 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::download::{ResultUrl, check_destination};
-use crate::upload::check_input;
-use crate::{Client, Conversion, ConvertRequest, Error, Job, JobStatus, OutputFormat};
+use serde_json::Value;
+
+use crate::checkpoint::{self, Checkpoint, Stamp};
+use crate::convert::Shape;
+use crate::download::{ResultUrl, check_destination, parent_dir, parse_json, write_atomically};
+use crate::retry::Deadline;
+use crate::sidecar;
+use crate::{
+    Client, Conversion, ConvertRequest, Error, Input, Job, JobStatus, Output, OutputFormat, Step,
+};
 
 /// What a one-call conversion is doing, reported to the callback of
 /// [`Client::convert_file_with`]. The callback runs on the caller's thread, between steps.
@@ -36,6 +43,9 @@ pub enum Progress<'a> {
 #[derive(Clone)]
 pub struct Report {
     path: PathBuf,
+    paths: Vec<PathBuf>,
+    input: Option<PathBuf>,
+    skipped: bool,
     job_id: Option<String>,
     bytes: u64,
     page_count: Option<u64>,
@@ -44,9 +54,20 @@ pub struct Report {
 }
 
 impl Report {
-    /// Where the result was written.
+    /// Where the result was written: the output file, or the folder of page images.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Every file written: the output file, or each page image in page order.
+    pub fn paths(&self) -> &[PathBuf] {
+        &self.paths
+    }
+
+    /// Whether nothing was converted because the output was up to date (see
+    /// [`FileConversion::skip_if_unchanged`]).
+    pub fn skipped(&self) -> bool {
+        self.skipped
     }
 
     /// The job id, for asynchronous conversions.
@@ -54,7 +75,7 @@ impl Report {
         self.job_id.as_deref()
     }
 
-    /// The size of the result file.
+    /// The size of the result, all files together.
     pub fn bytes(&self) -> u64 {
         self.bytes
     }
@@ -73,12 +94,34 @@ impl Report {
     pub fn remaining_credits(&self) -> Option<u64> {
         self.remaining_credits
     }
+
+    /// The lines a build script prints so that Cargo runs it again when the input file
+    /// changes: `cargo:rerun-if-changed=<input>`, for a local input. Nothing is printed by
+    /// the crate itself.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # fn no_run(report: pdfco::Report) {
+    /// for line in report.cargo_directives() {
+    ///     println!("{line}");
+    /// }
+    /// # }
+    /// ```
+    pub fn cargo_directives(&self) -> Vec<String> {
+        self.input
+            .iter()
+            .map(|input| format!("cargo:rerun-if-changed={}", input.display()))
+            .collect()
+    }
 }
 
 impl fmt::Debug for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Report")
             .field("path", &self.path)
+            .field("files", &self.paths.len())
+            .field("skipped", &self.skipped)
             .field("job_id", &self.job_id)
             .field("bytes", &self.bytes)
             .field("page_count", &self.page_count)
@@ -86,12 +129,416 @@ impl fmt::Debug for Report {
     }
 }
 
-impl Client {
-    /// Converts a local PDF into a local file in one call: upload, convert, wait, download.
+/// A finished conversion, before its result is fetched.
+enum Done {
+    Sync(Output),
+    Async(Job, JobStatus),
+}
+
+impl Done {
+    fn result_url(&self) -> ResultUrl<'_> {
+        match self {
+            Done::Sync(output) => ResultUrl::from(output),
+            Done::Async(_, status) => ResultUrl::from(status),
+        }
+    }
+
+    fn body(&self) -> Option<&Value> {
+        match self {
+            Done::Sync(output) => output.body(),
+            Done::Async(_, status) => status.body(),
+        }
+    }
+
+    fn has_link(&self) -> bool {
+        match self {
+            Done::Sync(output) => output.url().is_some() || !output.urls().is_empty(),
+            Done::Async(_, status) => status.url().is_some(),
+        }
+    }
+
+    fn job_id(&self) -> Option<&str> {
+        match self {
+            Done::Sync(_) => None,
+            Done::Async(job, _) => Some(job.id()),
+        }
+    }
+
+    fn report(&self, path: &Path, paths: Vec<PathBuf>, bytes: u64, input: Option<&Path>) -> Report {
+        let (page_count, credits, remaining_credits) = match self {
+            Done::Sync(output) => (
+                output.page_count(),
+                output.credits(),
+                output.remaining_credits(),
+            ),
+            Done::Async(job, status) => (
+                status.page_count(),
+                job.credits(),
+                status.remaining_credits().or(job.remaining_credits()),
+            ),
+        };
+        Report {
+            path: path.to_path_buf(),
+            paths,
+            input: input.map(Path::to_path_buf),
+            skipped: false,
+            job_id: self.job_id().map(str::to_string),
+            bytes,
+            page_count,
+            credits,
+            remaining_credits,
+        }
+    }
+}
+
+/// The text of an inline result: a string as it is, any other JSON value serialised.
+fn body_text(body: &Value) -> String {
+    match body {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// One conversion of an input into a local file (or a folder of page images), with the
+/// options that only make sense there: a checkpoint to resume a paid job after a crash, and
+/// an up-to-date check for build scripts. Made by [`Client::conversion`]; run with
+/// [`run`](Self::run).
+///
+/// # Example
+///
+/// ```no_run
+/// use pdfco::{ConvertRequest, OutputFormat};
+///
+/// let client = pdfco::Client::from_env()?;
+/// let request = ConvertRequest::new(OutputFormat::Json);
+/// let report = client
+///     .conversion("big.pdf", "big.json", &request)
+///     .checkpoint("big.pdfco-job")
+///     .skip_if_unchanged(true)
+///     .run()?;
+/// println!("{} bytes{}", report.bytes(), if report.skipped() { " (up to date)" } else { "" });
+/// # Ok::<(), pdfco::Error>(())
+/// ```
+#[derive(Debug)]
+#[must_use = "a conversion does nothing until it is run"]
+pub struct FileConversion<'c, 'a> {
+    client: &'c Client,
+    input: Input<'a>,
+    output: PathBuf,
+    request: ConvertRequest,
+    checkpoint: Option<PathBuf>,
+    skip_if_unchanged: bool,
+}
+
+impl<'a> FileConversion<'_, 'a> {
+    /// Writes the job id and result URL to the file `path` once the job has started, before
+    /// waiting. If that file already describes this same conversion (the same input content,
+    /// options and output), [`run`](Self::run) waits for that job instead of starting a new
+    /// one. The file is removed once the result is saved, or when its job can no longer give
+    /// one (failed, or its result expired); it is kept after a timeout or a network failure.
     ///
-    /// Everything that can be checked locally is checked before the first request: the
-    /// page selection, the input file, the destination folder. Unless the request names the
-    /// output, it is named after `output`.
+    /// The result URL in it is signed: the file is written readable by its owner only (on
+    /// Unix). An input read from a reader cannot be recognised again, so it never resumes.
+    ///
+    /// Defaults to none.
+    pub fn checkpoint(mut self, path: impl Into<PathBuf>) -> Self {
+        self.checkpoint = Some(path.into());
+        self
+    }
+
+    /// Build-script mode: skips the conversion when the output is already there and its
+    /// sidecar file (the output's path with `.pdfco.json` appended) records the same input
+    /// content (SHA-256) and options; writes that sidecar after converting. A skipped run
+    /// sends no request. An input read from a reader is never skipped.
+    ///
+    /// Defaults to `false`.
+    pub fn skip_if_unchanged(mut self, skip: bool) -> Self {
+        self.skip_if_unchanged = skip;
+        self
+    }
+
+    /// Runs the conversion: upload, convert, wait, download.
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::convert_file`]; [`Error::WriteOutput`] if the checkpoint or sidecar
+    /// cannot be written.
+    pub fn run(self) -> Result<Report, Error> {
+        self.run_with(|_| {})
+    }
+
+    /// [`run`](Self::run), calling `on_progress` as each step moves along.
+    ///
+    /// # Errors
+    ///
+    /// As [`run`](Self::run).
+    pub fn run_with(self, mut on_progress: impl FnMut(Progress<'_>)) -> Result<Report, Error> {
+        let FileConversion {
+            client,
+            input,
+            output,
+            request,
+            checkpoint,
+            skip_if_unchanged,
+        } = self;
+        let multi_file = request.format().is_multi_file();
+        request.validate()?;
+        let total = input.check()?;
+        if multi_file {
+            check_folder(&output)?;
+        } else {
+            check_destination(&output)?;
+        }
+        let request = request.named_for(&output);
+
+        let stamp = if checkpoint.is_some() || skip_if_unchanged {
+            Some(Stamp {
+                input: input.fingerprint()?,
+                request: request.fingerprint(),
+            })
+        } else {
+            None
+        };
+        if let (true, Some(stamp)) = (skip_if_unchanged, &stamp) {
+            if let Some(paths) = sidecar::up_to_date(&output, multi_file, stamp) {
+                let bytes = paths
+                    .iter()
+                    .filter_map(|p| std::fs::metadata(p).ok())
+                    .map(|m| m.len())
+                    .sum();
+                return Ok(Report {
+                    path: output.clone(),
+                    paths,
+                    input: input.as_path().map(Path::to_path_buf),
+                    skipped: true,
+                    job_id: None,
+                    bytes,
+                    page_count: None,
+                    credits: None,
+                    remaining_credits: None,
+                });
+            }
+        }
+
+        let deadline = client.workflow_deadline();
+        let saved = checkpoint
+            .as_deref()
+            .zip(stamp.as_ref())
+            .and_then(|(path, stamp)| Checkpoint::load(path, stamp, &output));
+        let job = match saved {
+            Some(saved) => Job::resume(saved.job_id, saved.result_url),
+            None => {
+                let total = total.unwrap_or(0);
+                let url = client.upload_input(
+                    &input,
+                    &mut |sent| on_progress(Progress::Uploading { sent, total }),
+                    deadline,
+                )?;
+                match client.convert_until(&url, &request, deadline)? {
+                    Conversion::Finished(output_done) => {
+                        let done = Done::Sync(output_done);
+                        return finish(
+                            client,
+                            &done,
+                            &output,
+                            &input,
+                            multi_file,
+                            &mut on_progress,
+                            deadline,
+                        )
+                        .and_then(|report| {
+                            record(&report, &output, skip_if_unchanged, stamp.as_ref())
+                        });
+                    }
+                    Conversion::Started(job) => {
+                        if let (Some(path), Some(stamp)) = (&checkpoint, &stamp) {
+                            Checkpoint::save(path, stamp, &output, &job)?;
+                        }
+                        job
+                    }
+                }
+            }
+        };
+        on_progress(Progress::Started(&job));
+        let result = client
+            .wait_until(&job, deadline, &mut |s| on_progress(Progress::Status(s)))
+            .and_then(|status| {
+                let done = Done::Async(job.clone(), status);
+                finish(
+                    client,
+                    &done,
+                    &output,
+                    &input,
+                    multi_file,
+                    &mut on_progress,
+                    deadline,
+                )
+            });
+        match (&result, &checkpoint) {
+            (Ok(_), Some(path)) => Checkpoint::remove(path),
+            (Err(e), Some(path)) if checkpoint::is_lost(e) => Checkpoint::remove(path),
+            _ => {}
+        }
+        result.and_then(|report| record(&report, &output, skip_if_unchanged, stamp.as_ref()))
+    }
+}
+
+/// Saves a finished conversion's result to `output`: the file, the page images into the
+/// folder, or the inline body.
+fn finish(
+    client: &Client,
+    done: &Done,
+    output: &Path,
+    input: &Input<'_>,
+    multi_file: bool,
+    on_progress: &mut dyn FnMut(Progress<'_>),
+    deadline: Deadline,
+) -> Result<Report, Error> {
+    let mut on_bytes = |received| on_progress(Progress::Downloading { received });
+    let input_path = input.as_path();
+    if let (Some(body), false) = (done.body(), done.has_link()) {
+        let text = body_text(body);
+        write_atomically(output, text.as_bytes(), false).map_err(|source| {
+            let error = Error::WriteOutput {
+                path: output.to_path_buf(),
+                job_id: None,
+                source,
+            };
+            match done.job_id() {
+                Some(id) => error.for_job(id),
+                None => error,
+            }
+        })?;
+        on_bytes(text.len() as u64);
+        let paths = vec![output.to_path_buf()];
+        return Ok(done.report(output, paths, text.len() as u64, input_path));
+    }
+    if let Done::Sync(result) = done {
+        if result.urls().is_empty() && result.url().is_none() {
+            return Err(Error::decode(
+                Step::Convert,
+                "no result: PDF.co sent neither a link nor a body",
+                String::new(),
+            ));
+        }
+    }
+    let from = done.result_url();
+    if multi_file || matches!(done, Done::Sync(o) if o.url().is_none()) {
+        create_folder(output, done.job_id())?;
+        let paths =
+            client.download_pages_with(from, output, &input.stem(), &mut on_bytes, deadline)?;
+        let bytes = paths
+            .iter()
+            .filter_map(|p| std::fs::metadata(p).ok())
+            .map(|m| m.len())
+            .sum();
+        return Ok(done.report(output, paths, bytes, input_path));
+    }
+    let bytes = client.download_file(from, output, &mut on_bytes, deadline)?;
+    Ok(done.report(output, vec![output.to_path_buf()], bytes, input_path))
+}
+
+/// Writes the sidecar of a finished conversion in build-script mode.
+fn record(
+    report: &Report,
+    output: &Path,
+    skip_if_unchanged: bool,
+    stamp: Option<&Stamp>,
+) -> Result<Report, Error> {
+    if let (true, Some(stamp)) = (skip_if_unchanged, stamp) {
+        if stamp.input.is_some() {
+            sidecar::write(output, stamp, report.paths()).map_err(|e| match report.job_id() {
+                Some(id) => e.for_job(id),
+                None => e,
+            })?;
+        }
+    }
+    Ok(report.clone())
+}
+
+/// Checks locally that a folder of page images can be made at `dir`: it exists as a
+/// folder, or its parent does.
+fn check_folder(dir: &Path) -> Result<(), Error> {
+    let fail = |kind, msg: &str| Error::WriteOutput {
+        path: dir.to_path_buf(),
+        job_id: None,
+        source: std::io::Error::new(kind, msg.to_string()),
+    };
+    if dir.is_dir() {
+        return Ok(());
+    }
+    if dir.exists() || dir.file_name().is_none() {
+        return Err(fail(
+            std::io::ErrorKind::InvalidInput,
+            "page images go into a folder, and this is not one",
+        ));
+    }
+    if !parent_dir(dir).is_dir() {
+        return Err(fail(std::io::ErrorKind::NotFound, "folder does not exist"));
+    }
+    Ok(())
+}
+
+/// Makes the folder of page images, if it is not there yet.
+fn create_folder(dir: &Path, job_id: Option<&str>) -> Result<(), Error> {
+    match std::fs::create_dir(dir) {
+        Err(e) if !(e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir()) => {
+            let error = Error::WriteOutput {
+                path: dir.to_path_buf(),
+                job_id: None,
+                source: e,
+            };
+            Err(match job_id {
+                Some(id) => error.for_job(id),
+                None => error,
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+impl Client {
+    /// A conversion of `input` into the file `output` (or, for page images, into the folder
+    /// `output`), to configure with a checkpoint or build-script mode, then run. The
+    /// one-call helpers below are shortcuts for it.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use pdfco::{ConvertRequest, OutputFormat};
+    ///
+    /// let client = pdfco::Client::from_env()?;
+    /// let request = ConvertRequest::new(OutputFormat::Png).pages("0-2");
+    /// let report = client.conversion("slides.pdf", "slides", &request).run()?;
+    /// for image in report.paths() {
+    ///     println!("{}", image.display()); // slides/slides-1.png, ...
+    /// }
+    /// # Ok::<(), pdfco::Error>(())
+    /// ```
+    pub fn conversion<'a>(
+        &self,
+        input: impl Into<Input<'a>>,
+        output: impl AsRef<Path>,
+        request: &ConvertRequest,
+    ) -> FileConversion<'_, 'a> {
+        FileConversion {
+            client: self,
+            input: input.into(),
+            output: output.as_ref().to_path_buf(),
+            request: request.clone(),
+            checkpoint: None,
+            skip_if_unchanged: false,
+        }
+    }
+
+    /// Converts a PDF into a local file in one call: upload, convert, wait, download.
+    ///
+    /// The input is a local path, or any [`Input`]: bytes, a reader, or a URL PDF.co fetches
+    /// itself. Everything that can be checked locally is checked before the first request:
+    /// the options, the input file, the destination folder. Unless the request names the
+    /// output, it is named after `output`. Page images (PNG, JPEG, WebP) go into the folder
+    /// `output`, made if missing, as `{input stem}-1.png`, `-2.png`, ...; an inline result
+    /// is written as it came.
     ///
     /// # Errors
     ///
@@ -109,13 +556,13 @@ impl Client {
     /// println!("{} bytes from job {:?}", report.bytes(), report.job_id());
     /// # Ok::<(), pdfco::Error>(())
     /// ```
-    pub fn convert_file(
+    pub fn convert_file<'a>(
         &self,
-        input: impl AsRef<Path>,
+        input: impl Into<Input<'a>>,
         output: impl AsRef<Path>,
         request: &ConvertRequest,
     ) -> Result<Report, Error> {
-        self.convert_file_with(input, output, request, |_| {})
+        self.conversion(input, output, request).run()
     }
 
     /// [`Client::convert_file`], calling `on_progress` as each step moves along.
@@ -138,56 +585,131 @@ impl Client {
     /// })?;
     /// # Ok::<(), pdfco::Error>(())
     /// ```
-    pub fn convert_file_with(
+    pub fn convert_file_with<'a>(
         &self,
-        input: impl AsRef<Path>,
+        input: impl Into<Input<'a>>,
         output: impl AsRef<Path>,
         request: &ConvertRequest,
-        mut on_progress: impl FnMut(Progress<'_>),
+        on_progress: impl FnMut(Progress<'_>),
     ) -> Result<Report, Error> {
-        let (input, output) = (input.as_ref(), output.as_ref());
-        request.validate()?;
-        let total = check_input(input)?;
-        check_destination(output)?;
-        let request = request.named_for(output);
+        self.conversion(input, output, request)
+            .run_with(on_progress)
+    }
 
-        let deadline = self.workflow_deadline();
-        let file = self.upload_with(
-            input,
-            &mut |sent| on_progress(Progress::Uploading { sent, total }),
-            deadline,
-        )?;
-        match self.convert_until(file.url(), &request, deadline)? {
-            Conversion::Finished(done) => {
-                let mut on_bytes = |received| on_progress(Progress::Downloading { received });
-                let bytes =
-                    self.download_file(ResultUrl::from(&done), output, &mut on_bytes, deadline)?;
-                Ok(Report {
-                    path: output.to_path_buf(),
-                    job_id: None,
-                    bytes,
-                    page_count: done.page_count(),
-                    credits: done.credits(),
-                    remaining_credits: done.remaining_credits(),
-                })
-            }
-            Conversion::Started(job) => {
-                on_progress(Progress::Started(&job));
-                let done =
-                    self.wait_until(&job, deadline, &mut |s| on_progress(Progress::Status(s)))?;
-                let mut on_bytes = |received| on_progress(Progress::Downloading { received });
-                let bytes =
-                    self.download_file(ResultUrl::from(&done), output, &mut on_bytes, deadline)?;
-                Ok(Report {
-                    path: output.to_path_buf(),
-                    job_id: Some(job.id().to_string()),
-                    bytes,
-                    page_count: done.page_count(),
-                    credits: job.credits(),
-                    remaining_credits: done.remaining_credits().or(job.remaining_credits()),
-                })
-            }
+    /// Converts a PDF and returns the result as text, without writing a file: the inline
+    /// body when the request asks for one, else the result file read into memory (at most
+    /// [`json_limit`](crate::ClientBuilder::json_limit) bytes). For text formats (CSV, XML,
+    /// HTML, text) and JSON.
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::convert_file`]; [`Error::InvalidOption`] for formats that are not
+    /// text (XLSX, XLS, images), before any request; [`Error::Decode`] for a result that is
+    /// larger than the limit or not UTF-8.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use pdfco::{ConvertRequest, OutputFormat};
+    ///
+    /// let client = pdfco::Client::from_env()?;
+    /// let csv = client.convert_to_string("table.pdf", &ConvertRequest::new(OutputFormat::Csv))?;
+    /// for line in csv.lines() {
+    ///     println!("{line}");
+    /// }
+    /// # Ok::<(), pdfco::Error>(())
+    /// ```
+    pub fn convert_to_string<'a>(
+        &self,
+        input: impl Into<Input<'a>>,
+        request: &ConvertRequest,
+    ) -> Result<String, Error> {
+        let (done, bytes) = self.convert_in_memory(input.into(), request)?;
+        match (bytes, done.body()) {
+            (Some(bytes), _) => String::from_utf8(bytes).map_err(|e| {
+                let excerpt = crate::redact::excerpt(e.as_bytes(), None);
+                let error = Error::decode(Step::Download, "the result is not UTF-8 text", excerpt);
+                match done.job_id() {
+                    Some(id) => error.for_job(id),
+                    None => error,
+                }
+            }),
+            (None, Some(body)) => Ok(body_text(body)),
+            (None, None) => Ok(String::new()),
         }
+    }
+
+    /// Converts a PDF to one of the JSON formats and returns the result as a
+    /// [`serde_json::Value`], without writing a file; turn it into the typed model with
+    /// [`Document::from_value`](crate::Document::from_value).
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::convert_to_string`]; [`Error::InvalidOption`] for a format that is not
+    /// JSON; [`Error::Decode`] for a result that is not JSON.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use pdfco::{ConvertRequest, Document, OutputFormat};
+    ///
+    /// let client = pdfco::Client::from_env()?;
+    /// let request = ConvertRequest::new(OutputFormat::Json).inline(true);
+    /// let value = client.convert_to_value("invoice.pdf", &request)?;
+    /// let document = Document::from_value(&value)?;
+    /// println!("{}", document.text());
+    /// # Ok::<(), pdfco::Error>(())
+    /// ```
+    pub fn convert_to_value<'a>(
+        &self,
+        input: impl Into<Input<'a>>,
+        request: &ConvertRequest,
+    ) -> Result<Value, Error> {
+        if request.format().shape() != Shape::Json {
+            return Err(Error::InvalidOption {
+                option: "format",
+                reason: format!("{} results are not JSON", request.format()),
+            });
+        }
+        let (done, bytes) = self.convert_in_memory(input.into(), request)?;
+        match (bytes, done.body()) {
+            (Some(bytes), _) => parse_json(&bytes).map_err(|e| match done.job_id() {
+                Some(id) => e.for_job(id),
+                None => e,
+            }),
+            (None, Some(body)) => Ok(body.clone()),
+            (None, None) => Ok(Value::Null),
+        }
+    }
+
+    /// Upload, convert, wait, and the result in memory unless it came inline.
+    fn convert_in_memory(
+        &self,
+        input: Input<'_>,
+        request: &ConvertRequest,
+    ) -> Result<(Done, Option<Vec<u8>>), Error> {
+        if !matches!(request.format().shape(), Shape::Json | Shape::Text) {
+            return Err(Error::InvalidOption {
+                option: "format",
+                reason: format!("{} results are not text", request.format()),
+            });
+        }
+        request.validate()?;
+        input.check()?;
+        let deadline = self.workflow_deadline();
+        let url = self.upload_input(&input, &mut |_| {}, deadline)?;
+        let done = match self.convert_until(&url, request, deadline)? {
+            Conversion::Finished(output) => Done::Sync(output),
+            Conversion::Started(job) => {
+                let status = self.wait_until(&job, deadline, &mut |_| {})?;
+                Done::Async(job, status)
+            }
+        };
+        if done.body().is_some() && (request.is_inline() || !done.has_link()) {
+            return Ok((done, None));
+        }
+        let bytes = self.read_result(done.result_url(), deadline)?;
+        Ok((done, Some(bytes)))
     }
 
     /// Converts a local PDF to PDF.co's JSON document in one call, all pages, asynchronously.
@@ -208,7 +730,8 @@ impl Client {
         input: impl AsRef<Path>,
         output: impl AsRef<Path>,
     ) -> Result<Report, Error> {
-        self.convert_file(input, output, &ConvertRequest::new(OutputFormat::Json))
+        let request = ConvertRequest::new(OutputFormat::Json);
+        self.convert_file(input.as_ref(), output, &request)
     }
 
     /// Converts a local PDF to an Excel workbook in one call, all pages, asynchronously.
@@ -229,6 +752,7 @@ impl Client {
         input: impl AsRef<Path>,
         output: impl AsRef<Path>,
     ) -> Result<Report, Error> {
-        self.convert_file(input, output, &ConvertRequest::new(OutputFormat::Xlsx))
+        let request = ConvertRequest::new(OutputFormat::Xlsx);
+        self.convert_file(input.as_ref(), output, &request)
     }
 }

@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use serde_json::{Value, json};
 
+use super::image;
 use super::pdf::{self, PdfError};
 use super::render;
 use super::server::{Reply, Request};
@@ -13,6 +14,7 @@ use super::storage::{object_path, presign};
 use super::{
     Core, Endpoint, Fault, Job, JobEnd, Outcome, StoredResult, faulted, iso_date, unix_now,
 };
+use crate::convert::Shape;
 use crate::url;
 use crate::{OutputFormat, Pages};
 
@@ -217,6 +219,8 @@ pub(super) fn handle(core: &Core, request: &Request, body: &mut dyn Read) -> Rep
         ("GET" | "POST", p) if p.starts_with("/v1/pdf/convert/to/") => {
             match format_of(&p["/v1/pdf/convert/to/".len()..]) {
                 Some(format) => faulted(core, Endpoint::Convert, fault_reply, || {
+                    let seen = params.0.iter().map(|(k, v)| (k.clone(), v.clone()));
+                    core.lock().convert_params.push(seen.collect());
                     convert(core, &params, format)
                 }),
                 None => api_error(404, "Unknown conversion endpoint"),
@@ -256,7 +260,13 @@ fn presign_upload(core: &Core, params: &Params) -> Reply {
 }
 
 /// The bytes behind an input URL: the emulator's own storage, or any http(s) URL.
-fn fetch_input(core: &Core, input: &str) -> Result<(Vec<u8>, String), (u16, String)> {
+/// With `auth`, outside URLs are fetched with basic authentication (`httpusername`,
+/// `httppassword`).
+fn fetch_input(
+    core: &Core,
+    input: &str,
+    auth: Option<(&str, &str)>,
+) -> Result<(Vec<u8>, String), (u16, String)> {
     let input = input.strip_prefix("cache:").unwrap_or(input);
     let path_of = |u: &str| u.split('?').next().unwrap_or("").to_string();
     let name = url::decode(path_of(input).rsplit('/').next().unwrap_or(""), false);
@@ -279,7 +289,12 @@ fn fetch_input(core: &Core, input: &str) -> Result<(Vec<u8>, String), (u16, Stri
     if !(input.starts_with("http://") || input.starts_with("https://")) {
         return Err((400, "Invalid url: expected an http(s) URL".into()));
     }
-    let fetched = ureq::get(input)
+    let mut request = ureq::get(input);
+    if let Some((user, password)) = auth {
+        let credentials = base64(format!("{user}:{password}").as_bytes());
+        request = request.header("authorization", format!("Basic {credentials}"));
+    }
+    let fetched = request
         .config()
         .timeout_connect(Some(std::time::Duration::from_secs(10)))
         .timeout_per_read(Some(std::time::Duration::from_secs(30)))
@@ -294,13 +309,114 @@ fn fetch_input(core: &Core, input: &str) -> Result<(Vec<u8>, String), (u16, Stri
     Ok((fetched, name))
 }
 
-/// Converts an input into the result file's bytes and the number of pages converted.
+/// A conversion's output: one file, or one per page for images, and the inline body.
+struct Rendered {
+    files: Vec<Vec<u8>>,
+    pages: u32,
+    body: Option<Value>,
+}
+
+/// The options that change what is extracted, read and checked as PDF.co does.
+struct Extraction {
+    rect: Option<[f64; 4]>,
+    inline: bool,
+}
+
+impl Extraction {
+    fn parse(params: &Params) -> Result<Extraction, (u16, String)> {
+        let bad = |what: &str| (400, format!("Invalid parameter: {what}"));
+        let rect = match params.get("rect").map(str::trim).filter(|r| !r.is_empty()) {
+            None => None,
+            Some(text) => {
+                let values: Vec<f64> = text
+                    .split(|c: char| c == ',' || c.is_whitespace())
+                    .filter(|v| !v.is_empty())
+                    .map(|v| v.parse::<f64>())
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| bad("rect must be four numbers"))?;
+                match values[..] {
+                    [x, y, w, h] if values.iter().all(|v| v.is_finite()) => Some([x, y, w, h]),
+                    _ => return Err(bad("rect must be four numbers")),
+                }
+            }
+        };
+        if let Some(grouping) = params.get("linegrouping") {
+            if !matches!(grouping.trim(), "" | "1" | "2" | "3") {
+                return Err(bad("lineGrouping must be 1, 2 or 3"));
+            }
+        }
+        if let Some(profiles) = params.get("profiles").filter(|p| !p.trim().is_empty()) {
+            // PDF.co's samples write profiles with single quotes.
+            if serde_json::from_str::<Value>(&profiles.replace('\'', "\"")).is_err() {
+                return Err((444, "Profiles parsing error".to_string()));
+            }
+        }
+        if let Some(callback) = params.get("callback") {
+            if !(callback.starts_with("http://") || callback.starts_with("https://")) {
+                return Err(bad("callback must be an http(s) URL"));
+            }
+        }
+        Ok(Extraction {
+            rect,
+            inline: params.flag("inline"),
+        })
+    }
+
+    /// The page with only the text inside the extraction area, when there is one.
+    fn clip(&self, page: &pdf::Page) -> pdf::Page {
+        let Some([x, y, w, h]) = self.rect else {
+            return page.clone();
+        };
+        let inside = |run: &pdf::Run| {
+            run.x >= x && run.y >= y && run.x + run.width <= x + w && run.y + run.height <= y + h
+        };
+        let rows = page
+            .rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .filter(|r| inside(r))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+            .filter(|row| !row.is_empty())
+            .collect();
+        pdf::Page {
+            width: page.width,
+            height: page.height,
+            rows,
+        }
+    }
+}
+
+/// Standard base64 with padding.
+fn base64(data: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Converts an input into the result files and the number of pages converted.
 fn convert_bytes(
     data: &[u8],
     password: Option<&str>,
     pages: &Pages,
     format: OutputFormat,
-) -> Result<(Vec<u8>, u32), (u16, String)> {
+    extraction: &Extraction,
+) -> Result<Rendered, (u16, String)> {
     let doc = pdf::read(data, password).map_err(|e| match e {
         PdfError::Damaged(why) => (442, format!("{}: {why}", default_message(442))),
         PdfError::Unsupported(what) => (
@@ -317,30 +433,139 @@ fn convert_bytes(
     let selected = pages
         .resolve(count)
         .map_err(|e| (400, format!("Invalid page range: {e}")))?;
-    let pages: Vec<(u32, &pdf::Page)> = selected
+    let clipped: Vec<(u32, pdf::Page)> = selected
         .iter()
-        .filter_map(|&i| doc.pages.get(i as usize).map(|p| (i, p)))
+        .filter_map(|&i| doc.pages.get(i as usize).map(|p| (i, extraction.clip(p))))
         .collect();
-    let bytes = match format {
-        OutputFormat::Xlsx => render::xlsx_file(&pages),
-        OutputFormat::Json => render::json_file(&pages),
-        OutputFormat::Csv => render::csv_file(&pages),
-        OutputFormat::Xml => render::xml_file(&pages),
-        OutputFormat::Text => render::text_file(&pages),
-        OutputFormat::TextSimple => render::text_simple_file(&pages),
-        OutputFormat::Html => render::html_file(&pages),
+    let pages: Vec<(u32, &pdf::Page)> = clipped.iter().map(|(i, p)| (*i, p)).collect();
+    let one = |bytes: Vec<u8>| vec![bytes];
+    let files = match format {
+        OutputFormat::Json | OutputFormat::Json2 | OutputFormat::JsonMeta => {
+            one(render::json_file(&pages))
+        }
+        OutputFormat::Csv => one(render::csv_file(&pages)),
+        OutputFormat::Xml => one(render::xml_file(&pages)),
+        OutputFormat::Text => one(render::text_file(&pages)),
+        OutputFormat::TextSimple => one(render::text_simple_file(&pages)),
+        OutputFormat::Html => one(render::html_file(&pages)),
+        OutputFormat::Xlsx => one(render::xlsx_file(&pages)),
+        OutputFormat::Xls => one(render::xls_file(&pages)),
+        OutputFormat::Tiff => one(image::tiff(
+            &pages.iter().map(|(_, p)| *p).collect::<Vec<_>>(),
+        )),
+        OutputFormat::Png => pages.iter().map(|(_, p)| image::png(p)).collect(),
+        OutputFormat::Jpg => pages.iter().map(|(_, p)| image::jpeg(p)).collect(),
+        OutputFormat::Webp => pages.iter().map(|(_, p)| image::webp(p)).collect(),
     };
-    Ok((bytes, pages.len() as u32))
+    let body = match format.shape() {
+        _ if !extraction.inline => None,
+        Shape::Json => Some(render::json_document(&pages)),
+        Shape::Text => Some(Value::from(String::from_utf8_lossy(&files[0]).into_owned())),
+        Shape::Binary | Shape::Images => None,
+    };
+    Ok(Rendered {
+        files,
+        pages: pages.len() as u32,
+        body,
+    })
 }
 
 fn content_type(format: OutputFormat) -> &'static str {
     match format {
         OutputFormat::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        OutputFormat::Json => "application/json",
+        OutputFormat::Xls => "application/vnd.ms-excel",
+        OutputFormat::Json | OutputFormat::Json2 | OutputFormat::JsonMeta => "application/json",
         OutputFormat::Csv => "text/csv",
         OutputFormat::Xml => "application/xml",
         OutputFormat::Text | OutputFormat::TextSimple => "text/plain",
         OutputFormat::Html => "text/html",
+        OutputFormat::Png => "image/png",
+        OutputFormat::Jpg => "image/jpeg",
+        OutputFormat::Webp => "image/webp",
+        OutputFormat::Tiff => "image/tiff",
+    }
+}
+
+/// Where a conversion's files will be stored, each at a new signed URL. Images get one URL
+/// per page and, for asynchronous jobs, a JSON listing of those URLs as the result URL, as
+/// PDF.co does. Planned before taking the state lock, since making ids takes it too.
+struct Stored {
+    /// The URL to report as `url`: the file, or the listing of images.
+    url: String,
+    /// The per-page URLs of images.
+    urls: Vec<String>,
+    /// Each file's storage path, in the order of the files.
+    paths: Vec<String>,
+    /// The listing's path, for asynchronous images.
+    listing: Option<String>,
+}
+
+impl Stored {
+    fn plan(
+        core: &Core,
+        name: &str,
+        format: OutputFormat,
+        files: usize,
+        lifetime: u64,
+        asynchronous: bool,
+    ) -> Stored {
+        let mut paths: Vec<String> = (0..files.max(1))
+            .map(|_| object_path(&core.new_id(), name))
+            .collect();
+        if !format.is_multi_file() {
+            paths.truncate(1);
+        }
+        let urls: Vec<String> = paths
+            .iter()
+            .map(|path| presign(core, "GET", path, None, lifetime))
+            .collect();
+        let listing = (format.is_multi_file() && asynchronous).then(|| {
+            let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+            object_path(&core.new_id(), &format!("{stem}.json"))
+        });
+        let url = match &listing {
+            Some(path) => presign(core, "GET", path, None, lifetime),
+            None => urls[0].clone(),
+        };
+        Stored {
+            url,
+            urls,
+            paths,
+            listing,
+        }
+    }
+
+    /// Stores the files (and the listing), ready for download or not yet.
+    fn insert(
+        &self,
+        state: &mut super::State,
+        format: OutputFormat,
+        files: Vec<Vec<u8>>,
+        ready: bool,
+    ) {
+        for (path, bytes) in self.paths.iter().zip(files) {
+            let content_type = content_type(format);
+            let result = StoredResult {
+                bytes,
+                content_type,
+                ready,
+            };
+            state.results.insert(path.clone(), result);
+        }
+        if let Some(path) = &self.listing {
+            let listing = serde_json::to_vec(&self.urls).unwrap_or_default();
+            let result = StoredResult {
+                bytes: listing,
+                content_type: "application/json",
+                ready,
+            };
+            state.results.insert(path.clone(), result);
+        }
+    }
+
+    /// Every stored path, to make ready together.
+    fn all_paths(&self) -> Vec<String> {
+        self.paths.iter().chain(&self.listing).cloned().collect()
     }
 }
 
@@ -352,9 +577,16 @@ fn convert(core: &Core, params: &Params, format: OutputFormat) -> Reply {
         Ok(p) => p,
         Err(e) => return api_error(400, &format!("Invalid page range: {e}")),
     };
+    let extraction = match Extraction::parse(params) {
+        Ok(e) => e,
+        Err((code, message)) => return api_error(code, &message),
+    };
     let asynchronous = params.flag("async");
     let started = Instant::now();
-    let (data, input_name) = match fetch_input(core, input) {
+    let auth = params
+        .get("httpusername")
+        .map(|user| (user, params.get("httppassword").unwrap_or("")));
+    let (data, input_name) = match fetch_input(core, input, auth) {
         Ok(found) => found,
         Err((code, message)) => return api_error(code, &message),
     };
@@ -365,16 +597,23 @@ fn convert(core: &Core, params: &Params, format: OutputFormat) -> Reply {
         let stem = if stem.is_empty() { "result" } else { stem };
         format!("{stem}.{}", format.extension())
     });
-    let converted = convert_bytes(&data, params.get("password"), &pages, format);
+    let converted = convert_bytes(&data, params.get("password"), &pages, format, &extraction);
     drop(data);
 
-    let id = core.new_id();
-    let path = object_path(&id, &name);
     let settings = core.settings();
-    let result_url = presign(core, "GET", &path, None, settings.result_lifetime.as_secs());
-    let valid_till = iso_date(unix_now() + settings.result_lifetime.as_secs());
+    let lifetime = match params
+        .get("expiration")
+        .and_then(|m| m.trim().parse::<u64>().ok())
+    {
+        Some(minutes) => minutes.clamp(1, 1440) * 60,
+        None => settings.result_lifetime.as_secs(),
+    };
+    let valid_till = iso_date(unix_now() + lifetime);
+    let files = converted.as_ref().map_or(1, |r| r.files.len());
+    let stored = Stored::plan(core, &name, format, files, lifetime, asynchronous);
+    let id = core.new_id();
     let cost = match &converted {
-        Ok((_, pages)) => u64::from(*pages).max(1),
+        Ok(rendered) => u64::from(rendered.pages).max(1),
         Err(_) => 0,
     };
     let mut state = core.lock();
@@ -385,33 +624,32 @@ fn convert(core: &Core, params: &Params, format: OutputFormat) -> Reply {
     let remaining = state.credits;
 
     if !asynchronous {
-        return match converted {
-            Ok((bytes, page_count)) => {
-                state.results.insert(
-                    path,
-                    StoredResult {
-                        bytes,
-                        content_type: content_type(format),
-                        ready: true,
-                    },
-                );
-                json_reply(
-                    200,
-                    json!({
-                        "url": result_url,
-                        "pageCount": page_count,
-                        "error": false,
-                        "status": 200,
-                        "name": name,
-                        "credits": cost,
-                        "remainingCredits": remaining,
-                        "duration": started.elapsed().as_millis() as u64,
-                        "outputLinkValidTill": valid_till,
-                    }),
-                )
-            }
-            Err((code, message)) => api_error(code, &message),
+        let rendered = match converted {
+            Ok(rendered) => rendered,
+            Err((code, message)) => return api_error(code, &message),
         };
+        let mut answer = json!({
+            "pageCount": rendered.pages,
+            "error": false,
+            "status": 200,
+            "name": name,
+            "credits": cost,
+            "remainingCredits": remaining,
+            "duration": started.elapsed().as_millis() as u64,
+        });
+        if let Some(body) = rendered.body {
+            // PDF.co's inline answers carry the result instead of a link.
+            answer["body"] = body;
+            return json_reply(200, answer);
+        }
+        stored.insert(&mut state, format, rendered.files, true);
+        if format.is_multi_file() {
+            answer["urls"] = stored.urls.into();
+        } else {
+            answer["url"] = stored.url.into();
+        }
+        answer["outputLinkValidTill"] = valid_till.into();
+        return json_reply(200, answer);
     }
 
     let end = match (converted, &settings.outcome) {
@@ -419,18 +657,12 @@ fn convert(core: &Core, params: &Params, format: OutputFormat) -> Reply {
         (Ok(_), Outcome::Failed(message)) => JobEnd::Failed(message.clone()),
         (Ok(_), Outcome::Aborted) => JobEnd::Aborted,
         (Ok(_), Outcome::Stuck) => JobEnd::Stuck,
-        (Ok((bytes, page_count)), Outcome::Success) => {
-            state.results.insert(
-                path.clone(),
-                StoredResult {
-                    bytes,
-                    content_type: content_type(format),
-                    ready: false,
-                },
-            );
+        (Ok(rendered), Outcome::Success) => {
+            stored.insert(&mut state, format, rendered.files, false);
             JobEnd::Success {
-                result_path: path,
-                page_count,
+                result_paths: stored.all_paths(),
+                page_count: rendered.pages,
+                body: rendered.body,
             }
         }
     };
@@ -442,7 +674,7 @@ fn convert(core: &Core, params: &Params, format: OutputFormat) -> Reply {
             working_checks: settings.working_checks,
             checks: 0,
             end,
-            result_url: result_url.clone(),
+            result_url: stored.url.clone(),
             credits: cost,
             refunded: false,
         },
@@ -451,7 +683,7 @@ fn convert(core: &Core, params: &Params, format: OutputFormat) -> Reply {
         200,
         json!({
             "jobId": id,
-            "url": result_url,
+            "url": stored.url,
             "error": false,
             "status": 200,
             "name": name,
@@ -519,8 +751,9 @@ fn job_check(core: &Core, params: &Params) -> Reply {
         }
         (
             JobEnd::Success {
-                result_path,
+                result_paths,
                 page_count,
+                body,
             },
             true,
         ) => {
@@ -529,9 +762,13 @@ fn job_check(core: &Core, params: &Params) -> Reply {
             answer["url"] = job.result_url.clone().into();
             answer["pageCount"] = (*page_count).into();
             answer["jobDuration"] = (elapsed.as_millis() as u64).into();
-            let path = result_path.clone();
-            if let Some(result) = state.results.get_mut(&path) {
-                result.ready = true;
+            if let Some(body) = body {
+                answer["body"] = body.clone();
+            }
+            for path in result_paths {
+                if let Some(result) = state.results.get_mut(path) {
+                    result.ready = true;
+                }
             }
             0
         }

@@ -55,12 +55,13 @@
 
 mod api;
 mod crypto;
+mod image;
 mod pdf;
 mod render;
 mod server;
 mod storage;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt;
 use std::hash::{BuildHasher, RandomState};
 use std::io::{self, Read};
@@ -510,6 +511,12 @@ impl Emulator {
         }
     }
 
+    /// The parameters of every conversion request, in order, as the emulator read them from
+    /// the query and the body: names lowercased, JSON values other than strings as JSON text.
+    pub fn convert_params(&self) -> Vec<BTreeMap<String, String>> {
+        self.core.lock().convert_params.clone()
+    }
+
     /// The credits left on the account.
     pub fn remaining_credits(&self) -> u64 {
         self.core.lock().credits
@@ -553,8 +560,11 @@ struct StoredResult {
 #[derive(Clone, Debug)]
 enum JobEnd {
     Success {
-        result_path: String,
+        /// Every stored file of the result, made ready together.
+        result_paths: Vec<String>,
         page_count: u32,
+        /// The inline result, when asked for.
+        body: Option<serde_json::Value>,
     },
     Failed(String),
     Aborted,
@@ -582,6 +592,7 @@ struct State {
     jobs: HashMap<String, Job>,
     faults: HashMap<Endpoint, VecDeque<Fault>>,
     counter: u64,
+    convert_params: Vec<BTreeMap<String, String>>,
 }
 
 /// Shared by both listeners' threads.

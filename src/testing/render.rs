@@ -316,7 +316,41 @@ pub(crate) fn xlsx_file(pages: &[(u32, &Page)]) -> Vec<u8> {
     zip_stored(&files)
 }
 
-fn crc32(data: &[u8]) -> u32 {
+/// A legacy Excel file as Excel 2003 XML (SpreadsheetML), one worksheet per page. Excel
+/// opens it as an `.xls`; it is not the binary BIFF8 format PDF.co writes.
+pub(crate) fn xls_file(pages: &[(u32, &Page)]) -> Vec<u8> {
+    let mut out = String::from(
+        "<?xml version=\"1.0\"?>\n<?mso-application progid=\"Excel.Sheet\"?>\n\
+         <Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\" \
+         xmlns:ss=\"urn:schemas-microsoft-com:office:spreadsheet\">\n",
+    );
+    for (index, page) in pages {
+        out.push_str(&format!(
+            "<Worksheet ss:Name=\"Page {}\"><Table>\n",
+            index + 1
+        ));
+        for row in &page.rows {
+            out.push_str("<Row>");
+            for run in row {
+                let kind = if is_number(&run.text) {
+                    "Number"
+                } else {
+                    "String"
+                };
+                out.push_str(&format!(
+                    "<Cell><Data ss:Type=\"{kind}\">{}</Data></Cell>",
+                    xml_escape(&run.text)
+                ));
+            }
+            out.push_str("</Row>\n");
+        }
+        out.push_str("</Table></Worksheet>\n");
+    }
+    out.push_str("</Workbook>\n");
+    out.into_bytes()
+}
+
+pub(crate) fn crc32(data: &[u8]) -> u32 {
     let mut crc = !0u32;
     for &byte in data {
         crc ^= u32::from(byte);

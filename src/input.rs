@@ -1,0 +1,320 @@
+//! What a one-call conversion reads: a local file, bytes, a reader, or a URL.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::hash;
+use crate::redact;
+use crate::retry::Deadline;
+use crate::transport::UploadBody;
+use crate::upload::{check_input, file_name_of};
+use crate::{Client, Error, UploadedFile};
+
+/// The input of a one-call conversion ([`Client::convert_file`] and friends).
+///
+/// A local path (the usual case, and what `&str`, `&Path` and `PathBuf` turn into), bytes in
+/// memory, any reader whose length is known, or a URL that PDF.co fetches itself, which skips
+/// the upload. To convert one upload many times, [`Client::upload`] once and pass the
+/// [`UploadedFile`] (or its URL) for each conversion.
+///
+/// # Example
+///
+/// ```
+/// use pdfco::Input;
+///
+/// let from_disk = Input::from("invoice.pdf");
+/// let from_memory = Input::bytes("invoice.pdf", b"%PDF-1.4 ...".to_vec());
+/// let from_reader = Input::reader("invoice.pdf", std::io::empty(), 0);
+/// let from_web = Input::url("https://example.com/invoice.pdf");
+/// assert_eq!(from_disk.name(), "invoice.pdf");
+/// assert_eq!(from_memory.name(), "invoice.pdf");
+/// assert_eq!(from_web.name(), "invoice.pdf");
+/// # drop(from_reader);
+/// ```
+pub struct Input<'a> {
+    source: Source<'a>,
+}
+
+enum Source<'a> {
+    Path(Cow<'a, Path>),
+    Bytes {
+        name: String,
+        bytes: Cow<'a, [u8]>,
+    },
+    Reader {
+        name: String,
+        len: u64,
+        reader: Mutex<Box<dyn Read + Send + 'a>>,
+    },
+    Url(String),
+}
+
+impl<'a> Input<'a> {
+    /// A local file, uploaded before converting.
+    pub fn path(path: impl Into<Cow<'a, Path>>) -> Input<'a> {
+        Input {
+            source: Source::Path(path.into()),
+        }
+    }
+
+    /// Bytes in memory, uploaded as a file called `name`.
+    pub fn bytes(name: impl Into<String>, bytes: impl Into<Cow<'a, [u8]>>) -> Input<'a> {
+        Input {
+            source: Source::Bytes {
+                name: name.into(),
+                bytes: bytes.into(),
+            },
+        }
+    }
+
+    /// `len` bytes from a reader, uploaded as a file called `name`. Read once, so a failed
+    /// transfer to storage is not retried.
+    pub fn reader(name: impl Into<String>, reader: impl Read + Send + 'a, len: u64) -> Input<'a> {
+        Input {
+            source: Source::Reader {
+                name: name.into(),
+                len,
+                reader: Mutex::new(Box::new(reader)),
+            },
+        }
+    }
+
+    /// A document PDF.co downloads itself from `url`: nothing is uploaded. Use
+    /// [`ConvertRequest::http_auth`](crate::ConvertRequest::http_auth) if it needs a login.
+    pub fn url(url: impl Into<String>) -> Input<'a> {
+        Input {
+            source: Source::Url(url.into()),
+        }
+    }
+
+    /// The input's file name: the path's, the one given, or the URL's last segment.
+    pub fn name(&self) -> String {
+        match &self.source {
+            Source::Path(path) => file_name_of(path),
+            Source::Bytes { name, .. } | Source::Reader { name, .. } => name.clone(),
+            Source::Url(url) => {
+                let without_query = url.split(['?', '#']).next().unwrap_or("");
+                let after_scheme = without_query.split_once("://").map_or("", |(_, r)| r);
+                let path = after_scheme.split_once('/').map_or("", |(_, p)| p);
+                let last = path.rsplit('/').next().unwrap_or("");
+                let name = crate::url::decode(last, false);
+                if name.is_empty() {
+                    "input.pdf".to_string()
+                } else {
+                    name
+                }
+            }
+        }
+    }
+
+    /// The local file, when the input is one.
+    pub fn as_path(&self) -> Option<&Path> {
+        match &self.source {
+            Source::Path(path) => Some(path),
+            _ => None,
+        }
+    }
+
+    /// The file name without its extension, for naming outputs.
+    pub(crate) fn stem(&self) -> String {
+        let name = self.name();
+        let stem = Path::new(&name)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if stem.is_empty() {
+            "result".to_string()
+        } else {
+            stem
+        }
+    }
+
+    /// Checks locally what can be: that a local file is a readable regular file. Returns the
+    /// size to upload, or `None` for a URL.
+    pub(crate) fn check(&self) -> Result<Option<u64>, Error> {
+        match &self.source {
+            Source::Path(path) => check_input(path).map(Some),
+            Source::Bytes { bytes, .. } => Ok(Some(bytes.len() as u64)),
+            Source::Reader { len, .. } => Ok(Some(*len)),
+            Source::Url(url) => {
+                if url.starts_with("https://") || url.starts_with("http://") {
+                    Ok(None)
+                } else {
+                    Err(Error::InvalidOption {
+                        option: "url",
+                        reason: "an input URL must be http(s)".to_string(),
+                    })
+                }
+            }
+        }
+    }
+
+    /// A SHA-256 of what the input is, for checkpoints and sidecars: the content of a file
+    /// or bytes, the text of a URL. `None` for a reader, which cannot be read twice.
+    pub(crate) fn fingerprint(&self) -> Result<Option<String>, Error> {
+        match &self.source {
+            Source::Path(path) => {
+                let read_error = |source| Error::ReadInput {
+                    path: path.to_path_buf(),
+                    source,
+                };
+                let file = std::fs::File::open(path).map_err(read_error)?;
+                hash::sha256_of(file).map(Some).map_err(read_error)
+            }
+            Source::Bytes { bytes, .. } => Ok(hash::sha256_of(&bytes[..]).ok()),
+            Source::Reader { .. } => Ok(None),
+            Source::Url(url) => Ok(hash::sha256_of(format!("url:{url}").as_bytes()).ok()),
+        }
+    }
+}
+
+impl Client {
+    /// Uploads the input unless it is a URL, and returns the URL to convert.
+    pub(crate) fn upload_input(
+        &self,
+        input: &Input<'_>,
+        on_bytes: &mut dyn FnMut(u64),
+        deadline: Deadline,
+    ) -> Result<String, Error> {
+        let name = input.name();
+        let uploaded = match &input.source {
+            Source::Url(url) => return Ok(url.clone()),
+            Source::Path(path) => {
+                let size = check_input(path)?;
+                self.upload_body(&name, UploadBody::File(path), size, on_bytes, deadline)?
+            }
+            Source::Bytes { bytes, .. } => self.upload_body(
+                &name,
+                UploadBody::Bytes(bytes),
+                bytes.len() as u64,
+                on_bytes,
+                deadline,
+            )?,
+            Source::Reader { len, reader, .. } => {
+                let mut reader = reader.lock().unwrap_or_else(|e| e.into_inner());
+                let label = PathBuf::from(&name);
+                let body = UploadBody::Reader {
+                    name: &label,
+                    reader: Some(&mut **reader),
+                    len: *len,
+                };
+                self.upload_body(&name, body, *len, on_bytes, deadline)?
+            }
+        };
+        Ok(uploaded.url().to_string())
+    }
+}
+
+impl fmt::Debug for Input<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.source {
+            Source::Path(path) => f.debug_tuple("Input::Path").field(path).finish(),
+            Source::Bytes { name, bytes } => f
+                .debug_struct("Input::Bytes")
+                .field("name", name)
+                .field("len", &bytes.len())
+                .finish(),
+            Source::Reader { name, len, .. } => f
+                .debug_struct("Input::Reader")
+                .field("name", name)
+                .field("len", len)
+                .finish_non_exhaustive(),
+            Source::Url(url) => f
+                .debug_tuple("Input::Url")
+                .field(&redact::url(url))
+                .finish(),
+        }
+    }
+}
+
+impl<'a> From<&'a Path> for Input<'a> {
+    fn from(path: &'a Path) -> Self {
+        Input::path(path)
+    }
+}
+
+impl<'a> From<&'a PathBuf> for Input<'a> {
+    fn from(path: &'a PathBuf) -> Self {
+        Input::path(path.as_path())
+    }
+}
+
+impl From<PathBuf> for Input<'_> {
+    fn from(path: PathBuf) -> Self {
+        Input::path(path)
+    }
+}
+
+/// A string is a local path; use [`Input::url`] for a URL.
+impl<'a> From<&'a str> for Input<'a> {
+    fn from(path: &'a str) -> Self {
+        Input::path(Path::new(path))
+    }
+}
+
+/// A string is a local path; use [`Input::url`] for a URL.
+impl<'a> From<&'a String> for Input<'a> {
+    fn from(path: &'a String) -> Self {
+        Input::path(Path::new(path.as_str()))
+    }
+}
+
+/// A string is a local path; use [`Input::url`] for a URL.
+impl From<String> for Input<'_> {
+    fn from(path: String) -> Self {
+        Input::path(PathBuf::from(path))
+    }
+}
+
+/// A file already uploaded: converted from its URL, not uploaded again.
+impl From<&UploadedFile> for Input<'_> {
+    fn from(file: &UploadedFile) -> Self {
+        Input::url(file.url())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_stems() {
+        assert_eq!(Input::from("dir/a.b.pdf").stem(), "a.b");
+        assert_eq!(Input::url("https://h/x/y%20z.pdf?sig=1").name(), "y z.pdf");
+        assert_eq!(Input::url("https://h/").name(), "input.pdf");
+        assert_eq!(Input::url("https://h").name(), "input.pdf");
+        assert_eq!(Input::bytes("", Vec::new()).stem(), "result");
+    }
+
+    #[test]
+    fn debug_hides_signatures_and_content() {
+        let url = Input::url("https://s3/x.pdf?X-Amz-Signature=deadbeef");
+        assert!(!format!("{url:?}").contains("deadbeef"));
+        let bytes = Input::bytes("a.pdf", b"secret content".to_vec());
+        assert!(!format!("{bytes:?}").contains("secret"));
+    }
+
+    #[test]
+    fn local_checks() {
+        assert!(Input::url("ftp://x/a.pdf").check().is_err());
+        assert_eq!(Input::url("https://x/a.pdf").check().unwrap(), None);
+        assert!(matches!(
+            Input::from("no/such/file.pdf").check(),
+            Err(Error::ReadInput { .. })
+        ));
+        let a = Input::bytes("a", b"one".to_vec()).fingerprint().unwrap();
+        let b = Input::bytes("b", b"one".to_vec()).fingerprint().unwrap();
+        let c = Input::bytes("a", b"two".to_vec()).fingerprint().unwrap();
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_eq!(
+            Input::reader("r", std::io::empty(), 0)
+                .fingerprint()
+                .unwrap(),
+            None
+        );
+    }
+}

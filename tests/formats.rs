@@ -1,0 +1,565 @@
+//! The whole conversion family against the emulator: page images into a folder, options as
+//! sent, inline and in-memory results, inputs other than a path, checkpoints and
+//! build-script mode.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{ENCRYPTED, SAMPLE, TempDir, setup};
+use pdfco::testing::{Emulator, Endpoint, Fault, Host, Outcome};
+use pdfco::{
+    Conversion, ConvertRequest, Document, Error, Input, JobState, LineGrouping, OutputFormat,
+};
+
+/// The signature a file of `format` starts with.
+fn magic(format: OutputFormat) -> &'static [u8] {
+    match format {
+        OutputFormat::Png => b"\x89PNG\r\n\x1a\n",
+        OutputFormat::Jpg => b"\xFF\xD8\xFF",
+        OutputFormat::Webp => b"RIFF",
+        OutputFormat::Tiff => b"II*\0",
+        other => panic!("no magic for {other}"),
+    }
+}
+
+#[test]
+fn page_images_go_into_a_folder_one_per_selected_page() {
+    let (_emulator, client) = setup();
+    let dir = TempDir::new();
+    for format in [OutputFormat::Png, OutputFormat::Jpg, OutputFormat::Webp] {
+        for asynchronous in [true, false] {
+            let folder = dir.join(&format!("{format}-{asynchronous}"));
+            let request = ConvertRequest::new(format)
+                .pages("0,2")
+                .asynchronous(asynchronous);
+            let report = client.convert_file(SAMPLE, &folder, &request).unwrap();
+            let ext = format.extension();
+            let expected = vec![
+                folder.join(format!("sample-1.{ext}")),
+                folder.join(format!("sample-2.{ext}")),
+            ];
+            assert_eq!(
+                report.paths(),
+                &expected[..],
+                "{format} async={asynchronous}"
+            );
+            assert_eq!(report.path(), folder.as_path());
+            assert_eq!(report.job_id().is_some(), asynchronous);
+            let mut total = 0;
+            for path in &expected {
+                let bytes = std::fs::read(path).unwrap();
+                assert!(bytes.starts_with(magic(format)), "{}", path.display());
+                total += bytes.len() as u64;
+            }
+            assert_eq!(report.bytes(), total);
+            // Nothing else in the folder: no listing, no temporary file.
+            assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 2);
+        }
+    }
+}
+
+#[test]
+fn tiff_is_one_file_with_an_image_per_page() {
+    let (_emulator, client) = setup();
+    let dir = TempDir::new();
+    let dest = dir.join("all.tiff");
+    client
+        .convert_file(SAMPLE, &dest, &ConvertRequest::new(OutputFormat::Tiff))
+        .unwrap();
+    let tiff = std::fs::read(&dest).unwrap();
+    assert!(tiff.starts_with(magic(OutputFormat::Tiff)));
+    let read32 = |at: usize| u32::from_le_bytes(tiff[at..at + 4].try_into().unwrap()) as usize;
+    let (mut at, mut images) = (read32(4), 0);
+    while at != 0 {
+        images += 1;
+        let entries = u16::from_le_bytes([tiff[at], tiff[at + 1]]) as usize;
+        at = read32(at + 2 + entries * 12);
+    }
+    assert_eq!(images, 3);
+}
+
+#[test]
+fn a_refused_page_download_leaves_the_folder_as_it_was() {
+    let (emulator, client) = setup();
+    let dir = TempDir::new();
+    let folder = dir.join("pages");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("sample-1.png"), b"old").unwrap();
+    emulator.fail_next(Endpoint::Download, Fault::Status(403));
+    let request = ConvertRequest::new(OutputFormat::Png).asynchronous(false);
+    let err = client.convert_file(SAMPLE, &folder, &request).unwrap_err();
+    assert_eq!(err.status(), Some(403), "{err}");
+    let names: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("sample-1.png")]);
+    assert_eq!(std::fs::read(folder.join("sample-1.png")).unwrap(), b"old");
+}
+
+#[test]
+fn page_images_need_a_folder_whose_parent_exists() {
+    let (emulator, client) = setup();
+    let dir = TempDir::new();
+    let request = ConvertRequest::new(OutputFormat::Png);
+    let file = dir.join("a-file");
+    std::fs::write(&file, b"x").unwrap();
+    for dest in [file, dir.join("missing/pages")] {
+        let err = client.convert_file(SAMPLE, &dest, &request).unwrap_err();
+        assert!(err.is_local(), "{err}");
+    }
+    assert!(emulator.requests().is_empty());
+}
+
+#[test]
+fn options_reach_pdf_co_as_documented() {
+    let (emulator, client) = setup();
+    let file = client.upload(SAMPLE).unwrap();
+    let request = ConvertRequest::new(OutputFormat::Csv)
+        .inline(true)
+        .profiles("{ 'profiles': [ { 'profile1': { 'RotationAngle': 1 } } ] }")
+        .rect(10.0, 20.5, 300.0, 400.0)
+        .lang("eng+deu")
+        .line_grouping(LineGrouping::Columns)
+        .unwrap_lines(true)
+        .expiration(Duration::from_secs(90 * 60))
+        .http_auth("reader", "pa55word")
+        .callback("https://hooks.example/done?token=abc")
+        .timeout(Duration::from_secs(30))
+        .param("lineending", "unix");
+    client.convert(file.url(), &request).unwrap();
+    let sent = emulator.convert_params().pop().unwrap();
+    let expect = [
+        ("inline", "true"),
+        (
+            "profiles",
+            "{ 'profiles': [ { 'profile1': { 'RotationAngle': 1 } } ] }",
+        ),
+        ("rect", "10, 20.5, 300, 400"),
+        ("lang", "eng+deu"),
+        ("linegrouping", "2"),
+        ("unwrap", "true"),
+        ("expiration", "90"),
+        ("httpusername", "reader"),
+        ("httppassword", "pa55word"),
+        ("callback", "https://hooks.example/done?token=abc"),
+        ("timeout", "30"),
+        ("lineending", "unix"),
+        ("async", "true"),
+    ];
+    for (name, value) in expect {
+        assert_eq!(sent.get(name).map(String::as_str), Some(value), "{name}");
+    }
+    let debug = format!("{request:?}");
+    assert!(!debug.contains("pa55word"), "{debug}");
+
+    // Profiles written from a value go as a JSON string; unset options are not sent.
+    let value = serde_json::json!({ "SaveImages": "Embed" });
+    let request = ConvertRequest::new(OutputFormat::Json).profiles_json(&value);
+    client.convert(file.url(), &request).unwrap();
+    let sent = emulator.convert_params().pop().unwrap();
+    assert_eq!(sent["profiles"], r#"{"SaveImages":"Embed"}"#);
+    let names: Vec<_> = sent.keys().map(String::as_str).collect();
+    assert_eq!(names, ["async", "profiles", "url"]);
+}
+
+#[test]
+fn bad_options_fail_before_any_request() {
+    let (emulator, client) = setup();
+    let json = || ConvertRequest::new(OutputFormat::Json);
+    let cases = [
+        (
+            "inline",
+            ConvertRequest::new(OutputFormat::Xlsx).inline(true),
+        ),
+        ("rect", json().rect(0.0, 0.0, 0.0, 10.0)),
+        ("rect", json().rect(-1.0, 0.0, 10.0, 10.0)),
+        ("rect", json().rect(f64::NAN, 0.0, 10.0, 10.0)),
+        ("lang", json().lang("eng; rm -rf")),
+        ("unwrap", json().unwrap_lines(true)),
+        ("expiration", json().expiration(Duration::from_secs(30))),
+        (
+            "expiration",
+            json().expiration(Duration::from_secs(25 * 3600)),
+        ),
+        ("callback", json().callback("ftp://x")),
+        (
+            "callback",
+            json().callback("https://x/hook").asynchronous(false),
+        ),
+        ("timeout", json().timeout(Duration::from_millis(500))),
+        ("httpusername", json().http_auth("", "pw")),
+    ];
+    for (option, request) in cases {
+        let err = client
+            .convert_file(SAMPLE, std::env::temp_dir().join("never.json"), &request)
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidOption { option: o, .. } if *o == option),
+            "{option}: {err}"
+        );
+        assert!(err.is_local());
+    }
+    assert!(emulator.requests().is_empty());
+}
+
+#[test]
+fn the_emulator_checks_profiles_and_line_grouping_like_pdf_co() {
+    let (_emulator, client) = setup();
+    let file = client.upload(SAMPLE).unwrap();
+    let request = ConvertRequest::new(OutputFormat::Json).profiles("{ not json");
+    let err = client.convert(file.url(), &request).unwrap_err();
+    assert_eq!(err.status(), Some(444), "{err}");
+    let request = ConvertRequest::new(OutputFormat::Json).param("lineGrouping", "7");
+    let err = client.convert(file.url(), &request).unwrap_err();
+    assert_eq!(err.status(), Some(400), "{err}");
+}
+
+#[test]
+fn rect_limits_the_extracted_text() {
+    let (_emulator, client) = setup();
+    let whole = client
+        .convert_to_string(SAMPLE, &ConvertRequest::new(OutputFormat::Text).pages("0"))
+        .unwrap();
+    assert!(whole.contains("Sample Invoice"), "{whole}");
+    let corner = ConvertRequest::new(OutputFormat::Text)
+        .pages("0")
+        .rect(0.0, 0.0, 5.0, 5.0);
+    let none = client.convert_to_string(SAMPLE, &corner).unwrap();
+    assert!(!none.contains("Sample Invoice"), "{none}");
+    let page = ConvertRequest::new(OutputFormat::Text)
+        .pages("0")
+        .rect(0.0, 0.0, 612.0, 792.0);
+    assert_eq!(client.convert_to_string(SAMPLE, &page).unwrap(), whole);
+}
+
+#[test]
+fn inline_results_come_back_in_the_answer() {
+    let (emulator, client) = setup();
+    let file = client.upload(SAMPLE).unwrap();
+
+    let text = ConvertRequest::new(OutputFormat::Text)
+        .inline(true)
+        .asynchronous(false);
+    let Conversion::Finished(output) = client.convert(file.url(), &text).unwrap() else {
+        panic!("a synchronous answer")
+    };
+    assert!(output.text().unwrap().contains("Sample Invoice"));
+    assert_eq!(output.url(), None, "inline answers carry no link");
+
+    let json = ConvertRequest::new(OutputFormat::Json2)
+        .inline(true)
+        .asynchronous(false);
+    let Conversion::Finished(output) = client.convert(file.url(), &json).unwrap() else {
+        panic!("a synchronous answer")
+    };
+    let document = Document::from_value(output.body().unwrap()).unwrap();
+    assert_eq!(document.pages().len(), 3);
+
+    // Asynchronously, the successful check carries the body.
+    let json = ConvertRequest::new(OutputFormat::JsonMeta).inline(true);
+    let Conversion::Started(job) = client.convert(file.url(), &json).unwrap() else {
+        panic!("a job")
+    };
+    let done = client.wait(&job, |_| {}).unwrap();
+    assert_eq!(done.state(), &JobState::Success);
+    let document = Document::from_value(done.body().unwrap()).unwrap();
+    assert!(document.text().contains("Sample Invoice"));
+
+    // One-call: the inline body is used as is, with no download.
+    emulator.clear_requests();
+    let value = client.convert_to_value(SAMPLE, &json).unwrap();
+    assert_eq!(Document::from_value(&value).unwrap().pages().len(), 3);
+    let downloads = emulator
+        .requests()
+        .into_iter()
+        .filter(|r| r.host == Host::Storage && r.method == "GET")
+        .count();
+    assert_eq!(downloads, 0);
+
+    // An inline result written to a file.
+    let dir = TempDir::new();
+    let dest = dir.join("inline.txt");
+    let report = client.convert_file(SAMPLE, &dest, &text).unwrap();
+    let written = std::fs::read_to_string(&dest).unwrap();
+    assert!(written.contains("Sample Invoice"));
+    assert_eq!(report.bytes(), written.len() as u64);
+}
+
+#[test]
+fn results_read_into_memory() {
+    let (_emulator, client) = setup();
+    let csv = client
+        .convert_to_string(SAMPLE, &ConvertRequest::new(OutputFormat::Csv).pages("1"))
+        .unwrap();
+    assert!(csv.contains("Gizmo (large)"), "{csv}");
+    assert!(!csv.contains("Sample Invoice"));
+
+    let value = client
+        .convert_to_value(SAMPLE, &ConvertRequest::new(OutputFormat::Json))
+        .unwrap();
+    let document = Document::from_value(&value).unwrap();
+    assert_eq!(document.pages().len(), 3);
+
+    let job = common::start_job(&client);
+    let done = client.wait(&job, |_| {}).unwrap();
+    let value = client.read_json(&done).unwrap();
+    assert_eq!(Document::from_value(&value).unwrap().pages().len(), 3);
+    let text = client.read_text(&done).unwrap();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+        value
+    );
+}
+
+#[test]
+fn in_memory_results_are_capped_and_typed() {
+    let emulator = Emulator::start().unwrap();
+    let client = emulator.client_builder().json_limit(1000).build().unwrap();
+    let job = common::start_job(&client);
+    let done = client.wait(&job, |_| {}).unwrap();
+    let err = client.read_text(&done).unwrap_err();
+    assert!(err.to_string().contains("larger than 1000 bytes"), "{err}");
+    assert_eq!(err.job_id(), Some(job.id()));
+
+    emulator.clear_requests();
+    for format in [OutputFormat::Xlsx, OutputFormat::Png] {
+        let err = client
+            .convert_to_string(SAMPLE, &ConvertRequest::new(format))
+            .unwrap_err();
+        assert!(matches!(err, Error::InvalidOption { .. }), "{err}");
+    }
+    let err = client
+        .convert_to_value(SAMPLE, &ConvertRequest::new(OutputFormat::Csv))
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidOption { .. }), "{err}");
+    assert!(emulator.requests().is_empty());
+}
+
+#[test]
+fn inputs_from_bytes_and_readers_upload_with_their_length() {
+    let (emulator, client) = setup();
+    let pdf = std::fs::read(SAMPLE).unwrap();
+    let request = ConvertRequest::new(OutputFormat::Text).pages("0");
+    let from_bytes = client
+        .convert_to_string(Input::bytes("mem.pdf", &pdf[..]), &request)
+        .unwrap();
+    assert!(from_bytes.contains("Sample Invoice"));
+
+    emulator.clear_requests();
+    let reader = std::io::Cursor::new(pdf.clone());
+    let from_reader = client
+        .convert_to_string(
+            Input::reader("read.pdf", reader, pdf.len() as u64),
+            &request,
+        )
+        .unwrap();
+    assert_eq!(from_reader, from_bytes);
+    let put = emulator
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "PUT")
+        .unwrap();
+    assert!(!put.chunked);
+    assert_eq!(put.body_len, pdf.len() as u64);
+    assert_eq!(put.header("content-length"), Some(&*pdf.len().to_string()));
+    assert!(put.path.ends_with("/read.pdf"), "{}", put.path);
+
+    // A reader shorter than its stated length fails the upload; no job is started.
+    let jobs = emulator.job_count();
+    let short = std::io::Cursor::new(pdf[..100].to_vec());
+    let err = client
+        .convert_to_string(
+            Input::reader("short.pdf", short, pdf.len() as u64),
+            &request,
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("upload"), "{err}");
+    assert_eq!(emulator.job_count(), jobs);
+}
+
+#[test]
+fn url_inputs_skip_the_upload_and_one_upload_converts_many_times() {
+    let (emulator, client) = setup();
+    let file = client.upload(SAMPLE).unwrap();
+    emulator.clear_requests();
+    let dir = TempDir::new();
+    for format in [OutputFormat::Json, OutputFormat::Csv, OutputFormat::Xlsx] {
+        let dest = dir.join(&format!("out.{}", format.extension()));
+        client
+            .convert_file(&file, &dest, &ConvertRequest::new(format))
+            .unwrap();
+        assert!(std::fs::metadata(&dest).unwrap().len() > 0);
+    }
+    let url_text = client
+        .convert_to_string(
+            Input::url(file.url()),
+            &ConvertRequest::new(OutputFormat::Text),
+        )
+        .unwrap();
+    assert!(url_text.contains("Sample Invoice"));
+    let requests = emulator.requests();
+    assert!(requests.iter().all(|r| r.method != "PUT"));
+    assert!(
+        requests
+            .iter()
+            .all(|r| !r.path.ends_with("get-presigned-url"))
+    );
+    let bad = client
+        .convert_to_string(
+            Input::url("file:///etc/passwd"),
+            &ConvertRequest::new(OutputFormat::Text),
+        )
+        .unwrap_err();
+    assert!(bad.is_local(), "{bad}");
+}
+
+#[test]
+fn a_checkpoint_lets_a_rerun_continue_the_paid_job() {
+    let emulator = Emulator::builder()
+        .job_duration(Duration::from_millis(600))
+        .start()
+        .unwrap();
+    let client = emulator
+        .client_builder()
+        .poll_interval(Duration::from_millis(20))
+        .job_timeout(Duration::from_millis(150))
+        .build()
+        .unwrap();
+    let dir = TempDir::new();
+    let (dest, checkpoint) = (dir.join("out.json"), dir.join("out.job"));
+    let request = ConvertRequest::new(OutputFormat::Json);
+    let run = || {
+        client
+            .conversion(SAMPLE, &dest, &request)
+            .checkpoint(&checkpoint)
+            .run()
+    };
+    let err = run().unwrap_err();
+    assert!(matches!(err, Error::JobTimeout { .. }), "{err}");
+    let saved = std::fs::read_to_string(&checkpoint).unwrap();
+    assert!(saved.contains(err.job_id().unwrap()), "{saved}");
+    assert_eq!(emulator.job_count(), 1);
+
+    std::thread::sleep(Duration::from_millis(600));
+    emulator.clear_requests();
+    let report = run().unwrap();
+    assert_eq!(report.job_id(), err.job_id(), "the same job, resumed");
+    assert_eq!(emulator.job_count(), 1, "no second paid job");
+    assert!(
+        emulator
+            .requests()
+            .iter()
+            .all(|r| r.method != "PUT" && !r.path.starts_with("/v1/pdf/"))
+    );
+    assert!(dest.exists());
+    assert!(!checkpoint.exists(), "removed once the result is saved");
+
+    // Another input does not pick up a checkpoint of this one.
+    let other = client
+        .conversion(
+            ENCRYPTED,
+            dir.join("other.json"),
+            &request.clone().password("secret"),
+        )
+        .checkpoint(&checkpoint);
+    let _ = other.run();
+    assert_eq!(emulator.job_count(), 2);
+}
+
+#[test]
+fn a_checkpoint_of_a_job_that_failed_is_dropped() {
+    let emulator = Emulator::builder()
+        .outcome(Outcome::Failed("Conversion failed".into()))
+        .start()
+        .unwrap();
+    let client = emulator.client_builder().build().unwrap();
+    let dir = TempDir::new();
+    let checkpoint = dir.join("job");
+    let err = client
+        .conversion(
+            SAMPLE,
+            dir.join("o.json"),
+            &ConvertRequest::new(OutputFormat::Json),
+        )
+        .checkpoint(&checkpoint)
+        .run()
+        .unwrap_err();
+    assert!(matches!(err, Error::JobFailed { .. }), "{err}");
+    assert!(!checkpoint.exists());
+}
+
+#[test]
+fn build_script_mode_skips_unchanged_inputs() {
+    let (emulator, client) = setup();
+    let dir = TempDir::new();
+    let input = dir.join("in.pdf");
+    std::fs::copy(SAMPLE, &input).unwrap();
+    let dest = dir.join("out.csv");
+    let request = ConvertRequest::new(OutputFormat::Csv);
+    let run = |request: &ConvertRequest| {
+        client
+            .conversion(&input, &dest, request)
+            .skip_if_unchanged(true)
+            .run()
+            .unwrap()
+    };
+    let first = run(&request);
+    assert!(!first.skipped());
+    assert!(dir.join("out.csv.pdfco.json").exists());
+    assert_eq!(
+        first.cargo_directives(),
+        vec![format!("cargo:rerun-if-changed={}", input.display())]
+    );
+
+    emulator.clear_requests();
+    let second = run(&request);
+    assert!(second.skipped());
+    assert_eq!(second.bytes(), first.bytes());
+    assert_eq!(second.cargo_directives(), first.cargo_directives());
+    assert!(
+        emulator.requests().is_empty(),
+        "a skipped run sends nothing"
+    );
+
+    // Other options, changed content, or a missing output convert again.
+    assert!(!run(&request.clone().pages("0")).skipped());
+    assert!(!run(&request).skipped());
+    let mut changed = std::fs::read(&input).unwrap();
+    changed.extend_from_slice(b"\n% a comment after the end\n");
+    std::fs::write(&input, changed).unwrap();
+    assert!(!run(&request).skipped());
+    assert!(run(&request).skipped());
+    std::fs::remove_file(&dest).unwrap();
+    assert!(!run(&request).skipped());
+
+    // Page images: the sidecar lists every file.
+    let folder = dir.join("pages");
+    let images = ConvertRequest::new(OutputFormat::Png);
+    let convert = || {
+        client
+            .conversion(&input, &folder, &images)
+            .skip_if_unchanged(true)
+            .run()
+            .unwrap()
+    };
+    assert!(!convert().skipped());
+    let again = convert();
+    assert!(again.skipped());
+    assert_eq!(again.paths().len(), 3);
+}
+
+#[test]
+fn a_batch_refuses_page_images_before_any_request() {
+    let (emulator, client) = setup();
+    let dir = TempDir::new();
+    let report = client.convert_files(
+        [(SAMPLE, dir.join("a"))],
+        &ConvertRequest::new(OutputFormat::Png),
+        |_| {},
+    );
+    let err = report.items()[0].result().unwrap_err();
+    assert!(matches!(err, Error::InvalidOption { .. }), "{err}");
+    assert!(emulator.requests().is_empty());
+}
