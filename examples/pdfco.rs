@@ -1,13 +1,16 @@
 //! A command-line tool on the crate, for shell scripts.
 //!
 //! ```text
-//! pdfco convert --to <format> <input> <output> [--pages 0,2-5] [--password P | --password-env VAR] [--sync]
+//! pdfco convert --to <format> <input> <output> [--pages 0,2-5] [--password P | --password-env VAR]
+//!               [--rect X,Y,W,H] [--lang L] [--sync] [--checkpoint FILE] [--skip-unchanged]
 //! pdfco check <job-id>
 //! pdfco balance
 //! ```
 //!
 //! Reads `PDFCO_API_KEY` and `PDFCO_BASE_URL` like the other examples. Progress goes to
-//! stderr; `check` prints the job's state on stdout (never its signed result URL).
+//! stderr; `check` prints the job's state on stdout (never its signed result URL). An input
+//! that starts with `http://` or `https://` is fetched by PDF.co itself; page images (png,
+//! jpg, webp) go into the folder `<output>`.
 //!
 //! Exit codes: 0 done, 2 bad input (usage, a missing file, a bad page range, no key),
 //! 3 PDF.co or storage refused, 4 the job failed, 5 a timeout, 1 anything else (network).
@@ -16,13 +19,14 @@ mod common;
 
 use std::process::ExitCode;
 
-use pdfco::{Client, ConvertRequest, Error, OutputFormat, Progress};
+use pdfco::{Client, ConvertRequest, Error, Input, OutputFormat, Progress};
 
 const USAGE: &str = "usage:
-  pdfco convert --to <format> <input> <output> [--pages P] [--password P | --password-env VAR] [--sync]
+  pdfco convert --to <format> <input> <output> [--pages P] [--password P | --password-env VAR]
+                [--rect X,Y,W,H] [--lang L] [--sync] [--checkpoint FILE] [--skip-unchanged]
   pdfco check <job-id>
   pdfco balance
-formats: json, xlsx, csv, xml, text, text-simple, html";
+formats: json, json2, json-meta, csv, xml, text, text-simple, html, xlsx, xls, png, jpg, webp, tiff";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -75,6 +79,7 @@ fn convert(args: &[String]) -> Result<(), Failure> {
     let mut format = None;
     let mut positional = Vec::new();
     let mut request_options = Vec::new();
+    let (mut checkpoint, mut skip_unchanged) = (None, false);
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         let mut value = |name: &str| {
@@ -95,7 +100,11 @@ fn convert(args: &[String]) -> Result<(), Failure> {
                     std::env::var(&var).map_err(|_| Usage(format!("{var} is not set")))?;
                 request_options.push(("password", password));
             }
+            "--rect" => request_options.push(("rect", value("--rect")?)),
+            "--lang" => request_options.push(("lang", value("--lang")?)),
             "--sync" => request_options.push(("sync", String::new())),
+            "--checkpoint" => checkpoint = Some(value("--checkpoint")?),
+            "--skip-unchanged" => skip_unchanged = true,
             flag if flag.starts_with("--") => return Err(Usage(format!("unknown option {flag}"))),
             _ => positional.push(arg.clone()),
         }
@@ -109,12 +118,35 @@ fn convert(args: &[String]) -> Result<(), Failure> {
         request = match name {
             "pages" => request.pages(value),
             "password" => request.password(value),
+            "lang" => request.lang(value),
+            "rect" => {
+                let numbers: Vec<f64> = value
+                    .split(',')
+                    .map(|n| n.trim().parse())
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| Usage("--rect takes four numbers: X,Y,W,H".into()))?;
+                let [x, y, w, h] = numbers[..] else {
+                    return Err(Usage("--rect takes four numbers: X,Y,W,H".into()));
+                };
+                request.rect(x, y, w, h)
+            }
             _ => request.asynchronous(false),
         };
     }
+    let input = if input.starts_with("https://") || input.starts_with("http://") {
+        Input::url(input.as_str())
+    } else {
+        Input::from(input)
+    };
 
     let client = Client::from_env()?;
-    let report = client.convert_file_with(input, output, &request, |progress| match progress {
+    let mut conversion = client
+        .conversion(input, output, &request)
+        .skip_if_unchanged(skip_unchanged);
+    if let Some(file) = checkpoint {
+        conversion = conversion.checkpoint(file);
+    }
+    let report = conversion.run_with(|progress| match progress {
         Progress::Uploading { sent, total } if sent == total => {
             eprintln!("{}: uploaded {total} bytes", common::timestamp());
         }
@@ -122,6 +154,14 @@ fn convert(args: &[String]) -> Result<(), Failure> {
         Progress::Status(status) => eprintln!("{}: {}", common::timestamp(), status.state()),
         _ => {}
     })?;
+    if report.skipped() {
+        eprintln!(
+            "{}: {} is up to date",
+            common::timestamp(),
+            report.path().display()
+        );
+        return Ok(());
+    }
     eprintln!(
         "{}: saved {} ({} bytes{})",
         common::timestamp(),

@@ -52,10 +52,63 @@
 //! # Ok::<(), pdfco::Error>(())
 //! ```
 //!
+//! # Formats, inputs and results
+//!
+//! [`OutputFormat`] covers the whole `pdf/convert/to/*` family: JSON (`json`, `json2`,
+//! `json-meta`), CSV, XML, HTML, text, XLSX, XLS, TIFF, and PNG, JPEG and WebP with one image
+//! per page, which [`Client::convert_file`] writes into a folder as `{stem}-1.png`, ...
+//! ([`Client::download_pages`] step by step). [`ConvertRequest`] carries PDF.co's options
+//! (`rect`, `lang`, `lineGrouping`, `profiles`, `inline`, `expiration`, ...), checked locally
+//! before anything is sent.
+//!
+//! The input of a one-call conversion is an [`Input`]: a path, bytes, a reader of known
+//! length, or a URL that PDF.co fetches itself. Results can stay in memory:
+//! [`Client::convert_to_string`], [`Client::convert_to_value`], and the typed
+//! [`Document`] model of PDF.co's JSON.
+//!
+//! ```no_run
+//! use pdfco::{ConvertRequest, Document, Input, OutputFormat};
+//!
+//! let client = pdfco::Client::from_env()?;
+//! let pdf: Vec<u8> = std::fs::read("invoice.pdf").unwrap_or_default();
+//! let request = ConvertRequest::new(OutputFormat::Json).pages("0").inline(true);
+//! let value = client.convert_to_value(Input::bytes("invoice.pdf", pdf), &request)?;
+//! println!("{}", Document::from_value(&value)?.text());
+//! # Ok::<(), pdfco::Error>(())
+//! ```
+//!
+//! # Build scripts and resuming
+//!
+//! [`Client::conversion`] adds two options to a file conversion. With
+//! [`skip_if_unchanged`](FileConversion::skip_if_unchanged), a sidecar file next to the
+//! output records the input's SHA-256 and the options, and a rerun with neither changed sends
+//! no request at all. With [`checkpoint`](FileConversion::checkpoint), the job id and result
+//! URL are written down before waiting, so a build interrupted mid-job continues that paid
+//! job the next time instead of starting another. A `build.rs`:
+//!
+//! ```no_run
+//! use pdfco::{ConvertRequest, OutputFormat};
+//!
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let out = std::path::PathBuf::from(std::env::var("OUT_DIR")?).join("tables.csv");
+//!     let client = pdfco::Client::from_env()?;
+//!     let report = client
+//!         .conversion("data/tables.pdf", &out, &ConvertRequest::new(OutputFormat::Csv))
+//!         .skip_if_unchanged(true)
+//!         .checkpoint(out.with_extension("pdfco-job"))
+//!         .run()?;
+//!     for line in report.cargo_directives() {
+//!         println!("{line}"); // cargo:rerun-if-changed=data/tables.pdf
+//!     }
+//!     Ok(())
+//! }
+//! ```
+//!
 //! # Errors
 //!
 //! Every fallible method returns [`Error`]. Bad input is caught before any request: a missing
-//! key ([`Error::MissingApiKey`]), a bad page selection ([`Error::InvalidPages`]), a missing
+//! key ([`Error::MissingApiKey`]), a bad page selection ([`Error::InvalidPages`]) or option
+//! ([`Error::InvalidOption`]), a missing
 //! input file ([`Error::ReadInput`]), a destination folder that does not exist
 //! ([`Error::WriteOutput`]). Refusals keep PDF.co's own code and message ([`Error::Api`]) or
 //! storage's ([`Error::Storage`]). Once a job has started, every error carries its id

@@ -86,6 +86,12 @@ fn a_refused_page_download_leaves_the_folder_as_it_was() {
     let folder = dir.join("pages");
     std::fs::create_dir(&folder).unwrap();
     std::fs::write(folder.join("sample-1.png"), b"old").unwrap();
+    // The first page arrives whole; the second is refused.
+    let whole = Fault::Trickle {
+        bytes: 1 << 20,
+        pause: Duration::ZERO,
+    };
+    emulator.fail_next(Endpoint::Download, whole);
     emulator.fail_next(Endpoint::Download, Fault::Status(403));
     let request = ConvertRequest::new(OutputFormat::Png).asynchronous(false);
     let err = client.convert_file(SAMPLE, &folder, &request).unwrap_err();
@@ -362,6 +368,7 @@ fn inputs_from_bytes_and_readers_upload_with_their_length() {
         .find(|r| r.method == "PUT")
         .unwrap();
     assert!(!put.chunked);
+    assert_eq!(put.header("x-api-key"), None);
     assert_eq!(put.body_len, pdf.len() as u64);
     assert_eq!(put.header("content-length"), Some(&*pdf.len().to_string()));
     assert!(put.path.ends_with("/read.pdf"), "{}", put.path);

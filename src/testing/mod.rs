@@ -8,7 +8,7 @@
 //! |---|---|
 //! | `GET /v1/file/upload/get-presigned-url?name=&contenttype=` | a presigned `PUT` URL (signed, 900 s) and a signed `GET` URL |
 //! | `PUT` presigned URL | stores the body; S3's refusals: chunked body → 501 `NotImplemented`, no length → 411, other content type than signed, tampered or expired signature → 403 |
-//! | `GET\|POST /v1/pdf/convert/to/{json,xlsx}` | JSON, form, multipart or query parameters (names in any case; booleans as JSON or strings); `url`, `pages`, `password`, `name`, `async` |
+//! | `GET\|POST /v1/pdf/convert/to/{format}` | every [`OutputFormat`](crate::OutputFormat); JSON, form, multipart or query parameters (names in any case; booleans as JSON or strings); `url`, `pages`, `password`, `name`, `async`, `inline` (the result in `body`, without a link), `rect` (only text inside the area), `expiration` (minutes of link lifetime), `httpusername`/`httppassword` (basic auth to fetch an outside URL); `profiles` must parse (single quotes allowed) or 444; `lineGrouping` must be 1, 2 or 3; `callback` must be http(s); `lang`, `unwrap`, `timeout` are accepted |
 //! | `GET /v1/account/credit/balance` | `{"remainingCredits": N}`: conversions cost a credit per page, job checks two |
 //! | `GET\|POST /v1/file/delete` with `url` | removes that upload or result from storage; 404 if it has none |
 //! | `GET\|POST /v1/job/check` | `working` until the job's time and checks are up, then its outcome; an unknown id is `working` unless `force`, then `unknown` |
@@ -16,13 +16,19 @@
 //!
 //! Results are derived from the input: the PDF's pages are read (text, fonts, positions,
 //! rows), so a JSON result is PDF.co's document shape for exactly the selected pages, and an
-//! XLSX result is a real workbook with one sheet per selected page. Encrypted PDFs (RC4, as
+//! XLSX result is a real workbook with one sheet per selected page. PNG, JPEG and WebP give
+//! one page-sized image per selected page (`urls` when synchronous; asynchronously the result
+//! URL is a JSON listing of those URLs, as PDF.co does); PNG and TIFF draw each text run as
+//! a grey box, JPEG and WebP are blank white. XLS is written as Excel 2003 XML, not BIFF8.
+//! `json2` and `json-meta` have the `json` shape. `callback` is checked but never called:
+//! PDF.co does not document its payload. Encrypted PDFs (RC4, as
 //! most are) need their password: missing or wrong gives 441. A file that is not a PDF gives
 //! 442. In asynchronous jobs these end as `failed` with the same message. The emulator does
 //! not decompress content streams, so pages of compressed PDFs come out without text.
 //!
 //! Every request is recorded ([`Emulator::requests`]) with its host, method, path, headers,
-//! body size, whether it was chunked, and which connection carried it.
+//! body size, whether it was chunked, and which connection carried it. The parameters of each
+//! conversion request, as read, are in [`Emulator::convert_params`].
 //!
 //! # Scripting failures
 //!
