@@ -12,6 +12,21 @@ use crate::upload::check_input;
 use crate::{Client, Conversion, ConvertRequest, Error, Input, Job, JobState, JobStatus};
 
 /// What a batch is doing, reported to its callback between requests.
+///
+/// # Example
+///
+/// ```no_run
+/// use pdfco::{BatchProgress, ConvertRequest, OutputFormat};
+///
+/// let client = pdfco::Client::from_env()?;
+/// let files = [("a.pdf", "a.csv"), ("b.pdf", "b.csv")];
+/// client.convert_files(files, &ConvertRequest::new(OutputFormat::Csv), |progress| {
+///     if let BatchProgress::Finished { item, .. } = progress {
+///         eprintln!("{}: {:?}", item.output().display(), item.result().map_err(|e| e.to_string()));
+///     }
+/// });
+/// # Ok::<(), pdfco::Error>(())
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum BatchProgress<'a> {
@@ -39,6 +54,18 @@ pub enum BatchProgress<'a> {
 }
 
 /// How one file of a batch ended.
+///
+/// # Example
+///
+/// ```
+/// # fn no_run(report: pdfco::BatchReport) {
+/// for item in report.into_items() {
+///     if let (Some(id), Err(e)) = (item.job_id().map(str::to_string), item.result()) {
+///         eprintln!("job {id} can be resumed: {e}");
+///     }
+/// }
+/// # }
+/// ```
 #[derive(Debug)]
 pub struct BatchItem {
     input: Option<PathBuf>,
@@ -75,6 +102,33 @@ impl BatchItem {
 }
 
 /// The per-file report of a batch, in the order the files were given.
+///
+/// # Example
+///
+/// ```
+/// use pdfco::testing::Emulator;
+/// use pdfco::{ConvertRequest, OutputFormat};
+///
+/// let emulator = Emulator::start()?;
+/// let client = emulator.client_builder().requests_per_second(100.0).build()?;
+/// let dir = std::env::temp_dir().join(format!("pdfco-batch-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// let files = [
+///     ("fixtures/sample.pdf", dir.join("good.csv")),
+///     ("fixtures/missing.pdf", dir.join("bad.csv")),
+/// ];
+/// let report = client.convert_files(files, &ConvertRequest::new(OutputFormat::Csv), |_| {});
+/// assert!(!report.is_success());
+/// assert_eq!(report.failures(), 1);
+/// for item in report.items() {
+///     match item.result() {
+///         Ok(bytes) => println!("{}: {bytes} bytes (job {:?})", item.output().display(), item.job_id()),
+///         Err(e) => println!("{}: {e}", item.input().unwrap().display()),
+///     }
+/// }
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct BatchReport {
     items: Vec<BatchItem>,

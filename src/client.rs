@@ -11,12 +11,35 @@ use crate::transport::{Timeouts, Transport};
 use crate::url::Origin;
 
 /// PDF.co's API, version 1.
+///
+/// # Example
+///
+/// ```
+/// let client = pdfco::Client::new("my-api-key")?;
+/// assert_eq!(client.base_url(), pdfco::DEFAULT_BASE_URL);
+/// # Ok::<(), pdfco::Error>(())
+/// ```
 pub const DEFAULT_BASE_URL: &str = "https://api.pdf.co/v1";
 
 /// The environment variable [`Client::from_env`] reads the API key from.
+///
+/// # Example
+///
+/// ```
+/// if std::env::var(pdfco::API_KEY_VAR).is_err() {
+///     eprintln!("set {} to your PDF.co API key", pdfco::API_KEY_VAR);
+/// }
+/// ```
 pub const API_KEY_VAR: &str = "PDFCO_API_KEY";
 
 /// The environment variable [`Client::from_env`] reads an optional base URL from.
+///
+/// # Example
+///
+/// ```
+/// // PDFCO_BASE_URL=http://127.0.0.1:8080/v1 points every example at an emulator.
+/// assert_eq!(pdfco::BASE_URL_VAR, "PDFCO_BASE_URL");
+/// ```
 pub const BASE_URL_VAR: &str = "PDFCO_BASE_URL";
 
 /// A PDF.co client: the API key, the settings, and one connection pool.
@@ -50,6 +73,30 @@ pub(crate) struct Inner {
 }
 
 /// Builds a [`Client`]. Created by [`Client::builder`]; setters consume and return it.
+///
+/// # Example
+///
+/// ```
+/// use std::time::Duration;
+/// use pdfco::{Client, RetryPolicy};
+///
+/// let client = Client::builder("my-api-key")
+///     .base_url("https://api.pdf.co/v1")
+///     .timeout_connect(Duration::from_secs(10))
+///     .timeout_response(Duration::from_secs(60))
+///     .timeout_stall(Duration::from_secs(30))
+///     .poll_interval(Duration::from_secs(5))
+///     .job_timeout(Duration::from_secs(20 * 60))
+///     .force_check_after(Duration::from_secs(120))
+///     .workflow_timeout(Duration::from_secs(30 * 60))
+///     .requests_per_second(5.0)
+///     .retry(RetryPolicy::new().max_retries(3).max_backoff(Duration::from_secs(10)))
+///     .user_agent("my-tool/1.0")
+///     .json_limit(64 * 1024 * 1024)
+///     .build()?;
+/// assert_eq!(client.base_url(), "https://api.pdf.co/v1");
+/// # Ok::<(), pdfco::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct ClientBuilder {
     api_key: Secret,
@@ -74,11 +121,30 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::MissingApiKey`] if the key is empty.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let client = pdfco::Client::new("my-api-key")?;
+    /// assert!(pdfco::Client::new("").is_err());
+    /// # drop(client);
+    /// # Ok::<(), pdfco::Error>(())
+    /// ```
     pub fn new(api_key: impl Into<String>) -> Result<Client, Error> {
         Client::builder(api_key).build()
     }
 
     /// A builder that starts from the defaults. The key is the only required input.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let client = pdfco::Client::builder("my-api-key")
+    ///     .base_url("http://127.0.0.1:8080/v1") // loopback may be plain http
+    ///     .build()?;
+    /// assert_eq!(client.base_url(), "http://127.0.0.1:8080/v1");
+    /// # Ok::<(), pdfco::Error>(())
+    /// ```
     pub fn builder(api_key: impl Into<String>) -> ClientBuilder {
         ClientBuilder::new(api_key)
     }
@@ -90,6 +156,16 @@ impl Client {
     ///
     /// [`Error::MissingApiKey`] if `PDFCO_API_KEY` is unset or empty;
     /// [`Error::InvalidBaseUrl`] if `PDFCO_BASE_URL` is not usable.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// match pdfco::Client::from_env() {
+    ///     Ok(client) => println!("using {}", client.base_url()),
+    ///     Err(pdfco::Error::MissingApiKey) => eprintln!("set PDFCO_API_KEY"),
+    ///     Err(e) => eprintln!("{e}"),
+    /// }
+    /// ```
     pub fn from_env() -> Result<Client, Error> {
         Client::builder_from_env()?.build()
     }
@@ -100,6 +176,16 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::MissingApiKey`] if `PDFCO_API_KEY` is unset or empty.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// let client = pdfco::Client::builder_from_env()?
+    ///     .workflow_timeout(std::time::Duration::from_secs(600))
+    ///     .build()?;
+    /// # drop(client);
+    /// # Ok::<(), pdfco::Error>(())
+    /// ```
     pub fn builder_from_env() -> Result<ClientBuilder, Error> {
         builder_from_vars(|name| std::env::var(name).ok())
     }
@@ -282,6 +368,20 @@ impl ClientBuilder {
     /// [`Error::MissingApiKey`] for an empty key; [`Error::InvalidBaseUrl`] for a base URL
     /// that is not `http(s)` with a host, or plain `http` to a host that is not loopback
     /// unless [`allow_insecure_http`](Self::allow_insecure_http) is set.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use pdfco::{Client, Error};
+    ///
+    /// let err = Client::builder("key").base_url("http://example.com/v1").build().unwrap_err();
+    /// assert!(matches!(err, Error::InvalidBaseUrl { .. }), "plain http off loopback");
+    /// let ok = Client::builder("key")
+    ///     .base_url("http://example.com/v1")
+    ///     .allow_insecure_http(true)
+    ///     .build();
+    /// assert!(ok.is_ok());
+    /// ```
     pub fn build(self) -> Result<Client, Error> {
         if self.api_key.expose().is_empty() {
             return Err(Error::MissingApiKey);

@@ -588,6 +588,23 @@ impl fmt::Debug for ConvertRequest {
 }
 
 /// What [`Client::convert`] got back.
+///
+/// # Example
+///
+/// ```
+/// use pdfco::testing::Emulator;
+/// use pdfco::{Conversion, ConvertRequest, OutputFormat};
+///
+/// let emulator = Emulator::start()?;
+/// let client = emulator.client_builder().build()?;
+/// let file = client.upload("fixtures/sample.pdf")?;
+/// let request = ConvertRequest::new(OutputFormat::Csv).asynchronous(false);
+/// match client.convert(file.url(), &request)? {
+///     Conversion::Finished(output) => assert_eq!(output.page_count(), Some(3)),
+///     other => panic!("a synchronous request finishes at once: {other:?}"),
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum Conversion {
@@ -601,6 +618,26 @@ pub enum Conversion {
 ///
 /// Keep its [`id`](Job::id) (and [`result_url`](Job::result_url)) to pick the paid work up
 /// again later with [`Job::resume`].
+///
+/// # Example
+///
+/// ```
+/// use pdfco::testing::Emulator;
+/// use pdfco::{Conversion, ConvertRequest, Job, OutputFormat};
+///
+/// let emulator = Emulator::start()?;
+/// let client = emulator.client_builder().build()?;
+/// let file = client.upload("fixtures/sample.pdf")?;
+/// let Conversion::Started(job) = client.convert(file.url(), &ConvertRequest::new(OutputFormat::Json))? else {
+///     unreachable!()
+/// };
+/// // Save these two strings; later, maybe in another process:
+/// let (id, url) = (job.id().to_string(), job.result_url().map(str::to_string));
+/// let again = Job::resume(id, url);
+/// let done = client.wait(&again, |_| {})?;
+/// assert!(done.state().is_terminal());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone)]
 pub struct Job {
     id: String,

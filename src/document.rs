@@ -33,6 +33,17 @@ pub struct Document {
 }
 
 /// One page: its index in the source document and its rows, top to bottom.
+///
+/// # Example
+///
+/// ```
+/// let doc = pdfco::Document::from_slice(br#"{ "document": { "page": [
+///     { "@index": "0", "@width": "612", "@height": "792" },
+///     { "@index": "1", "@width": "612", "@height": "792" } ] } }"#)?;
+/// let sizes: Vec<_> = doc.pages().iter().map(|p| (p.index(), p.width(), p.height())).collect();
+/// assert_eq!(sizes, [(0, Some(612.0), Some(792.0)), (1, Some(612.0), Some(792.0))]);
+/// # Ok::<(), pdfco::Error>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Page {
     index: u32,
@@ -42,18 +53,53 @@ pub struct Page {
 }
 
 /// One row of a page: its columns, left to right.
+///
+/// # Example
+///
+/// ```
+/// let doc = pdfco::Document::from_slice(br##"{ "document": { "page": { "row": [
+///     { "column": [ { "text": { "#text": "Qty" } }, { "text": { "#text": "Price" } } ] },
+///     { "column": [ { "text": { "#text": "4" } }, { } ] } ] } } }"##)?;
+/// let rows = doc.pages()[0].rows();
+/// assert_eq!(rows[0].columns().len(), 2);
+/// assert_eq!(rows[1].columns()[1].text(), None, "an empty cell");
+/// # Ok::<(), pdfco::Error>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Row {
     columns: Vec<Column>,
 }
 
 /// One column of a row, holding a piece of text (or nothing, for an empty cell).
+///
+/// # Example
+///
+/// ```
+/// let doc = pdfco::Document::from_slice(br##"{ "document": { "page": { "row": {
+///     "column": { "text": { "#text": "12.50" } } } } } }"##)?;
+/// let column = &doc.pages()[0].rows()[0].columns()[0];
+/// assert_eq!(column.text().map(|t| t.text()), Some("12.50"));
+/// # Ok::<(), pdfco::Error>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Column {
     text: Option<Text>,
 }
 
 /// A piece of text with its font, colour and position (points from the top left).
+///
+/// # Example
+///
+/// ```
+/// let doc = pdfco::Document::from_slice(br##"{ "document": { "page": { "row": { "column": { "text": {
+///     "@fontName": "Helvetica", "@fontSize": "9.5", "@fontStyle": "Bold", "@color": "#FF0000",
+///     "@x": "72", "@y": "100.25", "@width": "40", "@height": "11", "#text": "Total" } } } } } }"##)?;
+/// let text = doc.pages()[0].rows()[0].texts().next().unwrap();
+/// assert_eq!((text.text(), text.font_name(), text.font_size()), ("Total", Some("Helvetica"), Some(9.5)));
+/// assert_eq!((text.font_style(), text.color()), (Some("Bold"), Some("#FF0000")));
+/// assert_eq!((text.x(), text.y(), text.width(), text.height()), (Some(72.0), Some(100.25), Some(40.0), Some(11.0)));
+/// # Ok::<(), pdfco::Error>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Text {
     text: String,
@@ -101,6 +147,15 @@ impl Document {
     /// # Errors
     ///
     /// [`Error::Decode`] if the bytes are not JSON or hold no `document`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let doc = pdfco::Document::from_slice(br#"{ "document": { "page": { "@index": "0" } } }"#)?;
+    /// assert_eq!(doc.pages().len(), 1);
+    /// assert!(pdfco::Document::from_slice(b"not json").is_err());
+    /// # Ok::<(), pdfco::Error>(())
+    /// ```
     pub fn from_slice(json: &[u8]) -> Result<Document, Error> {
         let value: Value = serde_json::from_slice(json).map_err(|e| {
             Error::decode(
@@ -117,6 +172,15 @@ impl Document {
     /// # Errors
     ///
     /// [`Error::Decode`] if there is no `document` in it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// // An inline answer holds the document in its `body`.
+    /// let answer = serde_json::json!({ "body": { "document": { "page": [] } }, "pageCount": 0 });
+    /// assert!(pdfco::Document::from_value(&answer)?.pages().is_empty());
+    /// # Ok::<(), pdfco::Error>(())
+    /// ```
     pub fn from_value(value: &Value) -> Result<Document, Error> {
         let document = value
             .get("document")

@@ -258,6 +258,16 @@ impl Client {
     /// # Errors
     ///
     /// As [`Client::download`], with [`Error::WriteOutput`] naming the path `<writer>`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn no_run(client: &pdfco::Client, done: &pdfco::JobStatus) -> Result<(), pdfco::Error> {
+    /// let mut bytes = Vec::new();
+    /// client.download_to(done, &mut bytes)?;
+    /// std::io::copy(&mut &bytes[..], &mut std::io::stdout()).ok();
+    /// # Ok(()) }
+    /// ```
     pub fn download_to<'a, W: Write>(
         &self,
         from: impl Into<ResultUrl<'a>>,

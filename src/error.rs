@@ -8,9 +8,32 @@ use std::time::Duration;
 use crate::JobState;
 
 /// A `Result` whose error is this crate's [`Error`].
+///
+/// # Example
+///
+/// ```
+/// fn convert() -> pdfco::Result<u64> {
+///     let client = pdfco::Client::from_env()?;
+///     Ok(client.pdf_to_json("in.pdf", "out.json")?.bytes())
+/// }
+/// # let _ = convert;
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Which request of the workflow an error comes from.
+///
+/// # Example
+///
+/// ```
+/// use pdfco::{Error, Step};
+///
+/// let client = pdfco::Client::builder("key").base_url("http://127.0.0.1:9/v1").build()?;
+/// match client.upload("fixtures/sample.pdf") {
+///     Err(Error::Transport { step, .. }) => assert_eq!(step, Step::Presign),
+///     other => panic!("nothing listens on port 9: {other:?}"),
+/// }
+/// # Ok::<(), pdfco::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Step {
@@ -49,6 +72,23 @@ impl fmt::Display for Step {
 /// Errors that happen once a job has started carry its id ([`Error::job_id`]), so the paid
 /// work can be picked up again with [`Job::resume`](crate::Job::resume). No variant's text
 /// contains the API key, a document password or a storage URL's signature.
+///
+/// # Example
+///
+/// ```
+/// use pdfco::testing::{Emulator, Endpoint, Fault};
+/// use pdfco::Error;
+///
+/// let emulator = Emulator::start()?;
+/// let client = emulator.client_builder().build()?;
+/// emulator.fail_next(Endpoint::Convert, Fault::Status(441));
+/// let out = std::env::temp_dir().join("pdfco-error-doc.json");
+/// match client.pdf_to_json("fixtures/sample.pdf", &out) {
+///     Err(Error::Api { status, message, .. }) => assert_eq!((status, message.as_str()), (441, "Invalid password")),
+///     other => panic!("{other:?}"),
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -250,6 +290,18 @@ fn for_job(job_id: &Option<String>) -> String {
 
 impl Error {
     /// The id of the job this error belongs to, when a job had been started.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn no_run(client: &pdfco::Client) {
+    /// if let Err(e) = client.pdf_to_json("big.pdf", "big.json") {
+    ///     if let Some(id) = e.job_id() {
+    ///         eprintln!("{e}; resume later with Job::resume({id:?}, None)");
+    ///     }
+    /// }
+    /// # }
+    /// ```
     pub fn job_id(&self) -> Option<&str> {
         match self {
             Error::WriteOutput { job_id, .. }
@@ -265,6 +317,19 @@ impl Error {
     }
 
     /// The error code of a refusal by PDF.co ([`Error::Api`]) or storage ([`Error::Storage`]).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use pdfco::testing::{Emulator, Endpoint, Fault};
+    ///
+    /// let emulator = Emulator::start()?;
+    /// let client = emulator.client_builder().build()?;
+    /// emulator.fail_next(Endpoint::Presign, Fault::Status(402));
+    /// let err = client.upload("fixtures/sample.pdf").unwrap_err();
+    /// assert_eq!(err.status(), Some(402), "not enough credits");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api { status, .. } | Error::Storage { status, .. } => Some(*status),
@@ -274,6 +339,18 @@ impl Error {
 
     /// Whether the failure was a timeout: a job still running at its deadline, a workflow
     /// deadline, or a request that timed out.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # fn no_run(client: &pdfco::Client) {
+    /// match client.pdf_to_json("big.pdf", "big.json") {
+    ///     Err(e) if e.is_timeout() => eprintln!("try again later: {e}"),
+    ///     Err(e) => eprintln!("{e}"),
+    ///     Ok(_) => {}
+    /// }
+    /// # }
+    /// ```
     pub fn is_timeout(&self) -> bool {
         match self {
             Error::JobTimeout { .. } | Error::DeadlineExceeded { .. } => true,
@@ -283,6 +360,15 @@ impl Error {
     }
 
     /// Whether this error was found locally, before any request was sent.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let client = pdfco::Client::new("key")?;
+    /// let err = client.pdf_to_json("no/such/file.pdf", "out.json").unwrap_err();
+    /// assert!(err.is_local(), "nothing was sent: {err}");
+    /// # Ok::<(), pdfco::Error>(())
+    /// ```
     pub fn is_local(&self) -> bool {
         matches!(
             self,

@@ -12,6 +12,18 @@ use crate::url;
 use crate::{Client, Error, Job, Step};
 
 /// The state of a background job, as `/v1/job/check` reports it.
+///
+/// # Example
+///
+/// ```
+/// use pdfco::JobState;
+///
+/// assert_eq!(JobState::parse("SUCCESS"), JobState::Success);
+/// assert_eq!(JobState::parse("working").as_str(), "working");
+/// assert!(!JobState::Working.is_terminal());
+/// assert!(JobState::Unknown.is_terminal());
+/// assert!(!JobState::parse("queued").is_terminal(), "an unknown word is not an end");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JobState {
@@ -75,6 +87,27 @@ impl fmt::Display for JobState {
 }
 
 /// One answer of `/v1/job/check`.
+///
+/// # Example
+///
+/// ```
+/// use pdfco::testing::Emulator;
+/// use pdfco::{Conversion, ConvertRequest, JobState, OutputFormat};
+///
+/// let emulator = Emulator::start()?;
+/// let client = emulator.client_builder().build()?;
+/// let file = client.upload("fixtures/sample.pdf")?;
+/// let Conversion::Started(job) = client.convert(file.url(), &ConvertRequest::new(OutputFormat::Json))? else {
+///     unreachable!()
+/// };
+/// let status = client.check(job.id())?;
+/// assert_eq!(status.job_id(), job.id());
+/// assert_eq!(status.state(), &JobState::Working);
+/// let done = client.wait(&job, |_| {})?;
+/// assert_eq!((done.state(), done.page_count()), (&JobState::Success, Some(3)));
+/// assert!(done.url().is_some() && done.remaining_credits().is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone)]
 pub struct JobStatus {
     job_id: String,
@@ -210,6 +243,17 @@ impl Client {
     /// # Errors
     ///
     /// As [`Client::check`].
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// let client = pdfco::Client::from_env()?;
+    /// let status = client.check_forced("an-old-job-id")?;
+    /// if status.state() == &pdfco::JobState::Unknown {
+    ///     eprintln!("PDF.co no longer knows that job");
+    /// }
+    /// # Ok::<(), pdfco::Error>(())
+    /// ```
     pub fn check_forced(&self, job_id: &str) -> Result<JobStatus, Error> {
         self.check_with(job_id, true, Deadline::none())
     }

@@ -53,6 +53,17 @@ impl Pages {
     ///
     /// [`Error::InvalidPages`] naming what is wrong: an empty item, a non-number, a range that
     /// runs backwards.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let pages = pdfco::Pages::parse("0,2-3,7-")?;
+    /// assert_eq!(pages.as_str(), "0,2-3,7-");
+    /// assert!(!pages.is_all());
+    /// assert!(pdfco::Pages::parse("").unwrap().is_all());
+    /// assert!(pdfco::Pages::parse("3-1").is_err());
+    /// # Ok::<(), pdfco::Error>(())
+    /// ```
     pub fn parse(text: &str) -> Result<Pages, Error> {
         let bad = |reason: String| Error::InvalidPages {
             pages: text.to_string(),
@@ -91,6 +102,15 @@ impl Pages {
     /// # Errors
     ///
     /// [`Error::InvalidPages`] when an index lies outside the document.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let pages = pdfco::Pages::parse("0,2-3,7-")?;
+    /// assert_eq!(pages.resolve(9)?, vec![0, 2, 3, 7, 8]);
+    /// assert!(pages.resolve(2).is_err(), "page 2 is past the end");
+    /// # Ok::<(), pdfco::Error>(())
+    /// ```
     pub fn resolve(&self, page_count: u32) -> Result<Vec<u32>, Error> {
         if self.items.is_empty() {
             return Ok((0..page_count).collect());

@@ -42,6 +42,21 @@ impl Default for RetryPolicy {
 
 impl RetryPolicy {
     /// The default policy: up to 4 retries, backoff from 1 s doubling up to 30 s.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let policy = pdfco::RetryPolicy::new()
+    ///     .max_retries(2)
+    ///     .initial_backoff(Duration::from_millis(200))
+    ///     .max_backoff(Duration::from_secs(5));
+    /// let client = pdfco::Client::builder("key").retry(policy.clone()).build()?;
+    /// # drop(client);
+    /// assert_eq!(policy, policy.clone().max_retries(2));
+    /// # Ok::<(), pdfco::Error>(())
+    /// ```
     pub fn new() -> RetryPolicy {
         RetryPolicy {
             max_retries: 4,
@@ -51,6 +66,14 @@ impl RetryPolicy {
     }
 
     /// No retries: every failure is returned at once.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use pdfco::RetryPolicy;
+    ///
+    /// assert_eq!(RetryPolicy::disabled(), RetryPolicy::new().max_retries(0));
+    /// ```
     pub fn disabled() -> RetryPolicy {
         RetryPolicy::new().max_retries(0)
     }

@@ -18,6 +18,22 @@ const UPLOAD_CONTENT_TYPE: &str = "application/octet-stream";
 /// A file in PDF.co's temporary storage, ready to be converted.
 ///
 /// Its URL is signed: `Debug` masks the signature. PDF.co deletes uploads after about an hour.
+///
+/// # Example
+///
+/// ```
+/// use pdfco::testing::Emulator;
+///
+/// let emulator = Emulator::start()?;
+/// let client = emulator.client_builder().build()?;
+/// let file = client.upload("fixtures/sample.pdf")?;
+/// assert_eq!((file.name(), file.size()), ("sample.pdf", std::fs::metadata("fixtures/sample.pdf")?.len()));
+/// assert!(file.url().starts_with(&emulator.storage_origin()));
+/// assert!(file.remaining_credits().is_some());
+/// let signature = file.url().rsplit('=').next().unwrap();
+/// assert!(!format!("{file:?}").contains(signature), "the signature is masked");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone)]
 pub struct UploadedFile {
     url: String,

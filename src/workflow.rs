@@ -16,6 +16,22 @@ use crate::{
 
 /// What a one-call conversion is doing, reported to the callback of
 /// [`Client::convert_file_with`]. The callback runs on the caller's thread, between steps.
+///
+/// # Example
+///
+/// ```no_run
+/// use pdfco::{ConvertRequest, OutputFormat, Progress};
+///
+/// let client = pdfco::Client::from_env()?;
+/// client.convert_file_with("in.pdf", "out.json", &ConvertRequest::new(OutputFormat::Json), |p| match p {
+///     Progress::Uploading { sent, total } => eprint!("\rupload {sent}/{total}"),
+///     Progress::Started(job) => eprintln!("\njob {}", job.id()),
+///     Progress::Status(status) => eprintln!("{}", status.state()),
+///     Progress::Downloading { received } => eprint!("\rdownload {received}"),
+///     _ => {}
+/// })?;
+/// # Ok::<(), pdfco::Error>(())
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Progress<'a> {
@@ -40,6 +56,26 @@ pub enum Progress<'a> {
 }
 
 /// What a one-call conversion did.
+///
+/// # Example
+///
+/// ```
+/// use pdfco::testing::Emulator;
+/// use pdfco::{ConvertRequest, OutputFormat};
+///
+/// let emulator = Emulator::start()?;
+/// let client = emulator.client_builder().build()?;
+/// let out = std::env::temp_dir().join(format!("pdfco-report-doc-{}.xml", std::process::id()));
+/// let report = client.convert_file("fixtures/sample.pdf", &out, &ConvertRequest::new(OutputFormat::Xml))?;
+/// assert_eq!(report.path(), out.as_path());
+/// assert_eq!(report.paths(), [out.clone()]);
+/// assert_eq!(report.bytes(), std::fs::metadata(&out)?.len());
+/// assert_eq!(report.page_count(), Some(3));
+/// assert!(report.job_id().is_some() && !report.skipped());
+/// assert!(report.credits().is_some() && report.remaining_credits().is_some());
+/// # std::fs::remove_file(&out)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone)]
 pub struct Report {
     path: PathBuf,
