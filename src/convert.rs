@@ -549,15 +549,23 @@ impl ConvertRequest {
         serde_json::to_vec(&body).unwrap_or_default()
     }
 
-    /// A stable text of everything that shapes the result (not the password itself, but
-    /// whether there is one), for the up-to-date check of [`FileConversion`](crate::FileConversion).
+    /// A stable text of everything that shapes the result, for checkpoints and the up-to-date
+    /// check of [`FileConversion`](crate::FileConversion). It is written to disk, so secrets
+    /// (the password, basic-auth credentials, secret-named extra parameters) appear only as
+    /// whether they are set, and the callback not at all.
     pub(crate) fn fingerprint(&self) -> String {
         let mut json = self.clone();
         json.password = self.password.as_ref().map(|_| Secret::new("set"));
         json.http_auth = None;
         json.callback = None;
+        for (name, value) in json.extra.iter_mut() {
+            if redact::is_secret_name(name) {
+                *value = Value::from("set");
+            }
+        }
         json.asynchronous = true;
-        String::from_utf8(json.to_json("")).unwrap_or_default()
+        let body = String::from_utf8(json.to_json("")).unwrap_or_default();
+        format!("{} {body}", self.format.endpoint())
     }
 }
 
@@ -948,6 +956,40 @@ mod tests {
         }
         assert_eq!("XLSX".parse::<OutputFormat>(), Ok(OutputFormat::Xlsx));
         assert!("docx".parse::<OutputFormat>().is_err());
+    }
+
+    #[test]
+    fn fingerprint_tracks_the_result_and_holds_no_secret() {
+        let base = ConvertRequest::new(OutputFormat::Csv).pages("0");
+        let secret = base
+            .clone()
+            .password("pw-one")
+            .http_auth("user", "basic-pw")
+            .callback("https://hook/x?token=t0k")
+            .param("apiKey", "k3y");
+        let print = secret.fingerprint();
+        for hidden in ["pw-one", "basic-pw", "t0k", "hook", "k3y"] {
+            assert!(!print.contains(hidden), "{hidden} in {print}");
+        }
+        assert_eq!(print, secret.clone().password("pw-two").fingerprint());
+        assert_ne!(
+            print,
+            base.fingerprint(),
+            "whether a password is set counts"
+        );
+        assert_eq!(
+            base.fingerprint(),
+            base.clone().asynchronous(false).fingerprint()
+        );
+        for other in [
+            base.clone().pages("1"),
+            base.clone().rect(1.0, 1.0, 2.0, 2.0),
+            base.clone().inline(true),
+            base.clone().param("lineending", "unix"),
+            ConvertRequest::new(OutputFormat::Xml).pages("0"),
+        ] {
+            assert_ne!(base.fingerprint(), other.fingerprint(), "{other:?}");
+        }
     }
 
     #[test]

@@ -232,7 +232,8 @@ impl Client {
     /// - [`Error::WriteOutput`] if the file cannot be written;
     /// - [`Error::Transport`] for network failures; [`Error::Decode`] if there is no URL.
     ///
-    /// Errors carry the job id when `from` knows it.
+    /// Errors carry the job id when `from` knows it. For page images (PNG, JPEG, WebP), whose
+    /// asynchronous result URL is a listing of page URLs, use [`Client::download_pages`].
     ///
     /// # Example
     ///
@@ -663,7 +664,7 @@ pub(crate) fn parse_json(bytes: &[u8]) -> Result<serde_json::Value, Error> {
 }
 
 /// The URLs of an asynchronous image job's listing: a JSON array of strings.
-fn parse_listing(bytes: &[u8]) -> Result<Vec<String>, Error> {
+pub(crate) fn parse_listing(bytes: &[u8]) -> Result<Vec<String>, Error> {
     let not_listing = || {
         Error::decode(
             Step::Download,
@@ -685,7 +686,7 @@ fn parse_listing(bytes: &[u8]) -> Result<Vec<String>, Error> {
 }
 
 /// The extension of the last path segment of a URL, or `bin`.
-fn extension_of(url: &str) -> String {
+pub(crate) fn extension_of(url: &str) -> String {
     let path = url.split(['?', '#']).next().unwrap_or("");
     let last = path.rsplit('/').next().unwrap_or("");
     match last.rsplit_once('.') {

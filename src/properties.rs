@@ -115,7 +115,8 @@ fn page_selections_never_panic_and_resolve_inside_the_document() {
 /// Answers built from the fields PDF.co sends, with values of every JSON type, nesting and
 /// truncation.
 fn answer_body(rng: &mut Rng) -> Vec<u8> {
-    const FIELDS: [&str; 14] = [
+    const FIELDS: [&str; 15] = [
+        "body",
         "status",
         "error",
         "message",
@@ -149,8 +150,13 @@ fn answer_body(rng: &mut Rng) -> Vec<u8> {
         "[\"a\", 1, null]",
         "\"http://h/x?X-Amz-Signature=s\"",
     ];
-    match rng.below(4) {
+    match rng.below(5) {
         0 => rng.bytes(64),
+        1 => {
+            // A listing of page URLs, as an asynchronous image job's result holds.
+            let items: Vec<&str> = (0..rng.below(5)).map(|_| rng.pick(&VALUES)).collect();
+            format!("[{}]", items.join(",")).into_bytes()
+        }
         _ => {
             let mut body = String::from("{");
             for i in 0..rng.below(8) {
@@ -176,6 +182,9 @@ fn every_answer_body_decodes_or_fails_cleanly() {
         if let Ok(doc) = crate::Document::from_slice(body) {
             let _ = doc.text();
         }
+        if let Ok(urls) = crate::download::parse_listing(body) {
+            assert!(urls.iter().all(|u| u.starts_with("http")), "{urls:?}");
+        }
         for step in [Step::Presign, Step::Convert, Step::JobCheck] {
             let Ok(answer) = Answer::parse(step, body, "KEY") else {
                 continue;
@@ -186,8 +195,9 @@ fn every_answer_body_decodes_or_fails_cleanly() {
                 answer.message(),
                 answer.credits(),
             );
-            for field in ["url", "jobId", "pageCount", "status"] {
+            for field in ["url", "jobId", "pageCount", "status", "urls", "body"] {
                 let _ = (answer.str(field), answer.u64(field), answer.bool(field));
+                let _ = (answer.strings(field), answer.value(field));
                 let _ = answer.required_str(field).map_err(|e| e.to_string());
             }
             let _ = JobStatus::from_answer("J", &answer, "KEY");
@@ -245,6 +255,16 @@ fn urls_and_headers_from_the_server_never_panic() {
             let _ = url::decode(a, true);
             let _ = retry::parse_retry_after(a);
             let _ = crate::download::parse_content_range(a);
+            let ext = crate::download::extension_of(a);
+            assert!(
+                ext.len() <= 8 && ext.chars().all(|c| c.is_ascii_alphanumeric()),
+                "a page file's extension is a plain word: {ext:?}"
+            );
+            let name = crate::Input::url(a.as_str()).name();
+            assert!(
+                !name.is_empty() && !name.contains('/'),
+                "an input name is one path segment: {name:?}"
+            );
         },
     );
 }

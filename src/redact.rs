@@ -43,7 +43,7 @@ impl fmt::Debug for Secret {
 
 /// Whether a parameter name is, or ends with, a secret name: `??password` and
 /// `user.password` are masked too, erring on the side of hiding.
-fn is_secret_name(name: &str) -> bool {
+pub(crate) fn is_secret_name(name: &str) -> bool {
     let name = name.trim().to_ascii_lowercase();
     SECRET_NAMES.iter().any(|s| name.ends_with(s))
 }
