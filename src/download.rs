@@ -718,7 +718,8 @@ pub(crate) fn parse_content_range(value: &str) -> Option<(u64, Option<u64>)> {
     Some((start, total))
 }
 
-fn with_job(e: Error, job_id: Option<&str>) -> Error {
+/// Attaches the job id to an error when the id is known.
+pub(crate) fn with_job(e: Error, job_id: Option<&str>) -> Error {
     match job_id {
         Some(id) => e.for_job(id),
         None => e,

@@ -7,7 +7,9 @@ use serde_json::Value;
 
 use crate::checkpoint::{self, Checkpoint, Stamp};
 use crate::convert::Shape;
-use crate::download::{ResultUrl, check_destination, parent_dir, parse_json, write_atomically};
+use crate::download::{
+    ResultUrl, check_destination, parent_dir, parse_json, with_job, write_atomically,
+};
 use crate::retry::Deadline;
 use crate::sidecar;
 use crate::{
@@ -440,10 +442,7 @@ fn finish(
                 job_id: None,
                 source,
             };
-            match done.job_id() {
-                Some(id) => error.for_job(id),
-                None => error,
-            }
+            with_job(error, done.job_id())
         })?;
         on_bytes(text.len() as u64);
         let paths = vec![output.to_path_buf()];
@@ -483,10 +482,8 @@ fn record(
 ) -> Result<Report, Error> {
     if let (true, Some(stamp)) = (skip_if_unchanged, stamp) {
         if stamp.input.is_some() {
-            sidecar::write(output, stamp, report.paths()).map_err(|e| match report.job_id() {
-                Some(id) => e.for_job(id),
-                None => e,
-            })?;
+            sidecar::write(output, stamp, report.paths())
+                .map_err(|e| with_job(e, report.job_id()))?;
         }
     }
     Ok(report.clone())
@@ -524,10 +521,7 @@ fn create_folder(dir: &Path, job_id: Option<&str>) -> Result<(), Error> {
                 job_id: None,
                 source: e,
             };
-            Err(match job_id {
-                Some(id) => error.for_job(id),
-                None => error,
-            })
+            Err(with_job(error, job_id))
         }
         _ => Ok(()),
     }
@@ -665,10 +659,7 @@ impl Client {
             (Some(bytes), _) => String::from_utf8(bytes).map_err(|e| {
                 let excerpt = crate::redact::excerpt(e.as_bytes(), None);
                 let error = Error::decode(Step::Download, "the result is not UTF-8 text", excerpt);
-                match done.job_id() {
-                    Some(id) => error.for_job(id),
-                    None => error,
-                }
+                with_job(error, done.job_id())
             }),
             (None, Some(body)) => Ok(body_text(body)),
             (None, None) => Ok(String::new()),
@@ -709,10 +700,7 @@ impl Client {
         }
         let (done, bytes) = self.convert_in_memory(input.into(), request)?;
         match (bytes, done.body()) {
-            (Some(bytes), _) => parse_json(&bytes).map_err(|e| match done.job_id() {
-                Some(id) => e.for_job(id),
-                None => e,
-            }),
+            (Some(bytes), _) => parse_json(&bytes).map_err(|e| with_job(e, done.job_id())),
             (None, Some(body)) => Ok(body.clone()),
             (None, None) => Ok(Value::Null),
         }
