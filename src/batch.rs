@@ -6,9 +6,10 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::download::{ResultUrl, check_destination};
+use crate::download::check_destination;
 use crate::retry::Deadline;
 use crate::upload::check_input;
+use crate::workflow::{Done, check_folder, finish};
 use crate::{Client, Conversion, ConvertRequest, Error, Input, Job, JobState, JobStatus};
 
 /// What a batch is doing, reported to its callback between requests.
@@ -216,8 +217,9 @@ impl Client {
     /// [`requests_per_second`](crate::ClientBuilder::requests_per_second), and downloads
     /// each result as soon as its job succeeds.
     ///
-    /// A file that fails (bad input, a refusal, a failed job) is reported and does not stop
-    /// the others. The batch as a whole is bounded by the job timeout (and the workflow
+    /// Results are saved as [`Client::convert_file`] saves them: page images (PNG, JPEG,
+    /// WebP) into the folder given as the output, named after the input. A file that fails
+    /// (bad input, a refusal, a failed job) is reported and does not stop the others. The batch as a whole is bounded by the job timeout (and the workflow
     /// timeout, when set). Never returns an error itself: look at the report.
     ///
     /// # Example
@@ -249,6 +251,7 @@ impl Client {
     {
         let started = Instant::now();
         let deadline = self.batch_deadline();
+        let multi_file = request.format().is_multi_file();
         let mut items = Vec::new();
         let mut jobs = Vec::new();
         for (index, (input, output)) in files.into_iter().enumerate() {
@@ -270,8 +273,8 @@ impl Client {
                 }
                 Ok(Conversion::Finished(done)) => {
                     on_progress(BatchProgress::Started { index, job: None });
-                    item.result =
-                        self.download_file(ResultUrl::from(&done), output, &mut |_| {}, deadline);
+                    let done = Done::Sync(done);
+                    item.result = self.save(&done, &item, multi_file, deadline);
                     on_progress(BatchProgress::Finished { index, item: &item });
                 }
                 Err(e) => {
@@ -281,7 +284,7 @@ impl Client {
             }
             items.push(item);
         }
-        let checks = self.poll_all(jobs, &mut items, deadline, &mut on_progress);
+        let checks = self.poll_all(jobs, &mut items, multi_file, deadline, &mut on_progress);
         BatchReport {
             items,
             elapsed: started.elapsed(),
@@ -291,6 +294,8 @@ impl Client {
 
     /// Waits for jobs that are already started (for instance resumed from saved ids), in one
     /// polling loop as [`Client::convert_files`] does, downloading each result to its path.
+    /// The jobs' formats are not known here, so a job of page images saves its listing of
+    /// page URLs; fetch the pages with [`Client::download_pages`].
     ///
     /// # Example
     ///
@@ -326,7 +331,8 @@ impl Client {
                 pending.push((index, job));
             }
         }
-        let checks = self.poll_all(pending, &mut items, self.batch_deadline(), &mut on_progress);
+        let deadline = self.batch_deadline();
+        let checks = self.poll_all(pending, &mut items, false, deadline, &mut on_progress);
         BatchReport {
             items,
             elapsed: started.elapsed(),
@@ -338,6 +344,29 @@ impl Client {
         Deadline::after(self.inner.job_timeout).min(self.workflow_deadline())
     }
 
+    /// Saves a finished conversion of a batch: the result file, the page images into the
+    /// item's folder (named after its input), or an inline body. Returns the bytes written.
+    fn save(
+        &self,
+        done: &Done,
+        item: &BatchItem,
+        multi_file: bool,
+        deadline: Deadline,
+    ) -> Result<u64, Error> {
+        let named_after = item.input.as_deref().unwrap_or(&item.output);
+        let input = Input::path(named_after);
+        let report = finish(
+            self,
+            done,
+            &item.output,
+            &input,
+            multi_file,
+            &mut |_| {},
+            deadline,
+        )?;
+        Ok(report.bytes())
+    }
+
     /// Checks everything locally, uploads, and starts one conversion.
     fn start_one(
         &self,
@@ -347,17 +376,12 @@ impl Client {
         deadline: Deadline,
     ) -> Result<Conversion, Error> {
         request.validate()?;
-        if request.format().is_multi_file() {
-            return Err(Error::InvalidOption {
-                option: "format",
-                reason: format!(
-                    "a batch writes one file per input, and {} gives one per page",
-                    request.format()
-                ),
-            });
-        }
         check_input(input)?;
-        check_destination(output)?;
+        if request.format().is_multi_file() {
+            check_folder(output)?;
+        } else {
+            check_destination(output)?;
+        }
         let url = self.upload_input(&Input::path(input), &mut |_| {}, deadline)?;
         self.convert_until(&url, &request.named_for(output), deadline)
     }
@@ -368,6 +392,7 @@ impl Client {
         &self,
         jobs: Vec<(usize, Job)>,
         items: &mut [BatchItem],
+        multi_file: bool,
         deadline: Deadline,
         on_progress: &mut dyn FnMut(BatchProgress<'_>),
     ) -> u64 {
@@ -426,13 +451,8 @@ impl Client {
             });
             match status.state() {
                 JobState::Success => {
-                    let output = items[index].output.clone();
-                    items[index].result = self.download_file(
-                        ResultUrl::from(&status),
-                        &output,
-                        &mut |_| {},
-                        deadline,
-                    );
+                    let done = Done::Async(entry.job.clone(), status.clone());
+                    items[index].result = self.save(&done, &items[index], multi_file, deadline);
                 }
                 JobState::Failed | JobState::Aborted | JobState::Unknown => {
                     items[index].result = Err(Error::JobFailed {

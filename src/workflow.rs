@@ -168,7 +168,7 @@ impl fmt::Debug for Report {
 }
 
 /// A finished conversion, before its result is fetched.
-enum Done {
+pub(crate) enum Done {
     Sync(Output),
     Async(Job, JobStatus),
 }
@@ -423,7 +423,7 @@ impl<'a> FileConversion<'_, 'a> {
 
 /// Saves a finished conversion's result to `output`: the file, the page images into the
 /// folder, or the inline body.
-fn finish(
+pub(crate) fn finish(
     client: &Client,
     done: &Done,
     output: &Path,
@@ -491,7 +491,7 @@ fn record(
 
 /// Checks locally that a folder of page images can be made at `dir`: it exists as a
 /// folder, or its parent does.
-fn check_folder(dir: &Path) -> Result<(), Error> {
+pub(crate) fn check_folder(dir: &Path) -> Result<(), Error> {
     let fail = |kind, msg: &str| Error::WriteOutput {
         path: dir.to_path_buf(),
         job_id: None,

@@ -558,15 +558,34 @@ fn build_script_mode_skips_unchanged_inputs() {
 }
 
 #[test]
-fn a_batch_refuses_page_images_before_any_request() {
-    let (emulator, client) = setup();
+fn a_batch_writes_page_images_into_a_folder_per_input() {
+    let (_emulator, client) = setup();
     let dir = TempDir::new();
+    let copy = dir.join("copy.pdf");
+    std::fs::copy(SAMPLE, &copy).unwrap();
+    let files = [
+        (std::path::PathBuf::from(SAMPLE), dir.join("a")),
+        (copy, dir.join("b")),
+    ];
+    for asynchronous in [true, false] {
+        let request = ConvertRequest::new(OutputFormat::Jpg)
+            .pages("0-1")
+            .asynchronous(asynchronous);
+        let report = client.convert_files(files.clone(), &request, |_| {});
+        assert!(report.is_success(), "{report}");
+        for (folder, stem) in [(dir.join("a"), "sample"), (dir.join("b"), "copy")] {
+            for page in 1..=2 {
+                let image = std::fs::read(folder.join(format!("{stem}-{page}.jpg"))).unwrap();
+                assert!(image.starts_with(magic(OutputFormat::Jpg)));
+            }
+            assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 2);
+        }
+    }
+    // A folder whose parent is missing fails that item alone, before any request for it.
     let report = client.convert_files(
-        [(SAMPLE, dir.join("a"))],
+        [(SAMPLE, dir.join("missing/x"))],
         &ConvertRequest::new(OutputFormat::Png),
         |_| {},
     );
-    let err = report.items()[0].result().unwrap_err();
-    assert!(matches!(err, Error::InvalidOption { .. }), "{err}");
-    assert!(emulator.requests().is_empty());
+    assert!(report.items()[0].result().unwrap_err().is_local());
 }
