@@ -10,7 +10,9 @@ use crate::download::check_destination;
 use crate::retry::Deadline;
 use crate::upload::check_input;
 use crate::workflow::{Done, check_folder, finish};
-use crate::{Client, Conversion, ConvertRequest, Error, Input, Job, JobState, JobStatus};
+use crate::{
+    Client, Conversion, ConvertRequest, Error, Input, Job, JobState, JobStatus, OutputFormat,
+};
 
 /// What a batch is doing, reported to its callback between requests.
 ///
@@ -284,7 +286,7 @@ impl Client {
             }
             items.push(item);
         }
-        let checks = self.poll_all(jobs, &mut items, multi_file, deadline, &mut on_progress);
+        let checks = self.poll_all(jobs, &mut items, deadline, &mut on_progress);
         BatchReport {
             items,
             elapsed: started.elapsed(),
@@ -294,8 +296,9 @@ impl Client {
 
     /// Waits for jobs that are already started (for instance resumed from saved ids), in one
     /// polling loop as [`Client::convert_files`] does, downloading each result to its path.
-    /// The jobs' formats are not known here, so a job of page images saves its listing of
-    /// page URLs; fetch the pages with [`Client::download_pages`].
+    /// A job of page images saves them into the folder given as its output when the job
+    /// knows its [format](Job::format) (a resumed one does with [`Job::with_format`]);
+    /// otherwise the listing of page URLs is saved.
     ///
     /// # Example
     ///
@@ -325,14 +328,19 @@ impl Client {
                 input: None,
                 output: output.as_ref().to_path_buf(),
                 job_id: Some(job.id().to_string()),
-                result: check_destination(output.as_ref()).map(|()| 0),
+                result: if job.format().is_some_and(OutputFormat::is_multi_file) {
+                    check_folder(output.as_ref())
+                } else {
+                    check_destination(output.as_ref())
+                }
+                .map(|()| 0),
             });
             if items[index].result.is_ok() {
                 pending.push((index, job));
             }
         }
         let deadline = self.batch_deadline();
-        let checks = self.poll_all(pending, &mut items, false, deadline, &mut on_progress);
+        let checks = self.poll_all(pending, &mut items, deadline, &mut on_progress);
         BatchReport {
             items,
             elapsed: started.elapsed(),
@@ -345,7 +353,8 @@ impl Client {
     }
 
     /// Saves a finished conversion of a batch: the result file, the page images into the
-    /// item's folder (named after its input), or an inline body. Returns the bytes written.
+    /// item's folder (named after its input, or after the folder when the input is not known),
+    /// or an inline body. Returns the bytes written.
     fn save(
         &self,
         done: &Done,
@@ -392,7 +401,6 @@ impl Client {
         &self,
         jobs: Vec<(usize, Job)>,
         items: &mut [BatchItem],
-        multi_file: bool,
         deadline: Deadline,
         on_progress: &mut dyn FnMut(BatchProgress<'_>),
     ) -> u64 {
@@ -451,6 +459,7 @@ impl Client {
             });
             match status.state() {
                 JobState::Success => {
+                    let multi_file = entry.job.format().is_some_and(OutputFormat::is_multi_file);
                     let done = Done::Async(entry.job.clone(), status.clone());
                     items[index].result = self.save(&done, &items[index], multi_file, deadline);
                 }

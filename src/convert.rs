@@ -651,6 +651,7 @@ pub struct Job {
     id: String,
     result_url: Option<String>,
     name: Option<String>,
+    format: Option<OutputFormat>,
     credits: Credits,
 }
 
@@ -662,8 +663,22 @@ impl Job {
             id: id.into(),
             result_url,
             name: None,
+            format: None,
             credits: Credits::default(),
         }
+    }
+
+    /// This job, noting what it converts to. A resumed job does not know; with the format
+    /// known, [`Client::wait_all`] saves page images into a folder rather than saving their
+    /// listing.
+    pub fn with_format(mut self, format: OutputFormat) -> Job {
+        self.format = Some(format);
+        self
+    }
+
+    /// What the job converts to, when known: always for a job this client started.
+    pub fn format(&self) -> Option<OutputFormat> {
+        self.format
     }
 
     /// The job id.
@@ -699,6 +714,7 @@ impl fmt::Debug for Job {
             .field("id", &self.id)
             .field("result_url", &self.result_url.as_deref().map(redact::url))
             .field("name", &self.name)
+            .field("format", &self.format)
             .finish_non_exhaustive()
     }
 }
@@ -853,7 +869,11 @@ impl Client {
             Safety::OnlyIfNotSent,
             deadline,
         )?;
-        Conversion::from_answer(&answer, request.asynchronous)
+        let conversion = Conversion::from_answer(&answer, request.asynchronous)?;
+        Ok(match conversion {
+            Conversion::Started(job) => Conversion::Started(job.with_format(request.format)),
+            finished => finished,
+        })
     }
 }
 
@@ -866,6 +886,7 @@ impl Conversion {
                 id: id.to_string(),
                 result_url: answer.str("url").map(str::to_string),
                 name: answer.str("name").map(str::to_string),
+                format: None,
                 credits: answer.credits(),
             }));
         }

@@ -589,3 +589,37 @@ fn a_batch_writes_page_images_into_a_folder_per_input() {
     );
     assert!(report.items()[0].result().unwrap_err().is_local());
 }
+
+#[test]
+fn resumed_image_jobs_are_saved_by_what_they_know_of_their_format() {
+    let (_emulator, client) = setup();
+    let dir = TempDir::new();
+    let file = client.upload(SAMPLE).unwrap();
+    let request = ConvertRequest::new(OutputFormat::Webp).pages("2");
+    let mut saved = Vec::new();
+    for _ in 0..2 {
+        let Conversion::Started(job) = client.convert(file.url(), &request).unwrap() else {
+            panic!("a job")
+        };
+        assert_eq!(job.format(), Some(OutputFormat::Webp));
+        saved.push((job.id().to_string(), job.result_url().map(str::to_string)));
+    }
+    let (known, unknown) = (saved[0].clone(), saved[1].clone());
+    let jobs = [
+        (
+            pdfco::Job::resume(known.0, known.1).with_format(OutputFormat::Webp),
+            dir.join("pages"),
+        ),
+        (
+            pdfco::Job::resume(unknown.0, unknown.1),
+            dir.join("listing.json"),
+        ),
+    ];
+    let report = client.wait_all(jobs, |_| {});
+    assert!(report.is_success(), "{report}");
+    let image = std::fs::read(dir.join("pages/pages-1.webp")).unwrap();
+    assert!(image.starts_with(magic(OutputFormat::Webp)));
+    let listing: Vec<String> =
+        serde_json::from_slice(&std::fs::read(dir.join("listing.json")).unwrap()).unwrap();
+    assert_eq!(listing.len(), 1);
+}
