@@ -63,7 +63,7 @@ impl<'a> From<&'a JobStatus> for ResultUrl<'a> {
     fn from(status: &'a JobStatus) -> Self {
         ResultUrl {
             url: status.url(),
-            urls: &[],
+            urls: status.urls(),
             job_id: Some(status.job_id()),
         }
     }

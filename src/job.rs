@@ -118,6 +118,7 @@ pub struct JobStatus {
     duration: Option<Duration>,
     credits: Credits,
     body: Option<serde_json::Value>,
+    urls: Vec<String>,
 }
 
 impl JobStatus {
@@ -139,6 +140,18 @@ impl JobStatus {
                 .map(Duration::from_millis),
             credits: answer.credits(),
             body: answer.value("body").cloned(),
+            // Page URLs as `urls`, or (split jobs) as a `body` that lists them.
+            urls: match answer.strings("urls") {
+                urls if !urls.is_empty() => urls,
+                _ => answer
+                    .value("body")
+                    .filter(|b| b.is_array())
+                    .map(|_| answer.strings("body"))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+                    .collect(),
+            },
         })
     }
 
@@ -185,6 +198,13 @@ impl JobStatus {
     /// The inline result as text, when it is a string.
     pub fn text(&self) -> Option<&str> {
         self.body.as_ref().and_then(serde_json::Value::as_str)
+    }
+
+    /// Result URLs listed in the answer itself, one per page or part (`urls`, or a `body`
+    /// that is a list of URLs); usually empty, as page images come as a listing behind
+    /// [`url`](Self::url). They carry signatures; treat them as secrets.
+    pub fn urls(&self) -> &[String] {
+        &self.urls
     }
 
     /// How long the job ran (`jobDuration`), if PDF.co said.
@@ -380,6 +400,24 @@ mod tests {
             assert!(JobState::parse(s).is_terminal(), "{s}");
             assert_eq!(JobState::parse(s).to_string(), s);
         }
+    }
+
+    #[test]
+    fn split_job_success_lists_its_parts_in_the_body() {
+        let a = Answer::from_value(
+            Step::JobCheck,
+            json!({ "status": "success", "url": "https://s/listing.json",
+                "body": ["https://s/part1.pdf", "https://s/part2.pdf", "not a url", 3] }),
+        );
+        let s = JobStatus::from_answer("J", &a, "KEY").unwrap();
+        assert_eq!(s.urls(), ["https://s/part1.pdf", "https://s/part2.pdf"]);
+        let text = Answer::from_value(
+            Step::JobCheck,
+            json!({ "status": "success", "body": "plain text result" }),
+        );
+        let s = JobStatus::from_answer("J", &text, "KEY").unwrap();
+        assert!(s.urls().is_empty());
+        assert_eq!(s.text(), Some("plain text result"));
     }
 
     #[test]

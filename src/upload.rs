@@ -58,6 +58,11 @@ impl UploadedFile {
         self.size
     }
 
+    /// Credits charged for the upload, when PDF.co said.
+    pub fn credits(&self) -> Option<u64> {
+        self.credits.spent
+    }
+
     /// Credits left on the account, when PDF.co said.
     pub fn remaining_credits(&self) -> Option<u64> {
         self.credits.remaining

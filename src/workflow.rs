@@ -191,7 +191,7 @@ impl Done {
     fn has_link(&self) -> bool {
         match self {
             Done::Sync(output) => output.url().is_some() || !output.urls().is_empty(),
-            Done::Async(_, status) => status.url().is_some(),
+            Done::Async(_, status) => status.url().is_some() || !status.urls().is_empty(),
         }
     }
 
