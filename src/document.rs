@@ -2,7 +2,8 @@
 //!
 //! PDF.co's JSON is a mapping of XML: attributes are `@`-prefixed strings (numbers included)
 //! and element text is `#text`; one child is an object, several are an array. This model
-//! reads both forms and the string numbers, and never panics on odd input.
+//! reads both forms and the string numbers, and never panics on odd input. Attributes
+//! without the `@` are read too, as `json2` output is reported (by a third party) to use.
 
 use std::fmt;
 
@@ -123,6 +124,12 @@ fn many(value: Option<&Value>) -> Vec<&Value> {
 }
 
 /// A number sent as a JSON number or a string.
+/// An attribute: `@name` as PDF.co's `json` writes it, or plain `name`, as `json2` is said to.
+fn attr<'a>(node: &'a Value, name: &str) -> Option<&'a Value> {
+    node.get(format!("@{name}").as_str())
+        .or_else(|| node.get(name))
+}
+
 fn number(value: Option<&Value>) -> Option<f64> {
     match value? {
         Value::Number(n) => n.as_f64(),
@@ -196,9 +203,9 @@ impl Document {
             .into_iter()
             .enumerate()
             .map(|(i, page)| Page {
-                index: number(page.get("@index")).map_or(i as u32, |n| n.max(0.0) as u32),
-                width: number(page.get("@width")),
-                height: number(page.get("@height")),
+                index: number(attr(page, "index")).map_or(i as u32, |n| n.max(0.0) as u32),
+                width: number(attr(page, "width")),
+                height: number(attr(page, "height")),
                 rows: many(page.get("row"))
                     .into_iter()
                     .map(|row| Row {
@@ -288,15 +295,15 @@ impl Text {
                 ..Text::default()
             }),
             Value::Object(_) => Some(Text {
-                text: string(value.get("#text")).unwrap_or_default(),
-                font_name: string(value.get("@fontName")),
-                font_size: number(value.get("@fontSize")),
-                font_style: string(value.get("@fontStyle")),
-                color: string(value.get("@color")),
-                x: number(value.get("@x")),
-                y: number(value.get("@y")),
-                width: number(value.get("@width")),
-                height: number(value.get("@height")),
+                text: string(value.get("#text").or_else(|| value.get("text"))).unwrap_or_default(),
+                font_name: string(attr(value, "fontName")),
+                font_size: number(attr(value, "fontSize")),
+                font_style: string(attr(value, "fontStyle")),
+                color: string(attr(value, "color")),
+                x: number(attr(value, "x")),
+                y: number(attr(value, "y")),
+                width: number(attr(value, "width")),
+                height: number(attr(value, "height")),
             }),
             _ => None,
         }
@@ -352,6 +359,20 @@ impl Text {
 mod tests {
     use super::*;
     use crate::tests::fixture;
+
+    #[test]
+    fn attributes_without_the_at_prefix_read_too() {
+        let json = br#"{ "document": { "page": { "index": "4", "width": 595,
+            "row": { "column": { "text": { "fontName": "Arial", "x": "1.5", "text": "Hi" } } } } } }"#;
+        let doc = Document::from_slice(json).unwrap();
+        let page = &doc.pages()[0];
+        assert_eq!((page.index(), page.width()), (4, Some(595.0)));
+        let text = page.rows()[0].texts().next().unwrap();
+        assert_eq!(
+            (text.text(), text.font_name(), text.x()),
+            ("Hi", Some("Arial"), Some(1.5))
+        );
+    }
 
     #[test]
     fn inline_answer_with_single_objects() {
