@@ -373,16 +373,30 @@ fn inputs_from_bytes_and_readers_upload_with_their_length() {
     assert_eq!(put.header("content-length"), Some(&*pdf.len().to_string()));
     assert!(put.path.ends_with("/read.pdf"), "{}", put.path);
 
-    // A reader shorter than its stated length fails the upload; no job is started.
+    // A reader shorter than its stated length fails the upload at once, rather than leaving
+    // storage waiting for the rest; no job is started.
     let jobs = emulator.job_count();
     let short = std::io::Cursor::new(pdf[..100].to_vec());
-    let err = client
-        .convert_to_string(
-            Input::reader("short.pdf", short, pdf.len() as u64),
-            &request,
-        )
+    let impatient = emulator.client_builder().build().unwrap();
+    let (len, shorter) = (pdf.len() as u64, request.clone());
+    // A watchdog thread (the test's, not the library's): a regression here hangs rather
+    // than fails, so the outcome is awaited with a time limit.
+    let (done, outcome) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let input = Input::reader("short.pdf", short, len);
+        let _ = done.send(impatient.convert_to_string(input, &shorter));
+    });
+    let err = outcome
+        .recv_timeout(Duration::from_secs(20))
+        .expect("an upload from a short reader must fail, not hang")
         .unwrap_err();
-    assert!(err.to_string().contains("upload"), "{err}");
+    let mut chain = err.to_string();
+    let mut source = std::error::Error::source(&err);
+    while let Some(cause) = source {
+        chain.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    assert!(chain.contains("before its stated length"), "{chain}");
     assert_eq!(emulator.job_count(), jobs);
 }
 
