@@ -276,7 +276,8 @@ impl<'a> FileConversion<'_, 'a> {
     /// one (failed, or its result expired); it is kept after a timeout or a network failure.
     ///
     /// The result URL in it is signed: the file is written readable by its owner only (on
-    /// Unix). An input read from a reader cannot be recognised again, so it never resumes.
+    /// Unix). Recognising the input means reading it once more to hash it; an input read
+    /// from a reader cannot be read twice, so it never resumes.
     ///
     /// Defaults to none.
     pub fn checkpoint(mut self, path: impl Into<PathBuf>) -> Self {
@@ -363,8 +364,8 @@ impl<'a> FileConversion<'_, 'a> {
             .as_deref()
             .zip(stamp.as_ref())
             .and_then(|(path, stamp)| Checkpoint::load(path, stamp, &output));
-        let job = match saved {
-            Some(saved) => Job::resume(saved.job_id, saved.result_url),
+        let conversion = match saved {
+            Some(saved) => Conversion::Started(Job::resume(saved.job_id, saved.result_url)),
             None => {
                 let total = total.unwrap_or(0);
                 let url = client.upload_input(
@@ -372,46 +373,30 @@ impl<'a> FileConversion<'_, 'a> {
                     &mut |sent| on_progress(Progress::Uploading { sent, total }),
                     deadline,
                 )?;
-                match client.convert_until(&url, &request, deadline)? {
-                    Conversion::Finished(output_done) => {
-                        let done = Done::Sync(output_done);
-                        return finish(
-                            client,
-                            &done,
-                            &output,
-                            &input,
-                            multi_file,
-                            &mut on_progress,
-                            deadline,
-                        )
-                        .and_then(|report| {
-                            record(&report, &output, skip_if_unchanged, stamp.as_ref())
-                        });
-                    }
-                    Conversion::Started(job) => {
-                        if let (Some(path), Some(stamp)) = (&checkpoint, &stamp) {
-                            Checkpoint::save(path, stamp, &output, &job)?;
-                        }
-                        job
-                    }
+                let conversion = client.convert_until(&url, &request, deadline)?;
+                if let (Conversion::Started(job), Some(path), Some(stamp)) =
+                    (&conversion, &checkpoint, &stamp)
+                {
+                    Checkpoint::save(path, stamp, &output, job)?;
                 }
+                conversion
             }
         };
-        on_progress(Progress::Started(&job));
-        let result = client
-            .wait_until(&job, deadline, &mut |s| on_progress(Progress::Status(s)))
-            .and_then(|status| {
-                let done = Done::Async(job.clone(), status);
-                finish(
-                    client,
-                    &done,
-                    &output,
-                    &input,
-                    multi_file,
-                    &mut on_progress,
-                    deadline,
-                )
-            });
+        let done = match conversion {
+            Conversion::Finished(result) => Ok(Done::Sync(result)),
+            Conversion::Started(job) => {
+                on_progress(Progress::Started(&job));
+                client
+                    .wait_until(&job, deadline, &mut |s| on_progress(Progress::Status(s)))
+                    .map(|status| Done::Async(job, status))
+            }
+        };
+        let result = done.and_then(|done| {
+            let progress: &mut dyn FnMut(Progress<'_>) = &mut on_progress;
+            finish(
+                client, &done, &output, &input, multi_file, progress, deadline,
+            )
+        });
         match (&result, &checkpoint) {
             (Ok(_), Some(path)) => Checkpoint::remove(path),
             (Err(e), Some(path)) if checkpoint::is_lost(e) => Checkpoint::remove(path),
