@@ -340,11 +340,7 @@ impl<'a> FileConversion<'_, 'a> {
         };
         if let (true, Some(stamp)) = (skip_if_unchanged, &stamp) {
             if let Some(paths) = sidecar::up_to_date(&output, multi_file, stamp) {
-                let bytes = paths
-                    .iter()
-                    .filter_map(|p| std::fs::metadata(p).ok())
-                    .map(|m| m.len())
-                    .sum();
+                let bytes = total_size(&paths);
                 return Ok(Report {
                     path: output.clone(),
                     paths,
@@ -447,15 +443,20 @@ pub(crate) fn finish(
         create_folder(output, done.job_id())?;
         let paths =
             client.download_pages_with(from, output, &input.stem(), &mut on_bytes, deadline)?;
-        let bytes = paths
-            .iter()
-            .filter_map(|p| std::fs::metadata(p).ok())
-            .map(|m| m.len())
-            .sum();
+        let bytes = total_size(&paths);
         return Ok(done.report(output, paths, bytes, input_path));
     }
     let bytes = client.download_file(from, output, &mut on_bytes, deadline)?;
     Ok(done.report(output, vec![output.to_path_buf()], bytes, input_path))
+}
+
+/// The size of a result's files together.
+fn total_size(paths: &[PathBuf]) -> u64 {
+    paths
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum()
 }
 
 /// Writes the sidecar of a finished conversion in build-script mode.
