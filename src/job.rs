@@ -241,8 +241,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`], [`Error::Transport`] or [`Error::Decode`], each carrying the job id.
-    /// A failed job is *not* an error here: its status says so.
+    /// [`Error::InvalidOption`] for an empty job id (before any request); [`Error::Api`],
+    /// [`Error::Transport`] or [`Error::Decode`], each carrying the job id. A failed job is
+    /// *not* an error here: its status says so.
     ///
     /// # Example
     ///
@@ -284,6 +285,12 @@ impl Client {
         force: bool,
         deadline: Deadline,
     ) -> Result<JobStatus, Error> {
+        if job_id.trim().is_empty() {
+            return Err(Error::InvalidOption {
+                option: "jobid",
+                reason: "a job id must not be empty".to_string(),
+            });
+        }
         let mut query = vec![("jobid", job_id)];
         if force {
             query.push(("force", "true"));

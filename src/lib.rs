@@ -176,6 +176,7 @@
 //! | `rustls` | yes | TLS through rustls |
 //! | `native-tls` | no | TLS through the platform's library |
 //! | `test-util` | no | [`testing`]: an in-process emulator of PDF.co and its storage |
+//! | `cli` | no | the `pdfco` command-line tool; adds `signal-hook` (SIGINT and SIGTERM) |
 //!
 //! # MSRV
 //!

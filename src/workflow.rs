@@ -45,6 +45,12 @@ pub enum Progress<'a> {
         /// The file's size.
         total: u64,
     },
+    /// The input is in storage: every byte of it arrived, whatever attempts it took. Not
+    /// sent for a URL input, which PDF.co fetches itself.
+    Uploaded {
+        /// The input's size.
+        bytes: u64,
+    },
     /// The conversion job started.
     Started(&'a Job),
     /// One job check's answer.
@@ -363,12 +369,15 @@ impl<'a> FileConversion<'_, 'a> {
         let conversion = match saved {
             Some(saved) => Conversion::Started(Job::resume(saved.job_id, saved.result_url)),
             None => {
-                let total = total.unwrap_or(0);
+                let size = total.unwrap_or(0);
                 let url = client.upload_input(
                     &input,
-                    &mut |sent| on_progress(Progress::Uploading { sent, total }),
+                    &mut |sent| on_progress(Progress::Uploading { sent, total: size }),
                     deadline,
                 )?;
+                if total.is_some() {
+                    on_progress(Progress::Uploaded { bytes: size });
+                }
                 let conversion = client.convert_until(&url, &request, deadline)?;
                 if let (Conversion::Started(job), Some(path), Some(stamp)) =
                     (&conversion, &checkpoint, &stamp)

@@ -1,0 +1,473 @@
+//! `pdfco`: the crate's command-line tool, for shell scripts.
+//!
+//! Installed with `cargo install --path . --features cli`. Run `pdfco --help` for the
+//! commands, the environment it reads and its exit codes.
+//!
+//! It never panics on a closed or full stdout or stderr: a failed write to stdout is an error
+//! (exit 1); progress lines that cannot be written to stderr are dropped. On SIGINT or
+//! SIGTERM it removes its temporary files, leaves an existing output as it was, prints the
+//! job id if a job had started, and exits 130.
+
+use std::ffi::OsString;
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use pdfco::{Client, ClientBuilder, ConvertRequest, Error, Input, OutputFormat, Progress};
+
+const HELP: &str = "pdfco: PDF.co from the command line
+
+usage:
+  pdfco convert --to FORMAT INPUT OUTPUT [options]
+  pdfco check JOB_ID
+  pdfco balance
+  pdfco help [COMMAND]
+
+options of every command:
+  --timeout SECS    give up after SECS seconds (exit 5); a started job keeps running at PDF.co
+  --help            this help
+
+environment:
+  PDFCO_API_KEY     your PDF.co API key (required)
+  PDFCO_BASE_URL    another API base URL, such as an emulator's (optional)
+
+exit codes:
+  0 done, 1 network or other failure, 2 bad input (usage, a missing file, a bad option, no
+  key), 3 refused by PDF.co or storage, 4 the job failed, 5 timeout, 130 interrupted (SIGINT or
+  SIGTERM; temporary files removed, an existing output left as it was, the job id printed)";
+
+const HELP_CONVERT: &str = "usage: pdfco convert --to FORMAT INPUT OUTPUT [options]
+
+Converts INPUT (a local file, or an http(s) URL that PDF.co fetches itself) into OUTPUT. Page
+images (png, jpg, webp) go into the folder OUTPUT. OUTPUT may be /dev/stdout or /dev/null.
+
+formats: json, json2, json-meta, csv, xml, text, text-simple, html, xlsx, xls, png, jpg, webp, tiff
+
+options:
+  --pages P             pages to convert, 0-based as PDF.co takes them: 0,2-5,7-
+  --password P          the input's password (or --password-env VAR to read it from VAR)
+  --rect X,Y,W,H        only this area of each page, in points
+  --lang L              OCR language, such as eng or eng+deu
+  --sync                convert synchronously (PDF.co allows about 30 s)
+  --checkpoint FILE     write the job to FILE before waiting; a rerun continues that job
+  --skip-unchanged      do nothing when OUTPUT is up to date with INPUT and the options
+  --timeout SECS        give up after SECS seconds (exit 5)";
+
+const HELP_CHECK: &str = "usage: pdfco check JOB_ID [--timeout SECS]
+
+Prints the job's state (working, success, failed, aborted, unknown) on stdout, and PDF.co's
+message, if any, on stderr. Never prints the signed result URL.";
+
+const HELP_BALANCE: &str = "usage: pdfco balance [--timeout SECS]
+
+Prints the credits left on the account on stdout.";
+
+fn main() -> ExitCode {
+    let job = Arc::new(Mutex::new(None));
+    if let Err(e) = handle_signals(Arc::clone(&job)) {
+        note(format_args!("pdfco: cannot handle signals: {e}"));
+    }
+    match run(&job) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(problem)) => {
+            note(format_args!("pdfco: {problem}\n(see pdfco --help)"));
+            ExitCode::from(2)
+        }
+        Err(Failure::Stdout(e)) => {
+            note(format_args!(
+                "pdfco: cannot write the result to stdout: {e}"
+            ));
+            ExitCode::from(1)
+        }
+        Err(Failure::Failed(error)) => {
+            report(&error);
+            ExitCode::from(exit_code(&error))
+        }
+    }
+}
+
+/// What went wrong: the command line, writing to stdout, or the work itself.
+enum Failure {
+    Usage(String),
+    Stdout(io::Error),
+    Failed(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        Failure::Failed(error)
+    }
+}
+
+/// The job a running conversion started, for the signal handler to print.
+type StartedJob = Arc<Mutex<Option<String>>>;
+
+/// On SIGINT or SIGTERM, on a thread of the CLI's own: remove the crate's temporary files,
+/// print the job id, exit 130. An output being replaced is renamed into place only once
+/// complete, so stopping at any moment leaves the old one or the whole new one.
+fn handle_signals(job: StartedJob) -> io::Result<()> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
+    std::thread::Builder::new()
+        .name("pdfco-signals".into())
+        .spawn(move || {
+            if signals.forever().next().is_some() {
+                remove_temporary_files();
+                let started = job.lock().map_or(None, |j| j.clone());
+                match started {
+                    Some(id) => note(format_args!(
+                        "pdfco: interrupted; job {id} was started and may still finish: \
+                         `pdfco check {id}` shows it, and a rerun with the same --checkpoint \
+                         continues it"
+                    )),
+                    None => note(format_args!("pdfco: interrupted")),
+                }
+                std::process::exit(130);
+            }
+        })?;
+    Ok(())
+}
+
+/// A line on stderr. Progress and reports are best effort: if stderr is closed or full there
+/// is nowhere to say so.
+fn note(line: std::fmt::Arguments<'_>) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
+}
+
+/// A timestamped progress line on stderr, as PDF.co's tutorials print them.
+fn progress(line: std::fmt::Arguments<'_>) {
+    note(format_args!("{}: {line}", timestamp()));
+}
+
+/// A line of the command's result on stdout; failing to write it fails the command.
+fn out(line: std::fmt::Arguments<'_>) -> Result<(), Failure> {
+    let mut stdout = io::stdout().lock();
+    writeln!(stdout, "{line}")
+        .and_then(|()| stdout.flush())
+        .map_err(Failure::Stdout)
+}
+
+/// The time of day (`HH:MM.SS`, UTC), as the tutorials print it.
+fn timestamp() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+        % 86_400;
+    format!(
+        "{:02}:{:02}.{:02}",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// Prints an error with its causes and, once a job has started, its id.
+fn report(error: &Error) {
+    note(format_args!("error: {error}"));
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        note(format_args!("  caused by: {cause}"));
+        source = cause.source();
+    }
+    if let Some(job) = error.job_id() {
+        note(format_args!("  job: {job}"));
+    }
+}
+
+/// The exit code that tells a script what kind of failure this was.
+fn exit_code(error: &Error) -> u8 {
+    match error {
+        e if e.is_local() => 2,
+        Error::JobFailed { .. } => 4,
+        e if e.is_timeout() => 5,
+        Error::Api { .. } | Error::Storage { .. } => 3,
+        _ => 1,
+    }
+}
+
+/// The command line, split into the command, its flags and its positional arguments.
+struct Args {
+    command: String,
+    flags: Vec<(String, Option<String>)>,
+    positional: Vec<String>,
+}
+
+/// Flags that take a value.
+const VALUED: &[&str] = &[
+    "--to",
+    "--pages",
+    "--password",
+    "--password-env",
+    "--rect",
+    "--lang",
+    "--checkpoint",
+    "--timeout",
+];
+
+fn parse_args(raw: Vec<OsString>) -> Result<Args, Failure> {
+    let mut words = Vec::with_capacity(raw.len());
+    for word in raw {
+        let word = word
+            .into_string()
+            .map_err(|w| Failure::Usage(format!("not UTF-8: {}", w.to_string_lossy())))?;
+        words.push(word);
+    }
+    let mut words = words.into_iter();
+    let command = words.next().unwrap_or_default();
+    let (mut flags, mut positional) = (Vec::new(), Vec::new());
+    while let Some(word) = words.next() {
+        if word == "--" {
+            positional.extend(words.by_ref());
+        } else if let Some((name, value)) = word.split_once('=').filter(|_| word.starts_with("--"))
+        {
+            flags.push((name.to_string(), Some(value.to_string())));
+        } else if VALUED.contains(&word.as_str()) {
+            let value = words
+                .next()
+                .ok_or_else(|| Failure::Usage(format!("{word} needs a value")))?;
+            flags.push((word, Some(value)));
+        } else if word.starts_with("--") {
+            flags.push((word, None));
+        } else {
+            positional.push(word);
+        }
+    }
+    Ok(Args {
+        command,
+        flags,
+        positional,
+    })
+}
+
+impl Args {
+    fn wants_help(&self) -> bool {
+        self.flags.iter().any(|(name, _)| name == "--help")
+    }
+
+    /// Refuses flags the command does not take.
+    fn only(&self, allowed: &[&str]) -> Result<(), Failure> {
+        match self
+            .flags
+            .iter()
+            .find(|(name, _)| !allowed.contains(&name.as_str()) && name != "--help")
+        {
+            Some((name, _)) => Err(Failure::Usage(format!(
+                "{} takes no option {name}",
+                self.command
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    fn value(&self, name: &str) -> Option<&str> {
+        self.flags
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, v)| v.as_deref())
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.flags.iter().any(|(n, _)| n == name)
+    }
+
+    /// `--timeout SECS`, when given.
+    fn timeout(&self) -> Result<Option<Duration>, Failure> {
+        let Some(text) = self.value("--timeout") else {
+            return Ok(None);
+        };
+        text.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|s| s.is_finite() && *s > 0.0 && *s < 1e9)
+            .map(|s| Some(Duration::from_secs_f64(s)))
+            .ok_or_else(|| Failure::Usage(format!("--timeout takes seconds above 0, not {text}")))
+    }
+}
+
+fn run(job: &StartedJob) -> Result<(), Failure> {
+    let args = parse_args(std::env::args_os().skip(1).collect())?;
+    let help = |text: &str| out(format_args!("{text}"));
+    match (args.command.as_str(), args.wants_help()) {
+        ("" | "--help" | "-h", _) => help(HELP),
+        ("help", _) => match args.positional.first().map(String::as_str) {
+            None => help(HELP),
+            Some("convert") => help(HELP_CONVERT),
+            Some("check") => help(HELP_CHECK),
+            Some("balance") => help(HELP_BALANCE),
+            Some(other) => Err(Failure::Usage(format!("no command {other}"))),
+        },
+        ("convert", true) => help(HELP_CONVERT),
+        ("check", true) => help(HELP_CHECK),
+        ("balance", true) => help(HELP_BALANCE),
+        ("convert", false) => convert(&args, job),
+        ("check", false) => check(&args),
+        ("balance", false) => balance(&args),
+        (other, _) => Err(Failure::Usage(format!("unknown command {other}"))),
+    }
+}
+
+/// The client from the environment, with `--timeout` as the deadline of the whole command.
+fn client(args: &Args) -> Result<Client, Failure> {
+    let timeout = args.timeout()?;
+    let mut builder: ClientBuilder = Client::builder_from_env()?;
+    if let Some(timeout) = timeout {
+        builder = builder.workflow_timeout(timeout).job_timeout(timeout);
+    }
+    Ok(builder.build()?)
+}
+
+fn convert(args: &Args, job: &StartedJob) -> Result<(), Failure> {
+    args.only(&[
+        "--to",
+        "--pages",
+        "--password",
+        "--password-env",
+        "--rect",
+        "--lang",
+        "--sync",
+        "--checkpoint",
+        "--skip-unchanged",
+        "--timeout",
+    ])?;
+    let format = args
+        .value("--to")
+        .ok_or_else(|| Failure::Usage("convert needs --to FORMAT".into()))?
+        .parse::<OutputFormat>()
+        .map_err(Failure::Usage)?;
+    let [input, output] = args.positional.as_slice() else {
+        return Err(Failure::Usage(
+            "convert takes an input and an output".into(),
+        ));
+    };
+    let mut request = ConvertRequest::new(format);
+    if let Some(pages) = args.value("--pages") {
+        request = request.pages(pages);
+    }
+    if let Some(password) = args.value("--password") {
+        request = request.password(password);
+    }
+    if let Some(var) = args.value("--password-env") {
+        let password =
+            std::env::var(var).map_err(|_| Failure::Usage(format!("{var} is not set")))?;
+        request = request.password(password);
+    }
+    if let Some(rect) = args.value("--rect") {
+        let numbers: Vec<f64> = rect
+            .split(',')
+            .map(|n| n.trim().parse())
+            .collect::<Result<_, _>>()
+            .map_err(|_| Failure::Usage("--rect takes four numbers: X,Y,W,H".into()))?;
+        let [x, y, w, h] = numbers[..] else {
+            return Err(Failure::Usage("--rect takes four numbers: X,Y,W,H".into()));
+        };
+        request = request.rect(x, y, w, h);
+    }
+    if let Some(lang) = args.value("--lang") {
+        request = request.lang(lang);
+    }
+    if args.has("--sync") {
+        request = request.asynchronous(false);
+    }
+    let input = if input.starts_with("https://") || input.starts_with("http://") {
+        Input::url(input.as_str())
+    } else {
+        Input::from(input)
+    };
+
+    let client = client(args)?;
+    let mut conversion = client
+        .conversion(input, output, &request)
+        .skip_if_unchanged(args.has("--skip-unchanged"));
+    if let Some(file) = args.value("--checkpoint") {
+        conversion = conversion.checkpoint(PathBuf::from(file));
+    }
+    let report = conversion.run_with(|event| match event {
+        Progress::Uploaded { bytes } => progress(format_args!("uploaded {bytes} bytes")),
+        Progress::Started(started) => {
+            if let Ok(mut slot) = job.lock() {
+                *slot = Some(started.id().to_string());
+            }
+            progress(format_args!("job {}", started.id()));
+        }
+        Progress::Status(status) => progress(format_args!("{}", status.state())),
+        _ => {}
+    })?;
+    if report.skipped() {
+        progress(format_args!("{} is up to date", report.path().display()));
+        return Ok(());
+    }
+    progress(format_args!(
+        "saved {} ({} bytes{})",
+        report.path().display(),
+        report.bytes(),
+        report
+            .remaining_credits()
+            .map_or(String::new(), |c| format!(", {c} credits left"))
+    ));
+    Ok(())
+}
+
+fn balance(args: &Args) -> Result<(), Failure> {
+    args.only(&["--timeout"])?;
+    if !args.positional.is_empty() {
+        return Err(Failure::Usage("balance takes no argument".into()));
+    }
+    let credits = client(args)?.balance()?;
+    out(format_args!("{credits}"))
+}
+
+fn check(args: &Args) -> Result<(), Failure> {
+    args.only(&["--timeout"])?;
+    let [job_id] = args.positional.as_slice() else {
+        return Err(Failure::Usage("check takes one job id".into()));
+    };
+    let status = client(args)?.check(job_id)?;
+    out(format_args!("{}", status.state()))?;
+    if let Some(message) = status.message() {
+        note(format_args!("{message}"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(words: &[&str]) -> Args {
+        match parse_args(words.iter().map(OsString::from).collect()) {
+            Ok(args) => args,
+            Err(_) => panic!("{words:?} should parse"),
+        }
+    }
+
+    #[test]
+    fn flags_take_values_in_both_spellings() {
+        let a = parse(&["convert", "--to", "csv", "a.pdf", "--timeout=2.5", "b.csv"]);
+        assert_eq!(a.command, "convert");
+        assert_eq!(a.value("--to"), Some("csv"));
+        assert_eq!(a.positional, ["a.pdf", "b.csv"]);
+        assert!(matches!(a.timeout(), Ok(Some(d)) if d == Duration::from_millis(2500)));
+        let a = parse(&["check", "--", "--odd-id"]);
+        assert_eq!(a.positional, ["--odd-id"]);
+        for bad in ["0", "-1", "soon", "NaN", "inf"] {
+            let a = parse(&["balance", "--timeout", bad]);
+            assert!(matches!(a.timeout(), Err(Failure::Usage(_))), "{bad}");
+        }
+        assert!(matches!(
+            parse_args(vec!["convert".into(), "--to".into()]),
+            Err(Failure::Usage(_))
+        ));
+    }
+
+    #[test]
+    fn unknown_flags_are_usage_errors() {
+        let a = parse(&["balance", "--pages", "1"]);
+        assert!(matches!(a.only(&["--timeout"]), Err(Failure::Usage(_))));
+    }
+}
+
+// Until the library's temporary-file registry lands (issue 9, files part).
+fn remove_temporary_files() {}

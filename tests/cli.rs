@@ -1,0 +1,270 @@
+//! The `pdfco` command-line tool, run as a script runs it, against the emulator.
+#![cfg(feature = "cli")]
+
+mod common;
+
+use std::fs::File;
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{SAMPLE, TempDir};
+use pdfco::testing::{Emulator, Endpoint, Fault, Outcome};
+
+/// The tool, pointed at `emulator`, with nothing of the caller's environment that could
+/// change its behaviour. `PDFCO_CLI_UNDER_TEST` runs these tests against another build of it,
+/// such as an older one, to see what they catch.
+fn pdfco(emulator: &Emulator) -> Command {
+    let program = std::env::var_os("PDFCO_CLI_UNDER_TEST")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_pdfco").into());
+    let mut command = Command::new(program);
+    command
+        .env("PDFCO_API_KEY", emulator.api_key())
+        .env("PDFCO_BASE_URL", emulator.base_url())
+        .stdin(Stdio::null());
+    for var in [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
+        command.env_remove(var);
+    }
+    command
+}
+
+/// Runs a command to its end, failing the test instead of hanging if it takes over 60 s.
+fn finish(mut child: Child) -> Output {
+    let started = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("the CLI did not finish within 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+fn run(command: &mut Command) -> Output {
+    finish(
+        command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn pdfco"),
+    )
+}
+
+fn code(status: ExitStatus) -> i32 {
+    status.code().expect("an exit code, not a signal")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Sends a signal with the system's `kill`.
+fn signal(child: &Child, name: &str) {
+    let sent = Command::new("kill")
+        .args([format!("-{name}"), child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(sent.success());
+}
+
+/// The id of the job the client checked.
+fn checked_job(emulator: &Emulator) -> String {
+    let requests = emulator.requests();
+    let check = requests
+        .iter()
+        .find(|r| r.path.ends_with("/job/check"))
+        .expect("a job check");
+    check
+        .query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("jobid="))
+        .expect("a jobid")
+        .to_string()
+}
+
+/// Waits (at most 20 s) until `ready` holds.
+fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !ready() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "never saw {what}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn help_names_the_environment_and_the_exit_codes() {
+    let emulator = Emulator::start().unwrap();
+    for args in [
+        &["--help"][..],
+        &["help"],
+        &["help", "convert"],
+        &["convert", "--help"],
+    ] {
+        let output = run(pdfco(&emulator).args(args));
+        assert_eq!(code(output.status), 0, "{args:?}: {}", stderr(&output));
+        let help = String::from_utf8_lossy(&output.stdout);
+        assert!(help.contains("usage"), "{args:?}: {help}");
+    }
+    let output = run(pdfco(&emulator).arg("--help"));
+    let help = String::from_utf8_lossy(&output.stdout);
+    for word in ["PDFCO_API_KEY", "PDFCO_BASE_URL", "130", "--timeout"] {
+        assert!(help.contains(word), "{word} missing from: {help}");
+    }
+    assert!(emulator.requests().is_empty());
+}
+
+#[test]
+fn a_full_stdout_is_an_error_not_a_panic() {
+    let emulator = Emulator::start().unwrap();
+    let full = File::options().write(true).open("/dev/full").unwrap();
+    let output = finish(
+        pdfco(&emulator)
+            .arg("balance")
+            .stdout(full)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let text = stderr(&output);
+    assert_eq!(code(output.status), 1, "{text}");
+    assert!(!text.contains("panicked"), "{text}");
+    assert!(text.contains("stdout"), "{text}");
+}
+
+#[test]
+fn a_full_stderr_does_not_stop_a_conversion() {
+    let emulator = Emulator::start().unwrap();
+    let dir = TempDir::new();
+    let out = dir.join("out.txt");
+    let full = File::options().write(true).open("/dev/full").unwrap();
+    let output = finish(
+        pdfco(&emulator)
+            .args(["convert", "--to", "text", SAMPLE])
+            .arg(&out)
+            .stdout(Stdio::piped())
+            .stderr(full)
+            .spawn()
+            .unwrap(),
+    );
+    assert_eq!(code(output.status), 0);
+    assert!(std::fs::metadata(&out).unwrap().len() > 0);
+}
+
+#[test]
+fn an_empty_job_id_is_a_usage_error() {
+    let emulator = Emulator::start().unwrap();
+    let output = run(pdfco(&emulator).args(["check", ""]));
+    assert_eq!(code(output.status), 2, "{}", stderr(&output));
+    assert!(!stderr(&output).contains("(job )"), "{}", stderr(&output));
+    let output = run(pdfco(&emulator).args(["check"]));
+    assert_eq!(code(output.status), 2);
+    assert!(emulator.requests().is_empty(), "nothing was sent");
+}
+
+#[test]
+fn uploaded_is_reported_once_even_when_the_upload_is_retried() {
+    let emulator = Emulator::start().unwrap();
+    emulator.fail_next(Endpoint::Upload, Fault::ResetRequest);
+    let dir = TempDir::new();
+    let output = run(pdfco(&emulator)
+        .args(["convert", "--to", "csv", SAMPLE])
+        .arg(dir.join("out.csv")));
+    let text = stderr(&output);
+    assert_eq!(code(output.status), 0, "{text}");
+    let puts = emulator
+        .requests()
+        .iter()
+        .filter(|r| r.method == "PUT")
+        .count();
+    assert_eq!(puts, 2, "the upload was retried once");
+    assert_eq!(text.matches("uploaded").count(), 1, "{text}");
+}
+
+#[test]
+fn timeout_ends_a_stuck_job_with_exit_5_and_its_id() {
+    let emulator = Emulator::builder().outcome(Outcome::Stuck).start().unwrap();
+    let dir = TempDir::new();
+    let output = run(pdfco(&emulator)
+        .args(["convert", "--to", "json", SAMPLE])
+        .arg(dir.join("out.json"))
+        .args(["--timeout", "1"]));
+    let text = stderr(&output);
+    assert_eq!(code(output.status), 5, "{text}");
+    assert_eq!(emulator.job_count(), 1);
+    assert!(text.contains("job: "), "the job id to resume: {text}");
+    assert_eq!(dir.files(), Vec::<String>::new());
+}
+
+#[test]
+fn sigint_during_a_download_removes_the_temporary_file_and_keeps_the_old_output() {
+    let emulator = Emulator::start().unwrap();
+    // About 8 KiB sent 64 bytes at a time: some 20 s, plenty of time to interrupt it.
+    emulator.fail_next(
+        Endpoint::Download,
+        Fault::Trickle {
+            bytes: 64,
+            pause: Duration::from_millis(150),
+        },
+    );
+    let dir = TempDir::new();
+    let out = dir.join("out.json");
+    std::fs::write(&out, b"the old result").unwrap();
+    let child = pdfco(&emulator)
+        .args(["convert", "--to", "json", SAMPLE])
+        .arg(&out)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for("a temporary file beside the output", || {
+        dir.files().len() > 1
+    });
+    signal(&child, "INT");
+    let output = finish(child);
+    let text = stderr(&output);
+    assert_eq!(code(output.status), 130, "{text}");
+    assert_eq!(
+        dir.files(),
+        ["out.json"],
+        "no temporary file is left: {text}"
+    );
+    assert_eq!(std::fs::read(&out).unwrap(), b"the old result");
+    let job = checked_job(&emulator);
+    assert!(text.contains(&format!("job {job} was started")), "{text}");
+}
+
+#[test]
+fn sigterm_while_waiting_for_a_job_prints_the_job_and_exits_130() {
+    let emulator = Emulator::builder().outcome(Outcome::Stuck).start().unwrap();
+    let dir = TempDir::new();
+    let child = pdfco(&emulator)
+        .args(["convert", "--to", "json", SAMPLE])
+        .arg(dir.join("out.json"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for("a job check", || {
+        emulator
+            .requests()
+            .iter()
+            .any(|r| r.path.contains("job/check"))
+    });
+    signal(&child, "TERM");
+    let output = finish(child);
+    let text = stderr(&output);
+    assert_eq!(code(output.status), 130, "{text}");
+    let job = checked_job(&emulator);
+    assert!(text.contains(&format!("pdfco check {job}")), "{text}");
+    assert_eq!(dir.files(), Vec::<String>::new());
+}
