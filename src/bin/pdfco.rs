@@ -432,6 +432,9 @@ fn check(args: &Args) -> Result<(), Failure> {
     Ok(())
 }
 
+// Until the library's temporary-file registry lands (issue 9, files part).
+fn remove_temporary_files() {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -468,6 +471,3 @@ mod tests {
         assert!(matches!(a.only(&["--timeout"]), Err(Failure::Usage(_))));
     }
 }
-
-// Until the library's temporary-file registry lands (issue 9, files part).
-fn remove_temporary_files() {}
