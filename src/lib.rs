@@ -192,6 +192,8 @@ mod client;
 mod convert;
 pub mod document;
 mod download;
+#[allow(dead_code, unused_imports, unreachable_pub)]
+mod endpoint;
 mod error;
 mod hash;
 mod input;
@@ -200,6 +202,8 @@ mod pages;
 #[cfg(test)]
 mod properties;
 mod redact;
+#[allow(dead_code, unused_imports)]
+mod request;
 mod response;
 mod retry;
 mod sidecar;
