@@ -391,12 +391,14 @@ impl Error {
     pub fn is_timeout(&self) -> bool {
         match self {
             Error::JobTimeout { .. } | Error::DeadlineExceeded { .. } => true,
-            Error::Transport { source, .. } | Error::Proxy { source, .. } => match source.as_ref() {
-                ureq::Error::Timeout(_) => true,
-                // A transfer below the minimum throughput.
-                ureq::Error::Io(e) => e.kind() == io::ErrorKind::TimedOut,
-                _ => false,
-            },
+            Error::Transport { source, .. } | Error::Proxy { source, .. } => {
+                match source.as_ref() {
+                    ureq::Error::Timeout(_) => true,
+                    // A transfer below the minimum throughput.
+                    ureq::Error::Io(e) => e.kind() == io::ErrorKind::TimedOut,
+                    _ => false,
+                }
+            }
             _ => false,
         }
     }

@@ -364,9 +364,15 @@ mod tests {
     #[test]
     fn a_throttled_paid_request_is_retried_and_a_tls_failure_is_not() {
         assert!(retryable(&api(429, 429), Safety::OnlyIfNotSent));
-        assert!(retryable(&api(429, 200), Safety::OnlyIfNotSent), "429 in a body");
+        assert!(
+            retryable(&api(429, 200), Safety::OnlyIfNotSent),
+            "429 in a body"
+        );
         for status in [500, 502, 503, 408] {
-            assert!(!retryable(&api(status, status), Safety::OnlyIfNotSent), "{status}");
+            assert!(
+                !retryable(&api(status, status), Safety::OnlyIfNotSent),
+                "{status}"
+            );
         }
         // rustls's "corrupt message", as ureq returns it: an io error of kind InvalidData.
         let tls = io_error(io::ErrorKind::InvalidData);
