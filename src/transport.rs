@@ -114,29 +114,32 @@ impl Transport {
     /// The error for a request that got no answer: [`Error::Proxy`] when it failed on the
     /// way to the proxy, else [`Error::Transport`].
     fn request_error(&self, step: Step, target: &str, error: ureq::Error) -> Error {
-        let connecting = match &error {
-            ureq::Error::HostNotFound
-            | ureq::Error::ConnectionFailed
-            | ureq::Error::Timeout(ureq::Timeout::Connect) => true,
-            ureq::Error::Io(e) => matches!(
-                e.kind(),
-                io::ErrorKind::ConnectionRefused | io::ErrorKind::ConnectionReset
-            ),
-            _ => false,
-        };
         let proxy = self.proxy.as_ref().filter(|proxy| {
             target
                 .parse::<ureq::http::Uri>()
                 .is_ok_and(|uri| !proxy.is_no_proxy(&uri))
         });
-        match proxy {
-            Some(proxy) if connecting => Error::Proxy {
-                step,
-                proxy: format!("{}:{}", proxy.host(), proxy.port()),
-                job_id: None,
-                source: Box::new(error),
-            },
-            _ => Error::transport(step, error),
+        let Some(proxy) = proxy else {
+            return Error::transport(step, error);
+        };
+        // The failures of reaching the proxy itself; a name not found is the proxy's own
+        // unless the proxy has the client resolve the target (SOCKS4).
+        let reaching_proxy = match &error {
+            ureq::Error::HostNotFound => !proxy.resolve_target(),
+            ureq::Error::ConnectionFailed
+            | ureq::Error::ConnectProxyFailed(_)
+            | ureq::Error::Timeout(ureq::Timeout::Connect) => true,
+            ureq::Error::Io(e) => e.kind() == io::ErrorKind::ConnectionRefused,
+            _ => false,
+        };
+        if !reaching_proxy {
+            return Error::transport(step, error);
+        }
+        Error::Proxy {
+            step,
+            proxy: format!("{}:{}", proxy.host(), proxy.port()),
+            job_id: None,
+            source: Box::new(error),
         }
     }
 
@@ -306,7 +309,7 @@ impl Transport {
                     if !response.status().is_success() {
                         return Err(self.storage_error(step, response));
                     }
-                    drain(response);
+                    drain(response, self.timeouts.response);
                     return Ok(len);
                 }
             }
@@ -361,7 +364,7 @@ impl Transport {
             .filter(|next| Origin::of(next).is_some());
         match next {
             Some(next) => {
-                drain(response);
+                drain(response, self.timeouts.response);
                 Hop::Follow(next, status)
             }
             None => Hop::Done(response),
@@ -443,12 +446,8 @@ impl Transport {
     pub(crate) fn storage_error(&self, step: Step, response: Response<Body>) -> Error {
         let status = response.status().as_u16();
         let retry_after = retry_after(&response);
-        let body = response
-            .into_body()
-            .into_with_config()
-            .limit(ERROR_BODY_LIMIT)
-            .read_to_vec()
-            .unwrap_or_default();
+        let until = Instant::now() + self.timeouts.response;
+        let body = read_until(response.into_body(), ERROR_BODY_LIMIT, until).unwrap_or_default();
         let text = String::from_utf8_lossy(&body);
         let key = Some(self.api_key.expose());
         let code = xml_element(&text, "Code").unwrap_or_default();
@@ -549,13 +548,14 @@ enum Hop {
     Done(Response<Body>),
 }
 
-/// Reads a small body to its end so the connection goes back to the pool.
-fn drain(response: Response<Body>) {
-    let _ = response
-        .into_body()
-        .into_with_config()
-        .limit(ERROR_BODY_LIMIT)
-        .read_to_vec();
+/// Reads a small body to its end, for at most `within`, so the connection goes back to
+/// the pool.
+fn drain(response: Response<Body>, within: Duration) {
+    let _ = read_until(
+        response.into_body(),
+        ERROR_BODY_LIMIT,
+        Instant::now() + within,
+    );
 }
 
 /// The text of the first `<name>...</name>` element.

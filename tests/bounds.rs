@@ -365,3 +365,44 @@ fn a_job_check_answer_with_a_content_encoding_is_refused() {
         "{err:?}"
     );
 }
+
+#[test]
+fn a_storage_refusal_whose_body_trickles_is_cut_off() {
+    // A result link whose storage answers 403 and then sends its XML a byte at a time.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/bucket/r.json", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            read_head(&mut stream);
+            let body = "<Error><Code>AccessDenied</Code></Error>".repeat(4);
+            let head = format!(
+                "HTTP/1.1 403 Forbidden\r\nContent-Type: application/xml\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            for byte in body.bytes() {
+                if stream.write_all(&[byte]).is_err() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(300));
+            }
+        }
+    });
+    let emulator = Emulator::start().unwrap();
+    let client = quick(&emulator)
+        .retry(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let dir = TempDir::new();
+    let dest = dir.join("r.json");
+    let err = within(20, "a trickled storage refusal", move || {
+        client.download(url.as_str(), &dest)
+    })
+    .unwrap_err();
+    assert!(
+        matches!(&err, Error::Storage { status: 403, .. }),
+        "{err:?}"
+    );
+    assert!(dir.files().is_empty());
+}
