@@ -202,8 +202,10 @@ impl Transport {
             // The key goes to the API origin only: checked on every hop, not just the first.
             let key = (Origin::of(&target).as_ref() == Some(&self.api_origin))
                 .then(|| self.api_key.expose());
-            // The whole answer, headers and body, within the response timeout.
-            let until = Instant::now() + cap_to(self.timeouts.response, deadline);
+            // The whole answer, headers and body, within the response timeout. (A deadline
+            // is kept by ureq's phase timeouts, set in `bounded`: this check, made before
+            // each read, would also refuse a body that has already arrived.)
+            let until = Instant::now() + self.timeouts.response;
             let sent = match request {
                 ApiRequest::Get => {
                     let mut r = self.bounded(self.agent.get(&target), deadline, Reading::Json);
@@ -468,11 +470,6 @@ impl Transport {
             job_id: None,
         }
     }
-}
-
-/// The time left before `deadline`, at most `max`.
-fn cap_to(max: Duration, deadline: Deadline) -> Duration {
-    deadline.remaining().map_or(max, |left| max.min(left))
 }
 
 /// How a request's answer is read: whole, as a small JSON answer bounded in total, or
