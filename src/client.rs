@@ -9,6 +9,7 @@ use crate::redact::{self, Secret};
 use crate::retry::{Deadline, RetryPolicy};
 use crate::transport::{Timeouts, Transport};
 use crate::url::Origin;
+use ureq::Proxy;
 
 /// PDF.co's API, version 1.
 ///
@@ -105,6 +106,7 @@ pub struct ClientBuilder {
     timeout_connect: Duration,
     timeout_response: Duration,
     timeout_stall: Duration,
+    min_throughput: (u64, Duration),
     poll_interval: Duration,
     job_timeout: Duration,
     force_check_after: Duration,
@@ -220,6 +222,51 @@ fn builder_from_vars(var: impl Fn(&str) -> Option<String>) -> Result<ClientBuild
     Ok(builder)
 }
 
+/// The variables a proxy is read from, in the order ureq reads them.
+const PROXY_VARS: [&str; 6] = [
+    "ALL_PROXY",
+    "all_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+];
+
+/// The proxy the environment names, with its `NO_PROXY` exceptions: the first proxy
+/// variable that is set and not empty, which must then parse.
+fn proxy_from_vars(var: &impl Fn(&str) -> Option<String>) -> Result<Option<Proxy>, Error> {
+    let Some((variable, value)) = PROXY_VARS.iter().find_map(|name| {
+        var(name)
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| (*name, v))
+    }) else {
+        return Ok(None);
+    };
+    let invalid = |_| Error::InvalidProxy { variable };
+    let parsed = Proxy::new(value.trim()).map_err(invalid)?;
+    // Built again, so that the exceptions go with it.
+    let mut builder = Proxy::builder(parsed.protocol())
+        .host(parsed.host())
+        .port(parsed.port());
+    if let Some(user) = parsed.username() {
+        builder = builder.username(user);
+    }
+    if let Some(password) = parsed.password() {
+        builder = builder.password(password);
+    }
+    let exceptions = var("NO_PROXY")
+        .or_else(|| var("no_proxy"))
+        .unwrap_or_default();
+    for host in exceptions
+        .split(',')
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+    {
+        builder = builder.no_proxy(host);
+    }
+    builder.build().map(Some).map_err(invalid)
+}
+
 impl ClientBuilder {
     /// A builder with every default; see each setter for its value.
     pub fn new(api_key: impl Into<String>) -> ClientBuilder {
@@ -230,6 +277,7 @@ impl ClientBuilder {
             timeout_connect: Duration::from_secs(30),
             timeout_response: Duration::from_secs(120),
             timeout_stall: Duration::from_secs(60),
+            min_throughput: (1024, Duration::from_secs(60)),
             poll_interval: Duration::from_secs(3),
             job_timeout: Duration::from_secs(45 * 60),
             force_check_after: Duration::from_secs(5 * 60),
@@ -268,7 +316,9 @@ impl ClientBuilder {
     }
 
     /// How long to wait for the headers of an answer once the request is sent. Synchronous
-    /// conversions may take PDF.co up to about 30 seconds.
+    /// conversions may take PDF.co up to about 30 seconds. A JSON answer from PDF.co must
+    /// also arrive whole, headers and body, within this time, however steadily its bytes
+    /// trickle in.
     ///
     /// Defaults to 120 seconds.
     pub fn timeout_response(mut self, timeout: Duration) -> Self {
@@ -283,6 +333,18 @@ impl ClientBuilder {
     /// Defaults to 60 seconds.
     pub fn timeout_stall(mut self, timeout: Duration) -> Self {
         self.timeout_stall = timeout;
+        self
+    }
+
+    /// The slowest result download accepted: at least `bytes` in every `per` (the first
+    /// window starts when the body does). A download that falls below it, say a server
+    /// that trickles a byte every few seconds and so never stalls, fails with a timeout
+    /// ([`Error::is_timeout`]) and is resumed like a stalled one. `bytes` of 0 turns the check
+    /// off; the [stall timeout](Self::timeout_stall) still applies.
+    ///
+    /// Defaults to 1 KiB per 60 seconds.
+    pub fn min_throughput(mut self, bytes: u64, per: Duration) -> Self {
+        self.min_throughput = (bytes, per);
         self
     }
 
@@ -363,11 +425,17 @@ impl ClientBuilder {
 
     /// Checks the settings and builds the client. Sends no request.
     ///
+    /// Requests go through the proxy named by `ALL_PROXY`, `HTTPS_PROXY` or `HTTP_PROXY` (or
+    /// their lowercase forms, the first one set wins), except to hosts listed in `NO_PROXY`,
+    /// and never for a loopback base URL.
+    ///
     /// # Errors
     ///
-    /// [`Error::MissingApiKey`] for an empty key; [`Error::InvalidBaseUrl`] for a base URL
+    /// [`Error::MissingApiKey`] for an empty key; [`Error::InvalidApiKey`] for a key with a
+    /// newline or other control character; [`Error::InvalidBaseUrl`] for a base URL
     /// that is not `http(s)` with a host, or plain `http` to a host that is not loopback
-    /// unless [`allow_insecure_http`](Self::allow_insecure_http) is set.
+    /// unless [`allow_insecure_http`](Self::allow_insecure_http) is set;
+    /// [`Error::InvalidProxy`] for a proxy variable that is not a proxy URL.
     ///
     /// # Example
     ///
@@ -383,8 +451,18 @@ impl ClientBuilder {
     /// assert!(ok.is_ok());
     /// ```
     pub fn build(self) -> Result<Client, Error> {
+        self.build_with_env(|name| std::env::var(name).ok())
+    }
+
+    /// [`ClientBuilder::build`] with the environment read through `var`.
+    fn build_with_env(self, var: impl Fn(&str) -> Option<String>) -> Result<Client, Error> {
         if self.api_key.expose().is_empty() {
             return Err(Error::MissingApiKey);
+        }
+        // A header cannot carry one; better said now, naming the variable, than as an HTTP
+        // error at the first request.
+        if self.api_key.expose().chars().any(char::is_control) {
+            return Err(Error::InvalidApiKey);
         }
         let invalid = |reason| Error::InvalidBaseUrl {
             url: redact::url(&self.base_url),
@@ -410,10 +488,15 @@ impl ClientBuilder {
             .timeout_recv_response(Some(self.timeout_response))
             .timeout_per_read(Some(self.timeout_stall))
             .timeout_per_write(Some(self.timeout_stall));
-        if origin.is_loopback() {
-            // A local emulator is never reached through the environment's proxy.
-            config = config.proxy(None);
-        }
+        // A local emulator is never reached through the environment's proxy. Otherwise the
+        // proxy is read here rather than by ureq, which skips a variable it cannot parse
+        // and silently goes direct.
+        let proxy = if origin.is_loopback() {
+            None
+        } else {
+            proxy_from_vars(&var)?
+        };
+        config = config.proxy(proxy.clone());
         let transport = Transport::new(
             config.build().into(),
             self.base_url,
@@ -423,7 +506,10 @@ impl ClientBuilder {
             Timeouts {
                 connect: self.timeout_connect,
                 response: self.timeout_response,
+                min_bytes: self.min_throughput.0,
+                min_bytes_per: self.min_throughput.1,
             },
+            proxy,
         );
         Ok(Client {
             inner: Arc::new(Inner {
@@ -458,6 +544,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout_connect", &self.timeout_connect)
             .field("timeout_response", &self.timeout_response)
             .field("timeout_stall", &self.timeout_stall)
+            .field("min_throughput", &self.min_throughput)
             .field("poll_interval", &self.poll_interval)
             .field("job_timeout", &self.job_timeout)
             .field("force_check_after", &self.force_check_after)
@@ -555,6 +642,110 @@ mod tests {
             !d.contains("SECRET-KEY-123") && d.contains("api.pdf.co"),
             "{d}"
         );
+    }
+
+    /// A source of variables holding exactly `pairs`.
+    fn env(pairs: &[(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        let pairs = pairs.to_vec();
+        move |name: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn a_proxy_variable_that_does_not_parse_is_an_error_naming_it() {
+        for variable in PROXY_VARS {
+            let err = Client::builder("k")
+                .build_with_env(env(&[(variable, "http://user:hunter2@[not-a-host")]))
+                .unwrap_err();
+            assert!(
+                matches!(&err, Error::InvalidProxy { variable: v } if *v == variable),
+                "{err:?}"
+            );
+            let text = format!("{err} {err:?}");
+            assert!(
+                text.contains(variable) && !text.contains("hunter2"),
+                "{text}"
+            );
+            assert!(err.is_local());
+        }
+        let err = Client::builder("k")
+            .build_with_env(env(&[("HTTPS_PROXY", "not a proxy url")]))
+            .unwrap_err();
+        assert_eq!(err.to_string(), "invalid proxy URL in HTTPS_PROXY");
+        // The first variable set is the one used, as ureq does; an empty one is unset.
+        assert!(
+            Client::builder("k")
+                .build_with_env(env(&[
+                    ("ALL_PROXY", ""),
+                    ("HTTPS_PROXY", "http://127.0.0.1:3128"),
+                    ("HTTP_PROXY", "::bad::"),
+                ]))
+                .is_ok()
+        );
+        // A loopback base URL never goes through a proxy, so none is read.
+        assert!(
+            Client::builder("k")
+                .base_url("http://127.0.0.1:9/v1")
+                .build_with_env(env(&[("HTTPS_PROXY", "::bad::")]))
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn the_environment_proxy_keeps_its_exceptions() {
+        assert!(proxy_from_vars(&env(&[])).unwrap().is_none());
+        let proxy = proxy_from_vars(&env(&[
+            ("https_proxy", "http://u:p%40ss@127.0.0.1:3128"),
+            ("NO_PROXY", "internal.example, .corp"),
+        ]))
+        .unwrap()
+        .unwrap();
+        assert_eq!((proxy.host(), proxy.port()), ("127.0.0.1", 3128));
+        assert_eq!(
+            (proxy.username(), proxy.password()),
+            (Some("u"), Some("p@ss"))
+        );
+        let uri = |u: &str| u.parse::<ureq::http::Uri>().unwrap();
+        assert!(proxy.is_no_proxy(&uri("https://internal.example/x")));
+        assert!(proxy.is_no_proxy(&uri("https://a.corp/x")));
+        assert!(!proxy.is_no_proxy(&uri("https://api.pdf.co/v1")));
+    }
+
+    #[test]
+    fn a_refused_proxy_is_named_in_the_error() {
+        // Nothing listens on port 9 (discard); the target's name is never resolved.
+        let client = Client::builder("k")
+            .retry(RetryPolicy::disabled())
+            .build_with_env(env(&[("HTTPS_PROXY", "http://user:hunter2@127.0.0.1:9")]))
+            .unwrap();
+        let err = client.balance().unwrap_err();
+        let text = format!("{err} {err:?}");
+        assert!(
+            err.to_string()
+                .ends_with("request failed: could not connect to proxy 127.0.0.1:9"),
+            "{text}"
+        );
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(matches!(err, Error::Proxy { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn a_key_with_a_control_character_is_refused_without_showing_it() {
+        for key in ["abc\ndef", "abc\rdef", "a\u{7f}b", "a\tb", "a\0b"] {
+            let err = Client::builder(key).build().unwrap_err();
+            assert!(matches!(err, Error::InvalidApiKey), "{key:?}: {err:?}");
+            let text = format!("{err} {err:?}");
+            assert!(
+                text.contains("PDFCO_API_KEY") && !text.contains("abc"),
+                "{text}"
+            );
+        }
+        // A trailing newline, as from a key file, is trimmed, not refused.
+        assert!(Client::builder("key-from-a-file\n").build().is_ok());
     }
 
     #[test]

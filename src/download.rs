@@ -5,6 +5,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use crate::redact;
 use crate::retry::{self, Deadline, Safety};
@@ -574,7 +575,8 @@ impl Client {
                 }
                 length
             };
-            let mut reader = response.into_body().into_reader();
+            let (min_bytes, per) = self.transport().min_throughput();
+            let mut reader = MinThroughput::new(response.into_body().into_reader(), min_bytes, per);
             // io::copy reads straight into a BufWriter's buffer, so the transfer moves in
             // large pieces. It is flushed even after a failed read, so that every byte that
             // arrived counts before a resume asks for the rest.
@@ -609,6 +611,52 @@ impl Client {
                 },
             }
         })
+    }
+}
+
+/// A reader that fails with a timeout when fewer than `min_bytes` arrive in a window of
+/// `per`: a trickle that never stalls long enough for the stall timeout still ends.
+struct MinThroughput<R> {
+    inner: R,
+    min_bytes: u64,
+    per: Duration,
+    window_start: Instant,
+    window_bytes: u64,
+}
+
+impl<R> MinThroughput<R> {
+    fn new(inner: R, min_bytes: u64, per: Duration) -> Self {
+        MinThroughput {
+            inner,
+            min_bytes,
+            per,
+            window_start: Instant::now(),
+            window_bytes: 0,
+        }
+    }
+}
+
+impl<R: io::Read> io::Read for MinThroughput<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 || self.min_bytes == 0 {
+            return Ok(n);
+        }
+        self.window_bytes += n as u64;
+        if self.window_start.elapsed() >= self.per {
+            if self.window_bytes < self.min_bytes {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    format!(
+                        "the transfer is slower than {} bytes in {:?} ({} bytes came)",
+                        self.min_bytes, self.per, self.window_bytes
+                    ),
+                ));
+            }
+            self.window_start = Instant::now();
+            self.window_bytes = 0;
+        }
+        Ok(n)
     }
 }
 

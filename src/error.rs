@@ -96,6 +96,22 @@ pub enum Error {
     #[error("no API key: set PDFCO_API_KEY or pass one to Client::builder")]
     MissingApiKey,
 
+    /// The API key contains a newline or another control character, which an HTTP header
+    /// cannot carry (often a key file read with its line ending inside). Checked before any
+    /// request; the message never shows the key.
+    #[error("invalid API key (PDFCO_API_KEY): it contains a control character")]
+    InvalidApiKey,
+
+    /// A proxy variable of the environment (`ALL_PROXY`, `HTTPS_PROXY`, `HTTP_PROXY` or their
+    /// lowercase forms) is set but is not a proxy URL. Checked when the client is built,
+    /// rather than going direct; the message never shows the value, which may hold a password.
+    #[error("invalid proxy URL in {variable}")]
+    #[non_exhaustive]
+    InvalidProxy {
+        /// The variable, such as `HTTPS_PROXY`.
+        variable: &'static str,
+    },
+
     /// The base URL is not an `http(s)` URL with a host, or is plain `http` to a host that
     /// is not loopback without [`ClientBuilder::allow_insecure_http`](crate::ClientBuilder::allow_insecure_http).
     /// Checked before any request.
@@ -164,6 +180,25 @@ pub enum Error {
     Transport {
         /// Which request.
         step: Step,
+        /// The job, if one was started.
+        job_id: Option<String>,
+        /// ureq's error.
+        #[source]
+        source: Box<ureq::Error>,
+    },
+
+    /// The proxy could not be reached: the connection to it was refused or timed out, or its
+    /// host name was not found. The request never left for its destination.
+    #[error(
+        "{step} request failed: could not connect to proxy {proxy}{}",
+        for_job(job_id)
+    )]
+    #[non_exhaustive]
+    Proxy {
+        /// Which request.
+        step: Step,
+        /// The proxy's `host:port` (never its user name or password).
+        proxy: String,
         /// The job, if one was started.
         job_id: Option<String>,
         /// ureq's error.
@@ -306,6 +341,7 @@ impl Error {
         match self {
             Error::WriteOutput { job_id, .. }
             | Error::Transport { job_id, .. }
+            | Error::Proxy { job_id, .. }
             | Error::Api { job_id, .. }
             | Error::Storage { job_id, .. }
             | Error::Decode { job_id, .. }
@@ -338,7 +374,8 @@ impl Error {
     }
 
     /// Whether the failure was a timeout: a job still running at its deadline, a workflow
-    /// deadline, or a request that timed out.
+    /// deadline, or a request that timed out, including a transfer that stayed below the
+    /// [minimum throughput](crate::ClientBuilder::min_throughput).
     ///
     /// # Example
     ///
@@ -354,7 +391,14 @@ impl Error {
     pub fn is_timeout(&self) -> bool {
         match self {
             Error::JobTimeout { .. } | Error::DeadlineExceeded { .. } => true,
-            Error::Transport { source, .. } => matches!(source.as_ref(), ureq::Error::Timeout(_)),
+            Error::Transport { source, .. } | Error::Proxy { source, .. } => {
+                match source.as_ref() {
+                    ureq::Error::Timeout(_) => true,
+                    // A transfer below the minimum throughput.
+                    ureq::Error::Io(e) => e.kind() == io::ErrorKind::TimedOut,
+                    _ => false,
+                }
+            }
             _ => false,
         }
     }
@@ -373,6 +417,8 @@ impl Error {
         matches!(
             self,
             Error::MissingApiKey
+                | Error::InvalidApiKey
+                | Error::InvalidProxy { .. }
                 | Error::InvalidBaseUrl { .. }
                 | Error::InvalidPages { .. }
                 | Error::InvalidOption { .. }
@@ -385,6 +431,7 @@ impl Error {
         match &mut self {
             Error::WriteOutput { job_id, .. }
             | Error::Transport { job_id, .. }
+            | Error::Proxy { job_id, .. }
             | Error::Api { job_id, .. }
             | Error::Storage { job_id, .. }
             | Error::Decode { job_id, .. }

@@ -161,6 +161,7 @@ impl<'a> Input<'a> {
                     path: path.to_path_buf(),
                     source,
                 };
+                check_input(path)?;
                 let file = std::fs::File::open(path).map_err(read_error)?;
                 hash::sha256_of(file).map(Some).map_err(read_error)
             }
@@ -183,16 +184,12 @@ impl Client {
         let uploaded = match &input.source {
             Source::Url(url) => return Ok(url.clone()),
             Source::Path(path) => {
-                let size = check_input(path)?;
-                self.upload_body(&name, UploadBody::File(path), size, on_bytes, deadline)?
+                check_input(path)?;
+                self.upload_body(&name, UploadBody::File(path), on_bytes, deadline)?
             }
-            Source::Bytes { bytes, .. } => self.upload_body(
-                &name,
-                UploadBody::Bytes(bytes),
-                bytes.len() as u64,
-                on_bytes,
-                deadline,
-            )?,
+            Source::Bytes { bytes, .. } => {
+                self.upload_body(&name, UploadBody::Bytes(bytes), on_bytes, deadline)?
+            }
             Source::Reader { len, reader, .. } => {
                 let mut reader = reader.lock().unwrap_or_else(|e| e.into_inner());
                 let label = PathBuf::from(&name);
@@ -201,7 +198,7 @@ impl Client {
                     reader: Some(&mut **reader),
                     len: *len,
                 };
-                self.upload_body(&name, body, *len, on_bytes, deadline)?
+                self.upload_body(&name, body, on_bytes, deadline)?
             }
         };
         Ok(uploaded.url().to_string())

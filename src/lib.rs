@@ -107,9 +107,10 @@
 //! # Errors
 //!
 //! Every fallible method returns [`Error`]. Bad input is caught before any request: a missing
-//! key ([`Error::MissingApiKey`]), a bad page selection ([`Error::InvalidPages`]) or option
-//! ([`Error::InvalidOption`]), a missing
-//! input file ([`Error::ReadInput`]), a destination folder that does not exist
+//! key ([`Error::MissingApiKey`]) or one with a control character ([`Error::InvalidApiKey`]),
+//! a proxy variable that does not parse ([`Error::InvalidProxy`]), a bad page selection
+//! ([`Error::InvalidPages`]) or option ([`Error::InvalidOption`]), a missing input file or
+//! one that is not a regular file ([`Error::ReadInput`]), a destination folder that does not exist
 //! ([`Error::WriteOutput`]). Refusals keep PDF.co's own code and message ([`Error::Api`]) or
 //! storage's ([`Error::Storage`]). Once a job has started, every error carries its id
 //! ([`Error::job_id`]) so the paid work can be resumed with [`Job::resume`]. No error, `Debug`
@@ -120,8 +121,9 @@
 //! | setting | default | bounds |
 //! |---|---|---|
 //! | [`timeout_connect`](ClientBuilder::timeout_connect) | 30 s | TCP connect and TLS handshake |
-//! | [`timeout_response`](ClientBuilder::timeout_response) | 120 s | waiting for an answer's headers |
+//! | [`timeout_response`](ClientBuilder::timeout_response) | 120 s | waiting for an answer's headers; a whole JSON answer |
 //! | [`timeout_stall`](ClientBuilder::timeout_stall) | 60 s | any read or write making no progress |
+//! | [`min_throughput`](ClientBuilder::min_throughput) | 1 KiB per 60 s | a result download that trickles |
 //! | [`poll_interval`](ClientBuilder::poll_interval) | 3 s | sleep between job checks |
 //! | [`job_timeout`](ClientBuilder::job_timeout) | 45 min | the whole [`Client::wait`] |
 //! | [`force_check_after`](ClientBuilder::force_check_after) | 5 min | `working` answers before checking with `force` |
@@ -140,10 +142,19 @@
 //! checks, and the result download.
 //!
 //! **What is not.** Starting a conversion creates a paid job, so it is retried only when the
-//! request provably never reached PDF.co: connection refused, host not found, connect
-//! timeout. A reset, a timeout after sending, a 429 or a 5xx on it is returned as it is; a
-//! 429 carries its [`Retry-After`](Error::Api). Refusals such as 400, 401, 402, 441 and 442
-//! are never retried.
+//! request provably never reached PDF.co (connection refused, host not found, connect
+//! timeout) or PDF.co answered 429, which means it did not process it: that is retried after
+//! its `Retry-After` (or the backoff) unless the wait would pass the deadline, when the 429
+//! is returned with its [`Retry-After`](Error::Api). A reset, a timeout after sending or a
+//! 5xx on it is returned as it is. TLS failures (such as `https` to a plain-HTTP port) and
+//! refusals such as 400, 401, 402, 441 and 442 are never retried.
+//!
+//! **Bounds.** A JSON answer must arrive whole, headers and body, within the response
+//! timeout; a result download must keep up the [minimum
+//! throughput](ClientBuilder::min_throughput), or it fails as a timeout and resumes. A local
+//! input must be a regular file (a FIFO or device is refused before it is opened) whose
+//! length does not change while it is sent. A result served with a `Content-Encoding` is
+//! refused ([`Error::Decode`]), never saved as encoded bytes.
 //!
 //! **Deadlines.** No retry sleeps past a deadline, and with a
 //! [`workflow_timeout`](ClientBuilder::workflow_timeout) every request of a one-call

@@ -13,8 +13,9 @@ use crate::Error;
 /// answers 408, 429 and 5xx. They are retried for the requests that are safe to repeat:
 /// presign, job check, the storage upload (the file is read again) and the result download
 /// (which continues where it stopped). Starting a conversion creates a paid job, so it is
-/// retried only when the request provably never reached PDF.co: connection refused, host
-/// not found, or a connect timeout.
+/// retried only when the request provably never reached PDF.co (connection refused, host
+/// not found, or a connect timeout) or PDF.co throttled it with a 429, which means it did
+/// not process it. TLS failures are never retried.
 ///
 /// # Example
 ///
@@ -121,7 +122,8 @@ impl RetryPolicy {
 pub(crate) enum Safety {
     /// Repeating it does no harm: retry any transient failure.
     Idempotent,
-    /// It starts paid work: retry only if it never reached the server.
+    /// It starts paid work: retry only if it never reached the server, or the server
+    /// refused it with a 429 without processing it.
     OnlyIfNotSent,
 }
 
@@ -160,22 +162,33 @@ impl Deadline {
 /// Whether an error is worth another try under `safety`.
 fn retryable(error: &Error, safety: Safety) -> bool {
     match safety {
-        Safety::OnlyIfNotSent => never_sent(error),
+        Safety::OnlyIfNotSent => never_sent(error) || throttled(error),
         Safety::Idempotent => transient(error),
+    }
+}
+
+/// The network error under a failed request, whether it failed on the way to the server
+/// or on the way to the proxy.
+fn network_source(error: &Error) -> Option<&ureq::Error> {
+    match error {
+        Error::Transport { source, .. } | Error::Proxy { source, .. } => Some(source),
+        _ => None,
     }
 }
 
 /// Failures that prove the request never left: no connection was made.
 fn never_sent(error: &Error) -> bool {
-    match error {
-        Error::Transport { source, .. } => match source.as_ref() {
-            ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => true,
-            ureq::Error::Timeout(ureq::Timeout::Connect) => true,
-            ureq::Error::Io(e) => e.kind() == io::ErrorKind::ConnectionRefused,
-            _ => false,
-        },
+    match network_source(error) {
+        Some(ureq::Error::HostNotFound | ureq::Error::ConnectionFailed) => true,
+        Some(ureq::Error::Timeout(ureq::Timeout::Connect)) => true,
+        Some(ureq::Error::Io(e)) => e.kind() == io::ErrorKind::ConnectionRefused,
         _ => false,
     }
+}
+
+/// A 429: PDF.co did not process the request, so repeating it starts no second job.
+fn throttled(error: &Error) -> bool {
+    matches!(error, Error::Api { status, http_status, .. } if *status == 429 || *http_status == 429)
 }
 
 fn transient_status(status: u16) -> bool {
@@ -185,11 +198,14 @@ fn transient_status(status: u16) -> bool {
 /// Failures that may well not happen again.
 fn transient(error: &Error) -> bool {
     match error {
-        Error::Transport { source, .. } => match source.as_ref() {
+        Error::Transport { source, .. } | Error::Proxy { source, .. } => match source.as_ref() {
+            // InvalidData is how a failed TLS handshake comes back (rustls inside an io
+            // error), for example `https` to a plain-HTTP port: trying again cannot help.
             ureq::Error::Io(e) => !matches!(
                 e.kind(),
                 io::ErrorKind::PermissionDenied
                     | io::ErrorKind::InvalidInput
+                    | io::ErrorKind::InvalidData
                     | io::ErrorKind::Unsupported
             ),
             ureq::Error::Timeout(_)
@@ -343,6 +359,36 @@ mod tests {
             "x",
             String::new()
         )));
+    }
+
+    #[test]
+    fn a_throttled_paid_request_is_retried_and_a_tls_failure_is_not() {
+        assert!(retryable(&api(429, 429), Safety::OnlyIfNotSent));
+        assert!(
+            retryable(&api(429, 200), Safety::OnlyIfNotSent),
+            "429 in a body"
+        );
+        for status in [500, 502, 503, 408] {
+            assert!(
+                !retryable(&api(status, status), Safety::OnlyIfNotSent),
+                "{status}"
+            );
+        }
+        // rustls's "corrupt message", as ureq returns it: an io error of kind InvalidData.
+        let tls = io_error(io::ErrorKind::InvalidData);
+        assert!(!retryable(&tls, Safety::Idempotent));
+        assert!(!retryable(&tls, Safety::OnlyIfNotSent));
+        let proxy_refused = Error::Proxy {
+            step: Step::Convert,
+            proxy: "127.0.0.1:9".into(),
+            job_id: None,
+            source: Box::new(ureq::Error::Io(io::Error::from(
+                io::ErrorKind::ConnectionRefused,
+            ))),
+        };
+        assert!(never_sent(&proxy_refused));
+        let too_slow = io_error(io::ErrorKind::TimedOut);
+        assert!(transient(&too_slow) && too_slow.is_timeout());
     }
 
     #[test]

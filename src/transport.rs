@@ -5,12 +5,12 @@
 //! hand so that rule holds on every hop, reads JSON answers under a size cap, and turns
 //! refusals into typed errors.
 
-use std::io::Read;
+use std::io::{self, Read};
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ureq::http::{Response, StatusCode};
-use ureq::{Agent, Body, RequestBuilder, SendBody};
+use ureq::{Agent, Body, Proxy, RequestBuilder, SendBody};
 
 use crate::redact::{self, Secret};
 use crate::response::Answer;
@@ -42,13 +42,21 @@ pub(crate) struct Transport {
     json_limit: u64,
     retry: RetryPolicy,
     timeouts: Timeouts,
+    /// The proxy the agent goes through, to tell a failure to reach it from others.
+    proxy: Option<Proxy>,
 }
 
-/// The agent's per-phase timeouts, kept so that a deadline can shorten them per request.
+/// The agent's per-phase timeouts, kept so that a deadline can shorten them per request,
+/// and the slowest transfer a download accepts.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Timeouts {
     pub(crate) connect: Duration,
+    /// Also the bound on a whole JSON answer, headers and body.
     pub(crate) response: Duration,
+    /// At least this many bytes ...
+    pub(crate) min_bytes: u64,
+    /// ... in each window of this long.
+    pub(crate) min_bytes_per: Duration,
 }
 
 impl Transport {
@@ -59,6 +67,7 @@ impl Transport {
         json_limit: u64,
         retry: RetryPolicy,
         timeouts: Timeouts,
+        proxy: Option<Proxy>,
     ) -> Self {
         let api_origin = Origin::of(&base_url).expect("base URL checked by the builder");
         Transport {
@@ -69,25 +78,74 @@ impl Transport {
             json_limit,
             retry,
             timeouts,
+            proxy,
         }
     }
 
-    /// Shortens a request's timeouts so that it cannot outlive `deadline`. Only the phase
+    /// Shortens a request's timeouts so that it cannot outlive `deadline`, and for a JSON
+    /// answer (`answer`) bounds its body by the response timeout as well. Only the phase
     /// timeouts are set: none of them makes ureq spawn a thread.
-    fn bounded<B>(&self, request: RequestBuilder<B>, deadline: Deadline) -> RequestBuilder<B> {
-        match deadline.remaining() {
-            None => request,
-            Some(left) => {
-                let left = left.max(Duration::from_millis(1));
-                request
-                    .config()
-                    .timeout_connect(Some(self.timeouts.connect.min(left)))
-                    .timeout_recv_response(Some(self.timeouts.response.min(left)))
-                    .timeout_send_body(Some(left))
-                    .timeout_recv_body(Some(left))
-                    .build()
-            }
+    fn bounded<B>(
+        &self,
+        request: RequestBuilder<B>,
+        deadline: Deadline,
+        answer: Reading,
+    ) -> RequestBuilder<B> {
+        let left = deadline
+            .remaining()
+            .map(|left| left.max(Duration::from_millis(1)));
+        if left.is_none() && answer == Reading::Streamed {
+            return request;
         }
+        let cap = |d: Duration| left.map_or(d, |left| d.min(left));
+        let recv_body = match answer {
+            Reading::Json => Some(cap(self.timeouts.response)),
+            Reading::Streamed => left,
+        };
+        request
+            .config()
+            .timeout_connect(Some(cap(self.timeouts.connect)))
+            .timeout_recv_response(Some(cap(self.timeouts.response)))
+            .timeout_send_body(left)
+            .timeout_recv_body(recv_body)
+            .build()
+    }
+
+    /// The error for a request that got no answer: [`Error::Proxy`] when it failed on the
+    /// way to the proxy, else [`Error::Transport`].
+    fn request_error(&self, step: Step, target: &str, error: ureq::Error) -> Error {
+        let proxy = self.proxy.as_ref().filter(|proxy| {
+            target
+                .parse::<ureq::http::Uri>()
+                .is_ok_and(|uri| !proxy.is_no_proxy(&uri))
+        });
+        let Some(proxy) = proxy else {
+            return Error::transport(step, error);
+        };
+        // The failures of reaching the proxy itself; a name not found is the proxy's own
+        // unless the proxy has the client resolve the target (SOCKS4).
+        let reaching_proxy = match &error {
+            ureq::Error::HostNotFound => !proxy.resolve_target(),
+            ureq::Error::ConnectionFailed
+            | ureq::Error::ConnectProxyFailed(_)
+            | ureq::Error::Timeout(ureq::Timeout::Connect) => true,
+            ureq::Error::Io(e) => e.kind() == io::ErrorKind::ConnectionRefused,
+            _ => false,
+        };
+        if !reaching_proxy {
+            return Error::transport(step, error);
+        }
+        Error::Proxy {
+            step,
+            proxy: format!("{}:{}", proxy.host(), proxy.port()),
+            job_id: None,
+            source: Box::new(error),
+        }
+    }
+
+    /// The slowest transfer a download accepts: `(bytes, per)`.
+    pub(crate) fn min_throughput(&self) -> (u64, Duration) {
+        (self.timeouts.min_bytes, self.timeouts.min_bytes_per)
     }
 
     /// Fails at once when the deadline has already passed.
@@ -144,9 +202,13 @@ impl Transport {
             // The key goes to the API origin only: checked on every hop, not just the first.
             let key = (Origin::of(&target).as_ref() == Some(&self.api_origin))
                 .then(|| self.api_key.expose());
+            // The whole answer, headers and body, within the response timeout. (A deadline
+            // is kept by ureq's phase timeouts, set in `bounded`: this check, made before
+            // each read, would also refuse a body that has already arrived.)
+            let until = Instant::now() + self.timeouts.response;
             let sent = match request {
                 ApiRequest::Get => {
-                    let mut r = self.bounded(self.agent.get(&target), deadline);
+                    let mut r = self.bounded(self.agent.get(&target), deadline, Reading::Json);
                     if let Some(key) = key {
                         r = r.header(KEY_HEADER, key);
                     }
@@ -154,7 +216,7 @@ impl Transport {
                 }
                 ApiRequest::PostJson(body) => {
                     let mut r = self
-                        .bounded(self.agent.post(&target), deadline)
+                        .bounded(self.agent.post(&target), deadline, Reading::Json)
                         .content_type("application/json");
                     if let Some(key) = key {
                         r = r.header(KEY_HEADER, key);
@@ -162,7 +224,7 @@ impl Transport {
                     r.send(body)
                 }
             };
-            let response = sent.map_err(|e| Error::transport(step, e))?;
+            let response = sent.map_err(|e| self.request_error(step, &target, e))?;
             match self.redirect_target(&target, response) {
                 Hop::Follow(next, status) => {
                     if status == StatusCode::SEE_OTHER {
@@ -170,7 +232,12 @@ impl Transport {
                     }
                     target = next;
                 }
-                Hop::Done(response) => return self.read_answer(step, response),
+                Hop::Done(response) => {
+                    if response.status().is_success() {
+                        refuse_encoded(step, &response)?;
+                    }
+                    return self.read_answer(step, response, until);
+                }
             }
         }
         Err(Error::transport(step, ureq::Error::TooManyRedirects))
@@ -179,7 +246,7 @@ impl Transport {
     /// `PUT`s a body to a storage URL with a `Content-Length` and the given content type.
     /// Never sends the API key. `on_bytes` sees the running count of bytes sent.
     /// Transient failures are retried, sending the whole body again; a reader can be sent
-    /// only once, so its upload is not retried.
+    /// only once, so its upload is not retried. Returns the number of bytes sent.
     pub(crate) fn put(
         &self,
         url: &str,
@@ -187,7 +254,7 @@ impl Transport {
         body: &mut UploadBody<'_>,
         on_bytes: &mut dyn FnMut(u64),
         deadline: Deadline,
-    ) -> Result<(), Error> {
+    ) -> Result<u64, Error> {
         let policy = match body {
             UploadBody::Reader { .. } => RetryPolicy::disabled(),
             _ => self.retry.clone(),
@@ -204,7 +271,7 @@ impl Transport {
         body: &mut UploadBody<'_>,
         on_bytes: &mut dyn FnMut(u64),
         deadline: Deadline,
-    ) -> Result<(), Error> {
+    ) -> Result<u64, Error> {
         let step = Step::Upload;
         Self::check_deadline(step, deadline)?;
         let mut target = url.to_string();
@@ -218,11 +285,11 @@ impl Transport {
             // A reader body would go out chunked, which S3 refuses; a Content-Length that we
             // set ourselves makes ureq send it length-delimited.
             let response = self
-                .bounded(self.agent.put(&target), deadline)
+                .bounded(self.agent.put(&target), deadline, Reading::Json)
                 .content_type(content_type)
                 .header("content-length", len.to_string())
                 .send(SendBody::from_reader(&mut reader))
-                .map_err(|e| Error::transport(step, e))?;
+                .map_err(|e| self.request_error(step, &target, e))?;
             match self.redirect_target(&target, response) {
                 Hop::Follow(next, status)
                     if status == StatusCode::TEMPORARY_REDIRECT
@@ -244,8 +311,8 @@ impl Transport {
                     if !response.status().is_success() {
                         return Err(self.storage_error(step, response));
                     }
-                    drain(response);
-                    return Ok(());
+                    drain(response, self.timeouts.response);
+                    return Ok(len);
                 }
             }
         }
@@ -265,14 +332,21 @@ impl Transport {
         Self::check_deadline(step, deadline)?;
         let mut target = url.to_string();
         for _ in 0..=MAX_REDIRECTS {
-            let mut request = self.bounded(self.agent.get(&target), deadline);
+            let mut request = self.bounded(self.agent.get(&target), deadline, Reading::Streamed);
             if from > 0 {
                 request = request.header("range", format!("bytes={from}-"));
             }
-            let response = request.call().map_err(|e| Error::transport(step, e))?;
+            let response = request
+                .call()
+                .map_err(|e| self.request_error(step, &target, e))?;
             match self.redirect_target(&target, response) {
                 Hop::Follow(next, _) => target = next,
-                Hop::Done(response) if response.status().is_success() => return Ok(response),
+                Hop::Done(response) if response.status().is_success() => {
+                    // This client asks for no encoding and decodes none: never hand on
+                    // compressed bytes as if they were the result.
+                    refuse_encoded(step, &response)?;
+                    return Ok(response);
+                }
                 Hop::Done(response) => return Err(self.storage_error(step, response)),
             }
         }
@@ -292,15 +366,21 @@ impl Transport {
             .filter(|next| Origin::of(next).is_some());
         match next {
             Some(next) => {
-                drain(response);
+                drain(response, self.timeouts.response);
                 Hop::Follow(next, status)
             }
             None => Hop::Done(response),
         }
     }
 
-    /// Reads a JSON answer under the cap; a non-2xx status or `"error": true` is a refusal.
-    fn read_answer(&self, step: Step, response: Response<Body>) -> Result<Answer, Error> {
+    /// Reads a JSON answer under the cap, by `until`; a non-2xx status or `"error": true` is a
+    /// refusal.
+    fn read_answer(
+        &self,
+        step: Step,
+        response: Response<Body>,
+        until: Instant,
+    ) -> Result<Answer, Error> {
         let status = response.status().as_u16();
         let retry_after = retry_after(&response);
         let success = response.status().is_success();
@@ -309,12 +389,7 @@ impl Transport {
         } else {
             ERROR_BODY_LIMIT
         };
-        let body = match response
-            .into_body()
-            .into_with_config()
-            .limit(limit)
-            .read_to_vec()
-        {
+        let body = match read_until(response.into_body(), limit, until) {
             Ok(body) => body,
             Err(ureq::Error::BodyExceedsLimit(n)) if success => {
                 return Err(Error::decode(
@@ -373,12 +448,8 @@ impl Transport {
     pub(crate) fn storage_error(&self, step: Step, response: Response<Body>) -> Error {
         let status = response.status().as_u16();
         let retry_after = retry_after(&response);
-        let body = response
-            .into_body()
-            .into_with_config()
-            .limit(ERROR_BODY_LIMIT)
-            .read_to_vec()
-            .unwrap_or_default();
+        let until = Instant::now() + self.timeouts.response;
+        let body = read_until(response.into_body(), ERROR_BODY_LIMIT, until).unwrap_or_default();
         let text = String::from_utf8_lossy(&body);
         let key = Some(self.api_key.expose());
         let code = xml_element(&text, "Code").unwrap_or_default();
@@ -401,6 +472,65 @@ impl Transport {
     }
 }
 
+/// How a request's answer is read: whole, as a small JSON answer bounded in total, or
+/// streamed by the caller, bounded by its throughput.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    Json,
+    Streamed,
+}
+
+/// Reads a whole body of at most `limit` bytes, and fails with a receive-body timeout once
+/// `until` has passed, however steadily bytes keep trickling in.
+fn read_until(body: Body, limit: u64, until: Instant) -> Result<Vec<u8>, ureq::Error> {
+    let mut reader = Until {
+        inner: body.into_with_config().limit(limit).reader(),
+        until,
+    };
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes).map_err(ureq::Error::from)?;
+    Ok(bytes)
+}
+
+/// A reader that fails once a point in time has passed.
+struct Until<R> {
+    inner: R,
+    until: Instant,
+}
+
+impl<R: Read> Read for Until<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if Instant::now() >= self.until {
+            return Err(ureq::Error::Timeout(ureq::Timeout::RecvBody).into_io());
+        }
+        self.inner.read(buf)
+    }
+}
+
+/// Refuses an answer with a `Content-Encoding` other than `identity`: the crate asks for
+/// none and decodes none, so its bytes are not the document.
+fn refuse_encoded(step: Step, response: &Response<Body>) -> Result<(), Error> {
+    let encodings = response
+        .headers()
+        .get_all("content-encoding")
+        .iter()
+        .flat_map(|v| v.to_str().unwrap_or("?").split(','))
+        .map(str::trim)
+        .filter(|e| !e.is_empty() && !e.eq_ignore_ascii_case("identity"))
+        .collect::<Vec<_>>();
+    if encodings.is_empty() {
+        return Ok(());
+    }
+    let named = redact::excerpt(encodings.join(", ").as_bytes(), None);
+    Err(Error::decode(
+        step,
+        format!(
+            "the answer is sent with Content-Encoding `{named}`, which this client does not decode"
+        ),
+        String::new(),
+    ))
+}
+
 /// A response's `Retry-After`, if it has a readable one.
 fn retry_after(response: &Response<Body>) -> Option<Duration> {
     response
@@ -415,13 +545,14 @@ enum Hop {
     Done(Response<Body>),
 }
 
-/// Reads a small body to its end so the connection goes back to the pool.
-fn drain(response: Response<Body>) {
-    let _ = response
-        .into_body()
-        .into_with_config()
-        .limit(ERROR_BODY_LIMIT)
-        .read_to_vec();
+/// Reads a small body to its end, for at most `within`, so the connection goes back to
+/// the pool.
+fn drain(response: Response<Body>, within: Duration) {
+    let _ = read_until(
+        response.into_body(),
+        ERROR_BODY_LIMIT,
+        Instant::now() + within,
+    );
 }
 
 /// The text of the first `<name>...</name>` element.
@@ -456,9 +587,25 @@ impl UploadBody<'_> {
                     path: path.to_path_buf(),
                     source,
                 };
+                // Stat before opening: opening a FIFO for reading blocks until a writer
+                // comes, and a device has no length to announce.
+                regular_file_len(path).map_err(read_error)?;
                 let file = std::fs::File::open(&path).map_err(read_error)?;
-                let len = file.metadata().map_err(read_error)?.len();
-                Ok((Box::new(file), len))
+                let meta = file.metadata().map_err(read_error)?;
+                if !meta.is_file() {
+                    return Err(read_error(not_regular()));
+                }
+                // The length announced is the length now; a file that then shrinks or
+                // grows fails this attempt instead of sending something else.
+                let len = meta.len();
+                Ok((
+                    Box::new(ExactLength {
+                        inner: file,
+                        left: len,
+                        what: Exact::File,
+                    }),
+                    len,
+                ))
             }
             UploadBody::Bytes(bytes) => Ok((Box::new(*bytes), bytes.len() as u64)),
             UploadBody::Reader { name, reader, len } => match reader.take() {
@@ -466,6 +613,7 @@ impl UploadBody<'_> {
                     Box::new(ExactLength {
                         inner: reader,
                         left: *len,
+                        what: Exact::Reader,
                     }),
                     *len,
                 )),
@@ -480,15 +628,43 @@ impl UploadBody<'_> {
     }
 }
 
-/// Reads exactly `left` bytes: stops there, and fails if the inner reader ends sooner, so
-/// that a wrong length never leaves storage waiting for bytes that do not come.
+/// The size of a regular file at `path`, found without opening it; anything else (a FIFO,
+/// a device, a socket, a folder) is refused.
+pub(crate) fn regular_file_len(path: &Path) -> io::Result<u64> {
+    let meta = std::fs::metadata(path)?;
+    if meta.is_file() {
+        Ok(meta.len())
+    } else {
+        Err(not_regular())
+    }
+}
+
+fn not_regular() -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, "not a regular file")
+}
+
+/// What an [`ExactLength`] reads from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Exact {
+    /// A reader given with its length: exactly that many bytes are sent, and any more are
+    /// left unread.
+    Reader,
+    /// A file whose length was taken when it was opened: it must still have exactly that
+    /// many bytes when the upload ends.
+    File,
+}
+
+/// Reads exactly `left` bytes: stops there, and fails if the inner reader ends sooner (or,
+/// for a file, has more), so that a wrong length never leaves storage waiting for bytes that
+/// do not come, nor the client reading an empty file forever.
 struct ExactLength<R> {
     inner: R,
     left: u64,
+    what: Exact,
 }
 
 impl<R: Read> Read for ExactLength<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if self.left == 0 {
             return Ok(0);
         }
@@ -497,15 +673,27 @@ impl<R: Read> Read for ExactLength<R> {
             .min(usize::try_from(self.left).unwrap_or(usize::MAX));
         let n = self.inner.read(&mut buf[..max])?;
         if n == 0 {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::UnexpectedEof,
-                format!(
-                    "the reader ended {} bytes before its stated length",
+            let message = match self.what {
+                Exact::Reader => {
+                    format!(
+                        "the reader ended {} bytes before its stated length",
+                        self.left
+                    )
+                }
+                Exact::File => format!(
+                    "the file shrank while it was being uploaded ({} bytes missing)",
                     self.left
                 ),
-            ));
+            };
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, message));
         }
         self.left -= n as u64;
+        // The sender may stop reading at the announced length, so look past it now.
+        if self.left == 0 && self.what == Exact::File && self.inner.read(&mut [0u8; 1])? > 0 {
+            return Err(io::Error::other(
+                "the file grew while it was being uploaded",
+            ));
+        }
         Ok(n)
     }
 }
@@ -530,6 +718,43 @@ impl<R: Read> Read for Counting<'_, R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Reads everything an [`ExactLength`] over `bytes` gives for `left`.
+    fn exact(bytes: &[u8], left: u64, what: Exact) -> io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        ExactLength {
+            inner: bytes,
+            left,
+            what,
+        }
+        .read_to_end(&mut out)?;
+        Ok(out)
+    }
+
+    #[test]
+    fn exact_length_fails_a_short_or_long_file_and_stops_a_reader() {
+        assert_eq!(exact(b"12345", 5, Exact::File).unwrap(), b"12345");
+        let short = exact(b"123", 5, Exact::File).unwrap_err();
+        assert_eq!(short.kind(), io::ErrorKind::UnexpectedEof);
+        assert!(short.to_string().contains("shrank"), "{short}");
+        let long = exact(b"1234567", 5, Exact::File).unwrap_err();
+        assert!(long.to_string().contains("grew"), "{long}");
+        assert_eq!(exact(b"1234567", 5, Exact::Reader).unwrap(), b"12345");
+        assert!(exact(b"123", 5, Exact::Reader).is_err());
+    }
+
+    #[test]
+    fn until_fails_once_its_time_has_passed() {
+        let mut late = Until {
+            inner: &b"abc"[..],
+            until: Instant::now(),
+        };
+        let err = late.read(&mut [0u8; 8]).unwrap_err();
+        assert!(matches!(
+            ureq::Error::from(err),
+            ureq::Error::Timeout(ureq::Timeout::RecvBody)
+        ));
+    }
 
     #[test]
     fn s3_error_elements() {

@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::redact;
 use crate::response::Credits;
 use crate::retry::{Deadline, Safety};
-use crate::transport::{ApiRequest, UploadBody};
+use crate::transport::{ApiRequest, UploadBody, regular_file_len};
 use crate::url;
 use crate::{Client, Error, Step};
 
@@ -105,15 +105,9 @@ impl Client {
     /// ```
     pub fn upload(&self, path: impl AsRef<Path>) -> Result<UploadedFile, Error> {
         let path = path.as_ref();
-        let size = check_input(path)?;
+        check_input(path)?;
         let name = file_name_of(path);
-        self.upload_body(
-            &name,
-            UploadBody::File(path),
-            size,
-            &mut |_| {},
-            Deadline::none(),
-        )
+        self.upload_body(&name, UploadBody::File(path), &mut |_| {}, Deadline::none())
     }
 
     /// Uploads bytes held in memory as a file called `name`. Retried like
@@ -136,7 +130,6 @@ impl Client {
         self.upload_body(
             name,
             UploadBody::Bytes(bytes),
-            bytes.len() as u64,
             &mut |_| {},
             Deadline::none(),
         )
@@ -172,7 +165,7 @@ impl Client {
             reader: Some(&mut reader),
             len,
         };
-        self.upload_body(name, body, len, &mut |_| {}, Deadline::none())
+        self.upload_body(name, body, &mut |_| {}, Deadline::none())
     }
 
     /// Asks for a presigned URL for `name`, then sends `body` to it.
@@ -180,7 +173,6 @@ impl Client {
         &self,
         name: &str,
         mut body: UploadBody<'_>,
-        size: u64,
         on_bytes: &mut dyn FnMut(u64),
         deadline: Deadline,
     ) -> Result<UploadedFile, Error> {
@@ -203,7 +195,7 @@ impl Client {
         let presigned = answer.required_str("presignedUrl")?;
         let uploaded_url = answer.required_str("url")?.to_string();
 
-        self.transport().put(
+        let sent = self.transport().put(
             presigned,
             UPLOAD_CONTENT_TYPE,
             &mut body,
@@ -213,7 +205,7 @@ impl Client {
         Ok(UploadedFile {
             url: uploaded_url,
             name: answer.str("name").unwrap_or(name).to_string(),
-            size,
+            size: sent,
             credits: answer.credits(),
         })
     }
@@ -233,6 +225,8 @@ pub(crate) fn check_input(path: &Path) -> Result<u64, Error> {
         path: path.to_path_buf(),
         source,
     };
+    // Stat before opening: opening a FIFO for reading blocks until a writer comes.
+    regular_file_len(path).map_err(read_error)?;
     let file = std::fs::File::open(path).map_err(read_error)?;
     let meta = file.metadata().map_err(read_error)?;
     if !meta.is_file() {

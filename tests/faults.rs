@@ -235,14 +235,10 @@ fn fault_matrix() {
             Expect::Fails(|e| e.status() == Some(500)),
         ),
         case(
-            "convert 429 with Retry-After",
+            "convert 429 without Retry-After",
             Endpoint::Convert,
-            Fault::Throttle {
-                retry_after: Some(7),
-            },
-            Expect::Fails(
-                |e| matches!(e, Error::Api { status: 429, retry_after: Some(d), .. } if d.as_secs() == 7),
-            ),
+            Fault::Throttle { retry_after: None },
+            Expect::Recovers,
         ),
         case(
             "convert 441",
@@ -705,4 +701,56 @@ fn a_workflow_deadline_bounds_a_slow_api_answer_too() {
         "the deadline held: {:?}",
         started.elapsed()
     );
+}
+
+#[test]
+fn a_throttled_convert_is_retried_after_retry_after_and_starts_one_job() {
+    let emulator = Emulator::start().unwrap();
+    let client = fast(&emulator);
+    let line = run(
+        case(
+            "convert 429 Retry-After: 1",
+            Endpoint::Convert,
+            Fault::Throttle {
+                retry_after: Some(1),
+            },
+            Expect::Recovers,
+        ),
+        emulator,
+        client,
+    );
+    let ms: u64 = line
+        .split_whitespace()
+        .rev()
+        .nth(2)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(ms >= 1000, "waited only {ms} ms: {line}");
+    println!("{line}");
+}
+
+#[test]
+fn a_throttled_convert_past_the_deadline_is_returned_with_its_retry_after() {
+    let emulator = Emulator::start().unwrap();
+    let client = emulator
+        .client_builder()
+        .workflow_timeout(Duration::from_secs(3))
+        .build()
+        .unwrap();
+    let line = run(
+        case(
+            "convert 429 Retry-After: 7 past a 3 s deadline",
+            Endpoint::Convert,
+            Fault::Throttle {
+                retry_after: Some(7),
+            },
+            Expect::Fails(
+                |e| matches!(e, Error::Api { status: 429, retry_after: Some(d), .. } if d.as_secs() == 7),
+            ),
+        ),
+        emulator,
+        client,
+    );
+    println!("{line}");
 }

@@ -36,8 +36,9 @@
 //! a PDF.co or S3 error status, `error: true` in a 200, any raw body (an HTML error page,
 //! JSON cut short), a redirect, throttling with or without `Retry-After`, a reset before the
 //! answer or halfway through its body, a body shorter than its `Content-Length`, a slow
-//! trickle, or a stall. [`Emulator::set_listening`] stops a host so that connections are
-//! refused. Job timing and outcomes are set with [`EmulatorBuilder::working_checks`],
+//! trickle, a stall, or an answer labelled with a `Content-Encoding`.
+//! [`Emulator::set_listening`] stops a host so that connections are refused. Job timing and
+//! outcomes are set with [`EmulatorBuilder::working_checks`],
 //! [`EmulatorBuilder::job_duration`] and [`Outcome`]; link lifetimes with
 //! [`EmulatorBuilder::presign_lifetime`] and [`EmulatorBuilder::result_lifetime`].
 //!
@@ -183,6 +184,10 @@ pub enum Fault {
     /// Process the request, send the head and half the body, then send nothing for this
     /// long before the rest.
     Stall(Duration),
+    /// Process the request and send its answer with this `Content-Encoding` header, as a
+    /// server that compresses what nobody asked it to might. The body is the real answer,
+    /// unchanged, so a client that saved it would not notice.
+    ContentEncoding(String),
 }
 
 impl Fault {
@@ -234,6 +239,9 @@ fn faulted(
     };
     if let Some(reply) = fault.common_reply() {
         return reply;
+    }
+    if let Fault::ContentEncoding(encoding) = fault {
+        return normal().header("Content-Encoding", encoding);
     }
     match fault.wire() {
         Some(wire) => {
