@@ -268,3 +268,16 @@ fn sigterm_while_waiting_for_a_job_prints_the_job_and_exits_130() {
     assert!(text.contains(&format!("pdfco check {job}")), "{text}");
     assert_eq!(dir.files(), Vec::<String>::new());
 }
+
+#[test]
+fn a_key_with_a_newline_is_refused_naming_the_variable() {
+    let emulator = Emulator::start().unwrap();
+    let output = run(pdfco(&emulator)
+        .env("PDFCO_API_KEY", "abc\ndef-secret")
+        .arg("balance"));
+    let text = stderr(&output);
+    assert_eq!(code(output.status), 2, "{text}");
+    assert!(text.contains("PDFCO_API_KEY"), "{text}");
+    assert!(!text.contains("def-secret"), "{text}");
+    assert!(emulator.requests().is_empty(), "nothing was sent");
+}
