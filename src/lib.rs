@@ -202,6 +202,7 @@ mod redact;
 mod response;
 mod retry;
 mod sidecar;
+mod tempfile;
 mod transport;
 mod upload;
 mod url;
@@ -220,6 +221,7 @@ pub use input::Input;
 pub use job::{JobState, JobStatus};
 pub use pages::Pages;
 pub use retry::RetryPolicy;
+pub use tempfile::remove_temporary_files;
 pub use upload::UploadedFile;
 pub use workflow::{FileConversion, Progress, Report};
 

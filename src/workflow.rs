@@ -8,10 +8,11 @@ use serde_json::Value;
 use crate::checkpoint::{self, Checkpoint, Stamp};
 use crate::convert::Shape;
 use crate::download::{
-    ResultUrl, check_destination, parent_dir, parse_json, with_job, write_atomically,
+    ResultUrl, check_destination, parse_json, same_file, with_job, write_atomically,
 };
 use crate::retry::Deadline;
 use crate::sidecar;
+use crate::tempfile::{self, parent_dir};
 use crate::{
     Client, Conversion, ConvertRequest, Error, Input, Job, JobStatus, Output, OutputFormat, Step,
 };
@@ -328,6 +329,21 @@ impl<'a> FileConversion<'_, 'a> {
         } else {
             check_destination(&output)?;
         }
+        check_not_input(&input, &output)?;
+        let sidecar = skip_if_unchanged.then(|| sidecar::path_for(&output));
+        let input_path = input.as_path();
+        let mut taken = vec![(output.as_path(), "the output")];
+        taken.extend(input_path.map(|p| (p, "the input file")));
+        if let Some(path) = &checkpoint {
+            let mut others = taken.clone();
+            others.extend(sidecar.as_deref().map(|p| (p, "the output's sidecar file")));
+            checkpoint::check_own_file(path, "checkpoint", &others)?;
+        }
+        if let Some(path) = &sidecar {
+            let mut others = taken.clone();
+            others.extend(checkpoint.as_deref().map(|p| (p, "the checkpoint")));
+            checkpoint::check_own_file(path, "sidecar", &others)?;
+        }
         let request = request.named_for(&output);
 
         let stamp = if checkpoint.is_some() || skip_if_unchanged {
@@ -483,10 +499,7 @@ pub(crate) fn check_folder(dir: &Path) -> Result<(), Error> {
         job_id: None,
         source: std::io::Error::new(kind, msg.to_string()),
     };
-    if dir.is_dir() {
-        return Ok(());
-    }
-    if dir.exists() || dir.file_name().is_none() {
+    if !dir.is_dir() && (dir.exists() || dir.file_name().is_none()) {
         return Err(fail(
             std::io::ErrorKind::InvalidInput,
             "page images go into a folder, and this is not one",
@@ -495,7 +508,33 @@ pub(crate) fn check_folder(dir: &Path) -> Result<(), Error> {
     if !parent_dir(dir).is_dir() {
         return Err(fail(std::io::ErrorKind::NotFound, "folder does not exist"));
     }
-    Ok(())
+    // The folder is made in its parent; the pages go into it.
+    let probe = if dir.is_dir() {
+        dir.join("page")
+    } else {
+        dir.to_path_buf()
+    };
+    tempfile::probe(&probe).map_err(|e| Error::WriteOutput {
+        path: dir.to_path_buf(),
+        job_id: None,
+        source: std::io::Error::new(e.kind(), format!("the folder cannot be written: {e}")),
+    })
+}
+
+/// Refuses an output that is the input file itself (also through a link): writing the
+/// result would destroy the input.
+pub(crate) fn check_not_input(input: &Input<'_>, output: &Path) -> Result<(), Error> {
+    match input.as_path() {
+        Some(path) if same_file(path, output) => Err(Error::WriteOutput {
+            path: output.to_path_buf(),
+            job_id: None,
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the output is the input file",
+            ),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Makes the folder of page images, if it is not there yet.
