@@ -202,3 +202,43 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+#[cfg(test)]
+mod own_file_tests {
+    use super::*;
+
+    #[test]
+    fn only_absent_files_and_the_crates_own_kind_may_be_written() {
+        let dir = std::env::temp_dir().join(format!("pdfco-own-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("job");
+        check_own_file(&path, "checkpoint", &[]).unwrap();
+        std::fs::write(&path, br#"{"pdfco": "checkpoint", "jobId": "J"}"#).unwrap();
+        check_own_file(&path, "checkpoint", &[]).unwrap();
+        let err = check_own_file(&path, "sidecar", &[]).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::InvalidOption {
+                    option: "sidecar",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        std::fs::write(&path, b"not json").unwrap();
+        assert!(check_own_file(&path, "checkpoint", &[]).is_err());
+        let out = dir.join("out.json");
+        let err = check_own_file(&out, "checkpoint", &[(&out, "the output")]).unwrap_err();
+        assert!(err.to_string().contains("it is the output"), "{err}");
+        assert!(err.is_local());
+        let err = check_own_file(&dir, "checkpoint", &[]).unwrap_err();
+        assert!(matches!(err, Error::InvalidOption { .. }), "{err}");
+        let err = check_own_file(&dir.join("missing/job"), "checkpoint", &[]).unwrap_err();
+        assert!(
+            matches!(err, Error::WriteOutput { job_id: None, .. }),
+            "{err}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -292,11 +292,20 @@ impl Client {
     /// [`RetryPolicy`](crate::RetryPolicy). On any error no partial file is left, and a file
     /// that was already at `dest` is left untouched.
     ///
+    /// An existing file at `dest` keeps its permission bits; it is replaced by a rename, so
+    /// its other hard links keep the old content. A symbolic link is kept and its target
+    /// replaced. A character device, FIFO or socket (`/dev/null`, `/dev/stdout`) is written
+    /// in place instead, without a temporary file; like [`Client::download_to`], it cannot
+    /// start over if storage ignores `Range`. Temporary files that killed processes left in
+    /// the folder are removed first (see [`remove_temporary_files`](crate::remove_temporary_files)).
+    ///
     /// # Errors
     ///
     /// - [`Error::Storage`] if storage refuses (404 before the job succeeded, 403 expired link);
     /// - [`Error::Incomplete`] if the body stays shorter than its `Content-Length`;
-    /// - [`Error::WriteOutput`] if the file cannot be written;
+    /// - [`Error::WriteOutput`] if the file cannot be written: checked before any request
+    ///   for a path ending with a slash, a folder, a missing folder or one that cannot be
+    ///   written (a temporary file is created and removed there);
     /// - [`Error::Transport`] for network failures; [`Error::Decode`] if there is no URL.
     ///
     /// Errors carry the job id when `from` knows it. For page images (PNG, JPEG, WebP), whose
@@ -842,5 +851,100 @@ pub(crate) fn with_job(e: Error, job_id: Option<&str>) -> Error {
     match job_id {
         Some(id) => e.for_job(id),
         None => e,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folder(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("pdfco-dl-{name}-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_trailing_separator_is_seen() {
+        assert!(ends_with_separator(Path::new("out.json/")));
+        assert!(ends_with_separator(Path::new("/")));
+        assert!(!ends_with_separator(Path::new("out.json")));
+        assert!(!ends_with_separator(Path::new("")));
+    }
+
+    #[test]
+    fn targets_by_kind() {
+        let dir = folder("target");
+        let file = dir.join("file");
+        assert!(matches!(
+            target(&file).unwrap(),
+            Target::Replace {
+                permissions: None,
+                ..
+            }
+        ));
+        fs::write(&file, b"x").unwrap();
+        assert!(matches!(
+            target(&file).unwrap(),
+            Target::Replace {
+                permissions: Some(_),
+                ..
+            }
+        ));
+        assert_eq!(
+            target(&dir).unwrap_err().kind(),
+            io::ErrorKind::InvalidInput
+        );
+        #[cfg(unix)]
+        {
+            assert!(matches!(
+                target(Path::new("/dev/null")).unwrap(),
+                Target::Through(_)
+            ));
+            // A link to a file: the file (its real path) is replaced.
+            std::os::unix::fs::symlink("file", dir.join("link")).unwrap();
+            match target(&dir.join("link")).unwrap() {
+                Target::Replace { path, .. } => {
+                    assert_eq!(path, fs::canonicalize(&file).unwrap());
+                }
+                other => panic!("{other:?}"),
+            }
+            // A dangling chain of links: the file at its end is created.
+            std::os::unix::fs::symlink("second", dir.join("first")).unwrap();
+            std::os::unix::fs::symlink("missing", dir.join("second")).unwrap();
+            match target(&dir.join("first")).unwrap() {
+                Target::Replace { path, permissions } => {
+                    assert_eq!(path, dir.join("missing"));
+                    assert!(permissions.is_none());
+                }
+                other => panic!("{other:?}"),
+            }
+            // A loop ends.
+            std::os::unix::fs::symlink("loop", dir.join("loop")).unwrap();
+            assert!(target(&dir.join("loop")).is_err());
+        }
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_same_file_by_path_link_or_inode() {
+        let dir = folder("same");
+        let file = dir.join("a");
+        fs::write(&file, b"x").unwrap();
+        fs::create_dir(dir.join("sub")).unwrap();
+        assert!(same_file(&file, &dir.join("sub/../a")));
+        assert!(same_file(&dir.join("new"), &dir.join("sub/../new")));
+        assert!(same_file(&file, &dir.join(".").join("a")));
+        assert!(!same_file(&file, &dir.join("b")));
+        // Two paths to a file not made yet.
+        assert!(same_file(&dir.join("new"), &dir.join(".").join("new")));
+        #[cfg(unix)]
+        {
+            fs::hard_link(&file, dir.join("hard")).unwrap();
+            std::os::unix::fs::symlink("a", dir.join("soft")).unwrap();
+            assert!(same_file(&file, &dir.join("hard")));
+            assert!(same_file(&dir.join("soft"), &file));
+        }
+        fs::remove_dir_all(&dir).unwrap();
     }
 }

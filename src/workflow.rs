@@ -280,6 +280,11 @@ impl<'a> FileConversion<'_, 'a> {
     /// Unix). Recognising the input means reading it once more to hash it; an input read
     /// from a reader cannot be read twice, so it never resumes.
     ///
+    /// The path must be the crate's own: [`run`](Self::run) refuses, before any request, a
+    /// checkpoint path that is the input, the output or the sidecar (also through a link),
+    /// or an existing file that is not a checkpoint this crate wrote (recognised by its
+    /// `"pdfco": "checkpoint"`), and one whose folder is missing or cannot be written.
+    ///
     /// Defaults to none.
     pub fn checkpoint(mut self, path: impl Into<PathBuf>) -> Self {
         self.checkpoint = Some(path.into());
@@ -289,7 +294,9 @@ impl<'a> FileConversion<'_, 'a> {
     /// Build-script mode: skips the conversion when the output is already there and its
     /// sidecar file (the output's path with `.pdfco.json` appended) records the same input
     /// content (SHA-256) and options; writes that sidecar after converting. A skipped run
-    /// sends no request. An input read from a reader is never skipped.
+    /// sends no request. An input read from a reader is never skipped. An existing file at
+    /// the sidecar's path that this crate did not write (it has `"pdfco": "sidecar"`) is
+    /// never overwritten: [`run`](Self::run) refuses before any request.
     ///
     /// Defaults to `false`.
     pub fn skip_if_unchanged(mut self, skip: bool) -> Self {
@@ -302,7 +309,11 @@ impl<'a> FileConversion<'_, 'a> {
     /// # Errors
     ///
     /// As [`Client::convert_file`]; [`Error::WriteOutput`] if the checkpoint or sidecar
-    /// cannot be written.
+    /// cannot be written. Before any request: [`Error::InvalidOption`] (option
+    /// `"checkpoint"` or `"sidecar"`) when its path is the input, the output, or a file the
+    /// crate did not write as one; [`Error::WriteOutput`] when the output is the input
+    /// file, or a folder of the output, checkpoint or sidecar is missing or cannot be
+    /// written.
     pub fn run(self) -> Result<Report, Error> {
         self.run_with(|_| {})
     }

@@ -34,7 +34,9 @@ fn removing_temporary_files_mid_download_leaves_nothing_and_stops_new_ones() {
             send.send(result)
         });
     }
-    let received = receiving.recv_timeout(WATCHDOG).expect("the download started");
+    let received = receiving
+        .recv_timeout(WATCHDOG)
+        .expect("the download started");
     assert!(received > 0);
     let temporaries = dir.files();
     assert_eq!(temporaries.len(), 1, "one temporary file: {temporaries:?}");
@@ -43,11 +45,17 @@ fn removing_temporary_files_mid_download_leaves_nothing_and_stops_new_ones() {
     pdfco::remove_temporary_files();
     assert!(dir.files().is_empty(), "removed: {:?}", dir.files());
 
-    let result = finished.recv_timeout(WATCHDOG).expect("the conversion ends");
+    let result = finished
+        .recv_timeout(WATCHDOG)
+        .expect("the conversion ends");
     let err = result.unwrap_err();
     assert!(matches!(err, Error::WriteOutput { .. }), "{err}");
     assert!(err.job_id().is_some(), "the paid job can be resumed: {err}");
-    assert!(dir.files().is_empty(), "no result, no temporary: {:?}", dir.files());
+    assert!(
+        dir.files().is_empty(),
+        "no result, no temporary: {:?}",
+        dir.files()
+    );
 
     // Nothing new is made afterwards: the check before any request already fails.
     emulator.clear_requests();

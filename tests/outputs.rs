@@ -244,10 +244,14 @@ fn an_existing_output_keeps_its_permissions() {
         let out = dir.join(&format!("out.{}", format.extension()));
         std::fs::write(&out, b"old").unwrap();
         std::fs::set_permissions(&out, std::fs::Permissions::from_mode(mode)).unwrap();
+        let other_link = dir.join(&format!("link.{}", format.extension()));
+        std::fs::hard_link(&out, &other_link).unwrap();
         client
             .convert_file(SAMPLE, &out, &ConvertRequest::new(format))
             .unwrap();
         assert_ne!(std::fs::read(&out).unwrap(), b"old");
+        // As documented: the path gets a new file, other hard links keep the old one.
+        assert_eq!(std::fs::read(&other_link).unwrap(), b"old");
         let now = std::fs::metadata(&out).unwrap().permissions().mode() & 0o7777;
         assert_eq!(now, mode, "{format}");
     }
