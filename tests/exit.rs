@@ -31,7 +31,7 @@ fn removing_temporary_files_mid_download_leaves_nothing_and_stops_new_ones() {
                     let _ = downloading.send(received);
                 }
             });
-            send.send(result)
+            let _ = send.send(result);
         });
     }
     let received = receiving

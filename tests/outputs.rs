@@ -189,7 +189,9 @@ fn a_fifo_output_is_written_through_not_replaced() {
         {
             let client = client.clone();
             let fifo = fifo.clone();
-            std::thread::spawn(move || send.send(client.convert_file(SAMPLE, &fifo, &request)));
+            std::thread::spawn(move || {
+                let _ = send.send(client.convert_file(SAMPLE, &fifo, &request));
+            });
         }
         let report = finished
             .recv_timeout(WATCHDOG)
@@ -438,7 +440,7 @@ fn an_output_name_of_255_bytes_converts() {
     let out = dir.join(&name);
     let report = client.convert_file(SAMPLE, &out, &json()).unwrap();
     assert_eq!(report.bytes(), std::fs::metadata(&out).unwrap().len());
-    assert_eq!(dir.files(), [name.clone()]);
+    assert_eq!(dir.files(), [name]);
 
     let sidecar_dir = TempDir::new();
     // The sidecar's own name is 12 bytes longer than the output's.
