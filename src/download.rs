@@ -578,8 +578,9 @@ impl Client {
             job_id: from.job_id.map(str::to_string),
             source,
         };
-        let result =
-            (|| match check_destination(dest).and_then(|()| target(dest).map_err(write_error))? {
+        let result = (|| {
+            check_destination(dest)?;
+            match target(dest).map_err(write_error)? {
                 Target::Replace { path, permissions } => {
                     let (temp, bytes) =
                         self.download_temp(from, &path, permissions, on_bytes, deadline)?;
@@ -595,7 +596,8 @@ impl Client {
                     let mut out = Tracked::new(&file, on_bytes);
                     self.fetch(from, &mut out, dest, &mut |_| Ok(false), deadline)
                 }
-            })();
+            }
+        })();
         result.map_err(|e| with_job(e, from.job_id))
     }
 
