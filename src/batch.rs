@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::download::check_destination;
 use crate::retry::Deadline;
 use crate::upload::check_input;
-use crate::workflow::{Done, check_folder, finish};
+use crate::workflow::{Done, check_folder, check_not_input, finish};
 use crate::{
     Client, Conversion, ConvertRequest, Error, Input, Job, JobState, JobStatus, OutputFormat,
 };
@@ -391,6 +391,7 @@ impl Client {
         } else {
             check_destination(output)?;
         }
+        check_not_input(&Input::path(input), output)?;
         let url = self.upload_input(&Input::path(input), &mut |_| {}, deadline)?;
         self.convert_until(&url, &request.named_for(output), deadline)
     }

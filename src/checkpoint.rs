@@ -1,12 +1,87 @@
 //! Checkpoint files: a started job written down before waiting, so that running the same
 //! conversion again continues the paid job instead of starting a new one.
 
+use std::io::{self, Read};
 use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::download::write_atomically;
+use crate::download::{Target, ends_with_separator, same_file, target, write_atomically};
+use crate::tempfile::{self, parent_dir};
 use crate::{Error, Job};
+
+/// The most of an existing file read to tell whether it is one of the crate's own.
+const OWN_FILE_LIMIT: u64 = 1024 * 1024;
+
+/// Checks, before any request, that the crate may write its own small file (`kind`:
+/// `"checkpoint"` or `"sidecar"`) at `path`: a file path that is none of `others` (the input,
+/// the output, ...; also through links), not a folder, either absent or a file the crate
+/// wrote as that kind (its JSON says `"pdfco": kind`), in a folder that exists and can be
+/// written.
+///
+/// # Errors
+///
+/// [`Error::InvalidOption`] (option `kind`) when the path is taken by something else;
+/// [`Error::WriteOutput`] when its folder is missing or cannot be written.
+pub(crate) fn check_own_file(
+    path: &Path,
+    kind: &'static str,
+    others: &[(&Path, &str)],
+) -> Result<(), Error> {
+    let refuse = |reason: String| Error::InvalidOption {
+        option: kind,
+        reason: format!("{}: {reason}", path.display()),
+    };
+    if path.file_name().is_none() || ends_with_separator(path) {
+        return Err(refuse("not a file path".to_string()));
+    }
+    for (other, what) in others {
+        if same_file(path, other) {
+            return Err(refuse(format!("it is {what}")));
+        }
+    }
+    let fail = |source| Error::WriteOutput {
+        path: path.to_path_buf(),
+        job_id: None,
+        source,
+    };
+    let resolved = match target(path) {
+        Ok(Target::Replace { path, permissions }) => {
+            if permissions.is_some() && !is_own(&path, kind) {
+                return Err(refuse(format!(
+                    "a file is there that pdfco did not write as a {kind}; \
+                     choose another path or remove the file"
+                )));
+            }
+            path
+        }
+        Ok(Target::Through(_)) => return Err(refuse("not a regular file".to_string())),
+        Err(e) if e.kind() == io::ErrorKind::InvalidInput => return Err(refuse(e.to_string())),
+        Err(e) => return Err(fail(e)),
+    };
+    if !parent_dir(&resolved).is_dir() {
+        return Err(fail(io::Error::new(
+            io::ErrorKind::NotFound,
+            "folder does not exist",
+        )));
+    }
+    tempfile::probe(&resolved).map_err(|e| {
+        fail(io::Error::new(
+            e.kind(),
+            format!("the folder cannot be written: {e}"),
+        ))
+    })
+}
+
+/// Whether the regular file at `path` is one the crate wrote as `kind`.
+fn is_own(path: &Path, kind: &str) -> bool {
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path)
+        .and_then(|file| file.take(OWN_FILE_LIMIT).read_to_end(&mut bytes));
+    read.is_ok()
+        && serde_json::from_slice::<Value>(&bytes)
+            .is_ok_and(|value| value.get("pdfco").and_then(Value::as_str) == Some(kind))
+}
 
 /// What a conversion is, for telling whether a checkpoint or a sidecar belongs to it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,7 +108,8 @@ pub(crate) struct Checkpoint {
 
 impl Checkpoint {
     /// The checkpoint at `path` if it exists, is readable and belongs to `stamp` and
-    /// `output`; anything else is ignored and will be overwritten by the next job.
+    /// `output`; a checkpoint of another conversion is ignored and will be overwritten by
+    /// the next job (only the crate's own checkpoints get this far: see [`check_own_file`]).
     pub(crate) fn load(path: &Path, stamp: &Stamp, output: &Path) -> Option<Checkpoint> {
         let bytes = std::fs::read(path).ok()?;
         let value: Value = serde_json::from_slice(&bytes).ok()?;
@@ -123,6 +199,46 @@ mod tests {
         assert!(Checkpoint::load(&path, &stamp(Some("abc")), out).is_none());
         Checkpoint::remove(&path);
         assert!(!path.exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+#[cfg(test)]
+mod own_file_tests {
+    use super::*;
+
+    #[test]
+    fn only_absent_files_and_the_crates_own_kind_may_be_written() {
+        let dir = std::env::temp_dir().join(format!("pdfco-own-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("job");
+        check_own_file(&path, "checkpoint", &[]).unwrap();
+        std::fs::write(&path, br#"{"pdfco": "checkpoint", "jobId": "J"}"#).unwrap();
+        check_own_file(&path, "checkpoint", &[]).unwrap();
+        let err = check_own_file(&path, "sidecar", &[]).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::InvalidOption {
+                    option: "sidecar",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        std::fs::write(&path, b"not json").unwrap();
+        assert!(check_own_file(&path, "checkpoint", &[]).is_err());
+        let out = dir.join("out.json");
+        let err = check_own_file(&out, "checkpoint", &[(&out, "the output")]).unwrap_err();
+        assert!(err.to_string().contains("it is the output"), "{err}");
+        assert!(err.is_local());
+        let err = check_own_file(&dir, "checkpoint", &[]).unwrap_err();
+        assert!(matches!(err, Error::InvalidOption { .. }), "{err}");
+        let err = check_own_file(&dir.join("missing/job"), "checkpoint", &[]).unwrap_err();
+        assert!(
+            matches!(err, Error::WriteOutput { job_id: None, .. }),
+            "{err}"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

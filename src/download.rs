@@ -4,11 +4,11 @@ use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Seek, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::redact;
 use crate::retry::{self, Deadline, Safety};
+use crate::tempfile::{self, TempFile, parent_dir};
 use crate::{Client, Error, Job, JobStatus, Output, Step};
 
 /// Where a result can be downloaded from: a URL, and the job it belongs to when known so
@@ -102,70 +102,137 @@ impl fmt::Debug for ResultUrl<'_> {
 /// The size of the pieces a download is written in.
 const COPY_BUFFER: usize = 256 * 1024;
 
-/// Makes temporary file names unique within the process.
-static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
-
-/// A temporary file next to the destination, removed on drop unless it was renamed into place.
-struct TempFile {
-    path: PathBuf,
-    keep: bool,
+/// How a destination file is written.
+#[derive(Debug)]
+pub(crate) enum Target {
+    /// Nothing there yet, or a regular file: a complete temporary file is renamed onto
+    /// `path` (a symbolic link's target), with the `permissions` of the file it replaces.
+    Replace {
+        path: PathBuf,
+        permissions: Option<fs::Permissions>,
+    },
+    /// A character or block device, a FIFO or a socket (`/dev/null`, `/dev/stdout`, a
+    /// pipe): opened and written in place, never replaced.
+    Through(PathBuf),
 }
 
-impl TempFile {
-    fn create(dest: &Path) -> io::Result<(TempFile, File)> {
-        let dir = parent_dir(dest);
-        let name = dest
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        loop {
-            let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-            let path = dir.join(format!(".{name}.{}-{n}.pdfco-part", std::process::id()));
-            match OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(file) => return Ok((TempFile { path, keep: false }, file)),
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(e),
+/// How `dest` is to be written. A symbolic link is followed: its target is replaced (or
+/// created, for a dangling link) and the link kept.
+///
+/// # Errors
+///
+/// When `dest` is a folder, or its metadata cannot be read.
+pub(crate) fn target(dest: &Path) -> io::Result<Target> {
+    let mut path = dest.to_path_buf();
+    // Dangling links are followed by hand, a bounded number of hops.
+    for _ in 0..40 {
+        let link = match fs::symlink_metadata(&path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Ok(Target::Replace {
+                    path,
+                    permissions: None,
+                });
             }
+            other => other?,
+        };
+        if !link.file_type().is_symlink() {
+            return classify(path, link);
+        }
+        match fs::metadata(&path) {
+            // A link to something that exists: the kernel resolved it; find the real path
+            // only when it is to be replaced.
+            Ok(meta) if meta.is_file() => return classify(fs::canonicalize(&path)?, meta),
+            Ok(meta) => return classify(path, meta),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let to = fs::read_link(&path)?;
+                path = parent_dir(&path).join(to);
+            }
+            Err(e) => return Err(e),
         }
     }
+    Err(io::Error::new(
+        io::ErrorKind::InvalidInput,
+        "too many levels of symbolic links",
+    ))
+}
 
-    fn persist(mut self, dest: &Path) -> io::Result<()> {
-        fs::rename(&self.path, dest)?;
-        self.keep = true;
-        Ok(())
+fn classify(path: PathBuf, meta: fs::Metadata) -> io::Result<Target> {
+    if meta.is_dir() {
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a file path: a folder is there",
+        ))
+    } else if meta.is_file() {
+        Ok(Target::Replace {
+            path,
+            permissions: Some(meta.permissions()),
+        })
+    } else {
+        Ok(Target::Through(path))
     }
 }
 
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        if !self.keep {
-            let _ = fs::remove_file(&self.path);
-        }
+/// Whether the path ends with a separator (`out.json/`), which `Path` would silently drop.
+pub(crate) fn ends_with_separator(path: &Path) -> bool {
+    path.as_os_str()
+        .as_encoded_bytes()
+        .last()
+        .is_some_and(|&b| std::path::is_separator(char::from(b)))
+}
+
+/// Whether `a` and `b` name the same file: the same path once resolved, or (on Unix) the
+/// same device and inode, which also catches hard links.
+pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    if let (Ok(x), Ok(y)) = (fs::metadata(a), fs::metadata(b)) {
+        use std::os::unix::fs::MetadataExt;
+        return x.dev() == y.dev() && x.ino() == y.ino();
+    }
+    match (resolved(a), resolved(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => false,
     }
 }
 
-/// The folder a destination file goes in (`.` for a bare file name).
-pub(crate) fn parent_dir(dest: &Path) -> &Path {
-    match dest.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    }
+/// The path with its folder resolved (links, `..`), the file itself resolved if it exists.
+fn resolved(path: &Path) -> Option<PathBuf> {
+    fs::canonicalize(path).ok().or_else(|| {
+        let dir = fs::canonicalize(parent_dir(path)).ok()?;
+        Some(dir.join(path.file_name()?))
+    })
 }
 
-/// Checks locally that a file can be created at `dest`: a file name, and an existing folder.
+/// Checks locally that a file can be written at `dest`: a file name (not ending with a
+/// slash), not a folder, and for a file that is replaced, a folder that exists and can be
+/// written (a temporary file is created and removed there, and stale temporaries of
+/// processes that are gone are removed).
 pub(crate) fn check_destination(dest: &Path) -> Result<(), Error> {
-    let fail = |kind, msg: &str| Error::WriteOutput {
+    let fail = |source| Error::WriteOutput {
         path: dest.to_path_buf(),
         job_id: None,
-        source: io::Error::new(kind, msg.to_string()),
+        source,
     };
-    if dest.file_name().is_none() || dest.is_dir() {
-        return Err(fail(io::ErrorKind::InvalidInput, "not a file path"));
+    let invalid = |msg: &str| fail(io::Error::new(io::ErrorKind::InvalidInput, msg.to_string()));
+    if dest.file_name().is_none() || ends_with_separator(dest) {
+        return Err(invalid("not a file path"));
     }
-    if !parent_dir(dest).is_dir() {
-        return Err(fail(io::ErrorKind::NotFound, "folder does not exist"));
+    match target(dest).map_err(fail)? {
+        Target::Through(_) => Ok(()),
+        Target::Replace { path, .. } => {
+            if !parent_dir(&path).is_dir() {
+                return Err(fail(io::Error::new(
+                    io::ErrorKind::NotFound,
+                    "folder does not exist",
+                )));
+            }
+            tempfile::probe(&path).map_err(|e| {
+                fail(io::Error::new(
+                    e.kind(),
+                    format!("the folder cannot be written: {e}"),
+                ))
+            })
+        }
     }
-    Ok(())
 }
 
 /// A writer that counts bytes, reports them, and remembers whether *it* failed, so a failed
@@ -226,11 +293,20 @@ impl Client {
     /// [`RetryPolicy`](crate::RetryPolicy). On any error no partial file is left, and a file
     /// that was already at `dest` is left untouched.
     ///
+    /// An existing file at `dest` keeps its permission bits; it is replaced by a rename, so
+    /// its other hard links keep the old content. A symbolic link is kept and its target
+    /// replaced. A character device, FIFO or socket (`/dev/null`, `/dev/stdout`) is written
+    /// in place instead, without a temporary file; like [`Client::download_to`], it cannot
+    /// start over if storage ignores `Range`. Temporary files that killed processes left in
+    /// the folder are removed first (see [`remove_temporary_files`](crate::remove_temporary_files)).
+    ///
     /// # Errors
     ///
     /// - [`Error::Storage`] if storage refuses (404 before the job succeeded, 403 expired link);
     /// - [`Error::Incomplete`] if the body stays shorter than its `Content-Length`;
-    /// - [`Error::WriteOutput`] if the file cannot be written;
+    /// - [`Error::WriteOutput`] if the file cannot be written: checked before any request
+    ///   for a path ending with a slash, a folder, a missing folder or one that cannot be
+    ///   written (a temporary file is created and removed there);
     /// - [`Error::Transport`] for network failures; [`Error::Decode`] if there is no URL.
     ///
     /// Errors carry the job id when `from` knows it. For page images (PNG, JPEG, WebP), whose
@@ -457,23 +533,35 @@ impl Client {
                 io::Error::new(io::ErrorKind::NotFound, "folder does not exist"),
             ));
         }
+        tempfile::remove_stale(dir);
         let mut done = Vec::with_capacity(urls.len());
         let mut received_before = 0;
         for (index, url) in urls.iter().enumerate() {
             let dest = dir.join(format!("{stem}-{}.{}", index + 1, extension_of(url)));
+            let (path, permissions) = match target(&dest).map_err(|e| write_error(&dest, e))? {
+                Target::Replace { path, permissions } => (path, permissions),
+                Target::Through(_) => {
+                    let source = io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        "a page image goes into a regular file, and this is not one",
+                    );
+                    return Err(write_error(&dest, source));
+                }
+            };
             let page = ResultUrl {
                 url: Some(url),
                 urls: &[],
                 job_id: from.job_id,
             };
             let mut on_page_bytes = |n| on_bytes(received_before + n);
-            let (temp, bytes) = self.download_temp(page, &dest, &mut on_page_bytes, deadline)?;
+            let (temp, bytes) =
+                self.download_temp(page, &path, permissions, &mut on_page_bytes, deadline)?;
             received_before += bytes;
-            done.push((temp, dest));
+            done.push((temp, path, dest));
         }
         let mut paths = Vec::with_capacity(done.len());
-        for (temp, dest) in done {
-            temp.persist(&dest).map_err(|e| write_error(&dest, e))?;
+        for (temp, path, dest) in done {
+            temp.persist(&path).map_err(|e| write_error(&dest, e))?;
             paths.push(dest);
         }
         Ok(paths)
@@ -491,19 +579,37 @@ impl Client {
             job_id: from.job_id.map(str::to_string),
             source,
         };
-        let (temp, bytes) = self.download_temp(from, dest, on_bytes, deadline)?;
-        temp.persist(dest)
-            .map_err(write_error)
-            .map_err(|e| with_job(e, from.job_id))?;
-        Ok(bytes)
+        let result = (|| {
+            check_destination(dest)?;
+            match target(dest).map_err(write_error)? {
+                Target::Replace { path, permissions } => {
+                    let (temp, bytes) =
+                        self.download_temp(from, &path, permissions, on_bytes, deadline)?;
+                    temp.persist(&path).map_err(write_error)?;
+                    Ok(bytes)
+                }
+                Target::Through(path) => {
+                    // Written in place; like a writer, it cannot be rewound.
+                    let file = OpenOptions::new()
+                        .write(true)
+                        .open(&path)
+                        .map_err(write_error)?;
+                    let mut out = Tracked::new(&file, on_bytes);
+                    self.fetch(from, &mut out, dest, &mut |_| Ok(false), deadline)
+                }
+            }
+        })();
+        result.map_err(|e| with_job(e, from.job_id))
     }
 
-    /// Downloads into a complete, synced temporary file next to `dest`, for the caller to
-    /// rename into place.
+    /// Downloads into a complete, synced temporary file next to `dest` (a regular file or
+    /// none), with the `permissions` of the file it will replace, for the caller to rename
+    /// into place.
     fn download_temp(
         &self,
         from: ResultUrl<'_>,
         dest: &Path,
+        permissions: Option<fs::Permissions>,
         on_bytes: &mut dyn FnMut(u64),
         deadline: Deadline,
     ) -> Result<(TempFile, u64), Error> {
@@ -513,8 +619,8 @@ impl Client {
             source,
         };
         let result = (|| {
-            check_destination(dest)?;
             let (temp, file) = TempFile::create(dest).map_err(write_error)?;
+            keep_permissions(&file, permissions).map_err(write_error)?;
             let mut out = Tracked::new(&file, on_bytes);
             let mut restart = |f: &mut &File| f.set_len(0).and_then(|()| f.rewind()).map(|()| true);
             let bytes = self.fetch(from, &mut out, dest, &mut restart, deadline)?;
@@ -661,20 +767,44 @@ impl<R: io::Read> io::Read for MinThroughput<R> {
 }
 
 /// Writes `bytes` to `dest` the way downloads are written: a synced temporary file renamed
-/// into place, so `dest` is either untouched or complete.
+/// into place, so `dest` is either untouched or complete, keeping the permissions of a file
+/// it replaces (owner-only when `private`); a device or FIFO is written in place.
 pub(crate) fn write_atomically(dest: &Path, bytes: &[u8], private: bool) -> io::Result<()> {
-    let (temp, mut file) = TempFile::create(dest)?;
+    let (path, permissions) = match target(dest)? {
+        Target::Replace { path, permissions } => (path, permissions),
+        Target::Through(path) => {
+            let mut file = OpenOptions::new().write(true).open(path)?;
+            return file.write_all(bytes).and_then(|()| file.flush());
+        }
+    };
     #[cfg(unix)]
-    if private {
+    let permissions = if private {
         use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(fs::Permissions::from_mode(0o600))?;
-    }
+        Some(fs::Permissions::from_mode(0o600))
+    } else {
+        permissions
+    };
     #[cfg(not(unix))]
     let _ = private;
+    let (temp, mut file) = TempFile::create(&path)?;
+    // Before any byte is written, so a private file is never readable by others.
+    keep_permissions(&file, permissions)?;
     file.write_all(bytes)?;
     file.sync_all()?;
     drop(file);
-    temp.persist(dest)
+    temp.persist(&path)
+}
+
+/// Gives a temporary file the permissions of the file it will replace (on Unix; elsewhere
+/// a read-only flag would stop the rename).
+fn keep_permissions(file: &File, permissions: Option<fs::Permissions>) -> io::Result<()> {
+    #[cfg(unix)]
+    if let Some(permissions) = permissions {
+        file.set_permissions(permissions)?;
+    }
+    #[cfg(not(unix))]
+    let _ = (file, permissions);
+    Ok(())
 }
 
 /// A growing buffer that refuses to pass `limit` bytes.
@@ -771,5 +901,100 @@ pub(crate) fn with_job(e: Error, job_id: Option<&str>) -> Error {
     match job_id {
         Some(id) => e.for_job(id),
         None => e,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folder(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("pdfco-dl-{name}-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_trailing_separator_is_seen() {
+        assert!(ends_with_separator(Path::new("out.json/")));
+        assert!(ends_with_separator(Path::new("/")));
+        assert!(!ends_with_separator(Path::new("out.json")));
+        assert!(!ends_with_separator(Path::new("")));
+    }
+
+    #[test]
+    fn targets_by_kind() {
+        let dir = folder("target");
+        let file = dir.join("file");
+        assert!(matches!(
+            target(&file).unwrap(),
+            Target::Replace {
+                permissions: None,
+                ..
+            }
+        ));
+        fs::write(&file, b"x").unwrap();
+        assert!(matches!(
+            target(&file).unwrap(),
+            Target::Replace {
+                permissions: Some(_),
+                ..
+            }
+        ));
+        assert_eq!(
+            target(&dir).unwrap_err().kind(),
+            io::ErrorKind::InvalidInput
+        );
+        #[cfg(unix)]
+        {
+            assert!(matches!(
+                target(Path::new("/dev/null")).unwrap(),
+                Target::Through(_)
+            ));
+            // A link to a file: the file (its real path) is replaced.
+            std::os::unix::fs::symlink("file", dir.join("link")).unwrap();
+            match target(&dir.join("link")).unwrap() {
+                Target::Replace { path, .. } => {
+                    assert_eq!(path, fs::canonicalize(&file).unwrap());
+                }
+                other => panic!("{other:?}"),
+            }
+            // A dangling chain of links: the file at its end is created.
+            std::os::unix::fs::symlink("second", dir.join("first")).unwrap();
+            std::os::unix::fs::symlink("missing", dir.join("second")).unwrap();
+            match target(&dir.join("first")).unwrap() {
+                Target::Replace { path, permissions } => {
+                    assert_eq!(path, dir.join("missing"));
+                    assert!(permissions.is_none());
+                }
+                other => panic!("{other:?}"),
+            }
+            // A loop ends.
+            std::os::unix::fs::symlink("loop", dir.join("loop")).unwrap();
+            assert!(target(&dir.join("loop")).is_err());
+        }
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_same_file_by_path_link_or_inode() {
+        let dir = folder("same");
+        let file = dir.join("a");
+        fs::write(&file, b"x").unwrap();
+        fs::create_dir(dir.join("sub")).unwrap();
+        assert!(same_file(&file, &dir.join("sub/../a")));
+        assert!(same_file(&dir.join("new"), &dir.join("sub/../new")));
+        assert!(same_file(&file, &dir.join(".").join("a")));
+        assert!(!same_file(&file, &dir.join("b")));
+        // Two paths to a file not made yet.
+        assert!(same_file(&dir.join("new"), &dir.join(".").join("new")));
+        #[cfg(unix)]
+        {
+            fs::hard_link(&file, dir.join("hard")).unwrap();
+            std::os::unix::fs::symlink("a", dir.join("soft")).unwrap();
+            assert!(same_file(&file, &dir.join("hard")));
+            assert!(same_file(&dir.join("soft"), &file));
+        }
+        fs::remove_dir_all(&dir).unwrap();
     }
 }

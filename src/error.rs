@@ -159,8 +159,9 @@ pub enum Error {
         source: io::Error,
     },
 
-    /// The output cannot be written: its folder does not exist (checked before any request),
-    /// or writing or renaming failed. A destination file that existed before is left as it was.
+    /// The output cannot be written: its folder does not exist or cannot be written, the path
+    /// ends with a slash or names the input file (all checked before any request), or
+    /// writing or renaming failed. A destination file that existed before is left as it was.
     #[error("cannot write output {}{}", path.display(), for_job(job_id))]
     #[non_exhaustive]
     WriteOutput {

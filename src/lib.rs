@@ -84,7 +84,10 @@
 //! output records the input's SHA-256 and the options, and a rerun with neither changed sends
 //! no request at all. With [`checkpoint`](FileConversion::checkpoint), the job id and result
 //! URL are written down before waiting, so a build interrupted mid-job continues that paid
-//! job the next time instead of starting another. A `build.rs`:
+//! job the next time instead of starting another. A checkpoint or sidecar path that is the
+//! input, the output (also through a link) or an existing file the crate did not write as
+//! one is refused before any request, as is one whose folder is missing or cannot be
+//! written. A `build.rs`:
 //!
 //! ```no_run
 //! use pdfco::{ConvertRequest, OutputFormat};
@@ -110,7 +113,8 @@
 //! key ([`Error::MissingApiKey`]) or one with a control character ([`Error::InvalidApiKey`]),
 //! a proxy variable that does not parse ([`Error::InvalidProxy`]), a bad page selection
 //! ([`Error::InvalidPages`]) or option ([`Error::InvalidOption`]), a missing input file or
-//! one that is not a regular file ([`Error::ReadInput`]), a destination folder that does not exist
+//! one that is not a regular file ([`Error::ReadInput`]), a destination folder that does not
+//! exist or cannot be written, an output path ending with a slash or naming the input
 //! ([`Error::WriteOutput`]). Refusals keep PDF.co's own code and message ([`Error::Api`]) or
 //! storage's ([`Error::Storage`]). Once a job has started, every error carries its id
 //! ([`Error::job_id`]) so the paid work can be resumed with [`Job::resume`]. No error, `Debug`
@@ -166,6 +170,23 @@
 //! its length checked, is renamed into place; on any failure the temporary file is removed
 //! and an existing destination file is left untouched.
 //!
+//! **Outputs.** A destination that is a regular file or absent gets a temporary file renamed
+//! onto it; an existing file keeps its permission bits, and since the rename gives the path
+//! a new file, its other hard links keep the old content. A symbolic link is kept: its
+//! target is replaced (or created, for a dangling link). A character device, FIFO or socket
+//! (`/dev/null`, `/dev/stdout`, a pipe) is opened and written in place, never replaced; such
+//! a download cannot start over from zero if storage ignores a `Range` request, and opening
+//! a FIFO waits for its reader.
+//!
+//! **Temporary files** are named `.<hash>.<pid>-<n>.pdfco-tmp` (a hash of the destination's
+//! name, the process id, a counter), short whatever the destination's name. The crate removes
+//! them on every error path. A killed process cannot: the next download into the same folder
+//! removes those of processes that are gone (on Linux per `/proc`, elsewhere after a day),
+//! never a live process's. Processes are told apart by their id, so a folder shared with
+//! other machines or PID namespaces should not take downloads from several of them at once.
+//! A program that handles SIGINT or SIGTERM calls [`remove_temporary_files`] just before it
+//! exits.
+//!
 //! **Jobs PDF.co does not know.** PDF.co answers `working` for a job id it does not know.
 //! After [`force_check_after`](ClientBuilder::force_check_after) of `working` answers,
 //! [`Client::wait`] checks with `force`, so such a job ends as [`JobState::Unknown`] instead
@@ -218,6 +239,7 @@ mod request;
 mod response;
 mod retry;
 mod sidecar;
+mod tempfile;
 mod transport;
 mod upload;
 mod url;
@@ -236,6 +258,7 @@ pub use input::Input;
 pub use job::{JobState, JobStatus};
 pub use pages::Pages;
 pub use retry::RetryPolicy;
+pub use tempfile::remove_temporary_files;
 pub use upload::UploadedFile;
 pub use workflow::{FileConversion, Progress, Report};
 

@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 
 use crate::Error;
 use crate::checkpoint::Stamp;
-use crate::download::{parent_dir, write_atomically};
+use crate::download::write_atomically;
+use crate::tempfile::parent_dir;
 
 /// The sidecar of an output file or folder: its path with `.pdfco.json` appended.
 pub(crate) fn path_for(output: &Path) -> PathBuf {

@@ -8,10 +8,11 @@ use serde_json::Value;
 use crate::checkpoint::{self, Checkpoint, Stamp};
 use crate::convert::Shape;
 use crate::download::{
-    ResultUrl, check_destination, parent_dir, parse_json, with_job, write_atomically,
+    ResultUrl, check_destination, parse_json, same_file, with_job, write_atomically,
 };
 use crate::retry::Deadline;
 use crate::sidecar;
+use crate::tempfile::{self, parent_dir};
 use crate::{
     Client, Conversion, ConvertRequest, Error, Input, Job, JobStatus, Output, OutputFormat, Step,
 };
@@ -285,6 +286,11 @@ impl<'a> FileConversion<'_, 'a> {
     /// Unix). Recognising the input means reading it once more to hash it; an input read
     /// from a reader cannot be read twice, so it never resumes.
     ///
+    /// The path must be the crate's own: [`run`](Self::run) refuses, before any request, a
+    /// checkpoint path that is the input, the output or the sidecar (also through a link),
+    /// or an existing file that is not a checkpoint this crate wrote (recognised by its
+    /// `"pdfco": "checkpoint"`), and one whose folder is missing or cannot be written.
+    ///
     /// Defaults to none.
     pub fn checkpoint(mut self, path: impl Into<PathBuf>) -> Self {
         self.checkpoint = Some(path.into());
@@ -294,7 +300,9 @@ impl<'a> FileConversion<'_, 'a> {
     /// Build-script mode: skips the conversion when the output is already there and its
     /// sidecar file (the output's path with `.pdfco.json` appended) records the same input
     /// content (SHA-256) and options; writes that sidecar after converting. A skipped run
-    /// sends no request. An input read from a reader is never skipped.
+    /// sends no request. An input read from a reader is never skipped. An existing file at
+    /// the sidecar's path that this crate did not write (it has `"pdfco": "sidecar"`) is
+    /// never overwritten: [`run`](Self::run) refuses before any request.
     ///
     /// Defaults to `false`.
     pub fn skip_if_unchanged(mut self, skip: bool) -> Self {
@@ -307,7 +315,11 @@ impl<'a> FileConversion<'_, 'a> {
     /// # Errors
     ///
     /// As [`Client::convert_file`]; [`Error::WriteOutput`] if the checkpoint or sidecar
-    /// cannot be written.
+    /// cannot be written. Before any request: [`Error::InvalidOption`] (option
+    /// `"checkpoint"` or `"sidecar"`) when its path is the input, the output, or a file the
+    /// crate did not write as one; [`Error::WriteOutput`] when the output is the input
+    /// file, or a folder of the output, checkpoint or sidecar is missing or cannot be
+    /// written.
     pub fn run(self) -> Result<Report, Error> {
         self.run_with(|_| {})
     }
@@ -333,6 +345,21 @@ impl<'a> FileConversion<'_, 'a> {
             check_folder(&output)?;
         } else {
             check_destination(&output)?;
+        }
+        check_not_input(&input, &output)?;
+        let sidecar = skip_if_unchanged.then(|| sidecar::path_for(&output));
+        let input_path = input.as_path();
+        let mut taken = vec![(output.as_path(), "the output")];
+        taken.extend(input_path.map(|p| (p, "the input file")));
+        if let Some(path) = &checkpoint {
+            let mut others = taken.clone();
+            others.extend(sidecar.as_deref().map(|p| (p, "the output's sidecar file")));
+            checkpoint::check_own_file(path, "checkpoint", &others)?;
+        }
+        if let Some(path) = &sidecar {
+            let mut others = taken.clone();
+            others.extend(checkpoint.as_deref().map(|p| (p, "the checkpoint")));
+            checkpoint::check_own_file(path, "sidecar", &others)?;
         }
         let request = request.named_for(&output);
 
@@ -492,10 +519,7 @@ pub(crate) fn check_folder(dir: &Path) -> Result<(), Error> {
         job_id: None,
         source: std::io::Error::new(kind, msg.to_string()),
     };
-    if dir.is_dir() {
-        return Ok(());
-    }
-    if dir.exists() || dir.file_name().is_none() {
+    if !dir.is_dir() && (dir.exists() || dir.file_name().is_none()) {
         return Err(fail(
             std::io::ErrorKind::InvalidInput,
             "page images go into a folder, and this is not one",
@@ -504,7 +528,33 @@ pub(crate) fn check_folder(dir: &Path) -> Result<(), Error> {
     if !parent_dir(dir).is_dir() {
         return Err(fail(std::io::ErrorKind::NotFound, "folder does not exist"));
     }
-    Ok(())
+    // The folder is made in its parent; the pages go into it.
+    let probe = if dir.is_dir() {
+        dir.join("page")
+    } else {
+        dir.to_path_buf()
+    };
+    tempfile::probe(&probe).map_err(|e| Error::WriteOutput {
+        path: dir.to_path_buf(),
+        job_id: None,
+        source: std::io::Error::new(e.kind(), format!("the folder cannot be written: {e}")),
+    })
+}
+
+/// Refuses an output that is the input file itself (also through a link): writing the
+/// result would destroy the input.
+pub(crate) fn check_not_input(input: &Input<'_>, output: &Path) -> Result<(), Error> {
+    match input.as_path() {
+        Some(path) if same_file(path, output) => Err(Error::WriteOutput {
+            path: output.to_path_buf(),
+            job_id: None,
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the output is the input file",
+            ),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Makes the folder of page images, if it is not there yet.

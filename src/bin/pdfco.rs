@@ -114,7 +114,7 @@ fn handle_signals(job: StartedJob) -> io::Result<()> {
         .name("pdfco-signals".into())
         .spawn(move || {
             if signals.forever().next().is_some() {
-                remove_temporary_files();
+                pdfco::remove_temporary_files();
                 let started = job.lock().map_or(None, |j| j.clone());
                 match started {
                     Some(id) => note(format_args!(
@@ -431,9 +431,6 @@ fn check(args: &Args) -> Result<(), Failure> {
     }
     Ok(())
 }
-
-// Until the library's temporary-file registry lands (issue 9, files part).
-fn remove_temporary_files() {}
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,68 @@
+//! `remove_temporary_files`, as a program's signal handler calls it just before exiting. It
+//! stops the whole process from making temporary files, so it has a test binary of its own.
+
+mod common;
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use common::{SAMPLE, TempDir, setup};
+use pdfco::testing::{Endpoint, Fault};
+use pdfco::{ConvertRequest, Error, OutputFormat, Progress};
+
+/// A watchdog: a hang becomes a failure.
+const WATCHDOG: Duration = Duration::from_secs(20);
+
+#[test]
+fn removing_temporary_files_mid_download_leaves_nothing_and_stops_new_ones() {
+    let (emulator, client) = setup();
+    let dir = TempDir::new();
+    let out = dir.join("out.json");
+    // Half the result arrives, then storage sends nothing for a while.
+    emulator.fail_next(Endpoint::Download, Fault::Stall(Duration::from_secs(2)));
+    let (downloading, receiving) = mpsc::channel();
+    let (send, finished) = mpsc::channel();
+    {
+        let (client, out) = (client.clone(), out.clone());
+        std::thread::spawn(move || {
+            let request = ConvertRequest::new(OutputFormat::Json);
+            let result = client.convert_file_with(SAMPLE, &out, &request, |p| {
+                if let Progress::Downloading { received } = p {
+                    let _ = downloading.send(received);
+                }
+            });
+            let _ = send.send(result);
+        });
+    }
+    let received = receiving
+        .recv_timeout(WATCHDOG)
+        .expect("the download started");
+    assert!(received > 0);
+    let temporaries = dir.files();
+    assert_eq!(temporaries.len(), 1, "one temporary file: {temporaries:?}");
+    assert!(temporaries[0].ends_with(".pdfco-tmp"), "{temporaries:?}");
+
+    pdfco::remove_temporary_files();
+    assert!(dir.files().is_empty(), "removed: {:?}", dir.files());
+
+    let result = finished
+        .recv_timeout(WATCHDOG)
+        .expect("the conversion ends");
+    let err = result.unwrap_err();
+    assert!(matches!(err, Error::WriteOutput { .. }), "{err}");
+    assert!(err.job_id().is_some(), "the paid job can be resumed: {err}");
+    assert!(
+        dir.files().is_empty(),
+        "no result, no temporary: {:?}",
+        dir.files()
+    );
+
+    // Nothing new is made afterwards: the check before any request already fails.
+    emulator.clear_requests();
+    let err = client
+        .convert_file(SAMPLE, &out, &ConvertRequest::new(OutputFormat::Json))
+        .unwrap_err();
+    assert!(matches!(err, Error::WriteOutput { .. }), "{err}");
+    assert!(emulator.requests().is_empty());
+    assert!(dir.files().is_empty(), "{:?}", dir.files());
+}
