@@ -281,3 +281,22 @@ fn a_key_with_a_newline_is_refused_naming_the_variable() {
     assert!(!text.contains("def-secret"), "{text}");
     assert!(emulator.requests().is_empty(), "nothing was sent");
 }
+
+/// `/dev/stdout` as a script uses it: a link to the process's own standard output, here a
+/// pipe. The link is made in a folder of the test's, so that a regression replaces that link
+/// and not the machine's `/dev/stdout`.
+#[test]
+fn stdout_through_a_link_is_a_valid_output() {
+    let emulator = Emulator::start().unwrap();
+    let dir = TempDir::new();
+    let link = dir.join("stdout");
+    std::os::unix::fs::symlink("/proc/self/fd/1", &link).unwrap();
+    for to in ["text", "json"] {
+        let output = run(pdfco(&emulator).args(["convert", "--to", to, SAMPLE]).arg(&link));
+        assert_eq!(code(output.status), 0, "{to}: {}", stderr(&output));
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(text.contains("Invoice"), "{to}: the result on stdout: {text}");
+        assert!(link.is_symlink(), "the link is still a link");
+        assert_eq!(dir.files(), ["stdout"], "nothing else was written");
+    }
+}
