@@ -12,7 +12,7 @@ use std::time::Duration;
 use ureq::http::{Response, StatusCode};
 use ureq::{Agent, Body, RequestBuilder, SendBody};
 
-use crate::redact::{self, Secret};
+use crate::redact::{self, Secret, Secrets};
 use crate::response::Answer;
 use crate::retry::{self, Deadline, RetryPolicy, Safety};
 use crate::url::{self, Origin};
@@ -111,10 +111,6 @@ impl Transport {
         &self.base_url
     }
 
-    pub(crate) fn api_key(&self) -> &str {
-        self.api_key.expose()
-    }
-
     /// Sends an API request to `base_url + path_and_query` and reads its JSON answer,
     /// retrying transient failures as far as `safety` and the deadline allow.
     pub(crate) fn api(
@@ -125,8 +121,37 @@ impl Transport {
         safety: Safety,
         deadline: Deadline,
     ) -> Result<Answer, Error> {
+        self.api_with(
+            step,
+            path_and_query,
+            request,
+            safety,
+            deadline,
+            &Secrets::default(),
+        )
+    }
+
+    /// [`Transport::api`], masking `extra` secrets (those of an earlier request, such as
+    /// the one that started the job being checked) in the answer's texts, besides the key
+    /// and the secrets this request carries itself.
+    pub(crate) fn api_with(
+        &self,
+        step: Step,
+        path_and_query: &str,
+        request: ApiRequest<'_>,
+        safety: Safety,
+        deadline: Deadline,
+        extra: &Secrets,
+    ) -> Result<Answer, Error> {
+        let body = match request {
+            ApiRequest::Get => None,
+            ApiRequest::PostJson(body) => Some(body),
+        };
+        let mut secrets = Secrets::of_request(path_and_query, body);
+        secrets.add(self.api_key.expose());
+        secrets.extend(extra);
         retry::run(&self.retry, safety, deadline, |_| {
-            self.api_once(step, path_and_query, request, deadline)
+            self.api_once(step, path_and_query, request, deadline, &secrets)
         })
     }
 
@@ -136,6 +161,7 @@ impl Transport {
         path_and_query: &str,
         request: ApiRequest<'_>,
         deadline: Deadline,
+        secrets: &Secrets,
     ) -> Result<Answer, Error> {
         Self::check_deadline(step, deadline)?;
         let mut target = format!("{}{}", self.base_url, path_and_query);
@@ -170,7 +196,7 @@ impl Transport {
                     }
                     target = next;
                 }
-                Hop::Done(response) => return self.read_answer(step, response),
+                Hop::Done(response) => return self.read_answer(step, response, secrets),
             }
         }
         Err(Error::transport(step, ureq::Error::TooManyRedirects))
@@ -242,7 +268,7 @@ impl Transport {
                 }
                 Hop::Done(response) => {
                     if !response.status().is_success() {
-                        return Err(self.storage_error(step, response));
+                        return Err(self.storage_error(step, response, &target));
                     }
                     drain(response);
                     return Ok(());
@@ -273,7 +299,7 @@ impl Transport {
             match self.redirect_target(&target, response) {
                 Hop::Follow(next, _) => target = next,
                 Hop::Done(response) if response.status().is_success() => return Ok(response),
-                Hop::Done(response) => return Err(self.storage_error(step, response)),
+                Hop::Done(response) => return Err(self.storage_error(step, response, &target)),
             }
         }
         Err(Error::transport(step, ureq::Error::TooManyRedirects))
@@ -300,7 +326,13 @@ impl Transport {
     }
 
     /// Reads a JSON answer under the cap; a non-2xx status or `"error": true` is a refusal.
-    fn read_answer(&self, step: Step, response: Response<Body>) -> Result<Answer, Error> {
+    /// `secrets` (the key and the request's) are masked in every text taken from it.
+    fn read_answer(
+        &self,
+        step: Step,
+        response: Response<Body>,
+        secrets: &Secrets,
+    ) -> Result<Answer, Error> {
         let status = response.status().as_u16();
         let retry_after = retry_after(&response);
         let success = response.status().is_success();
@@ -326,17 +358,13 @@ impl Transport {
             Err(ureq::Error::BodyExceedsLimit(_)) => Vec::new(),
             Err(e) => return Err(Error::transport(step, e)),
         };
-        let key = self.api_key.expose();
         if !success {
-            let (code, message) = match Answer::parse(step, &body, key) {
-                Ok(answer) => (
-                    answer.error_code().filter(|c| *c >= 400),
-                    answer.message().map(|m| redact::text(m, Some(key))),
-                ),
+            let (code, message) = match Answer::parse(step, &body, secrets) {
+                Ok(answer) => (answer.error_code().filter(|c| *c >= 400), answer.message()),
                 Err(_) => (None, None),
             };
             let message = message.unwrap_or_else(|| {
-                let excerpt = redact::excerpt(&body, Some(key));
+                let excerpt = redact::excerpt(&body, Some(secrets));
                 if excerpt.is_empty() {
                     "no message".to_string()
                 } else {
@@ -352,7 +380,7 @@ impl Transport {
                 job_id: None,
             });
         }
-        let answer = Answer::parse(step, &body, key)?;
+        let answer = Answer::parse(step, &body, secrets)?;
         if answer.is_error() {
             return Err(Error::Api {
                 step,
@@ -360,7 +388,6 @@ impl Transport {
                 http_status: status,
                 message: answer
                     .message()
-                    .map(|m| redact::text(m, Some(key)))
                     .unwrap_or_else(|| "no message".to_string()),
                 retry_after,
                 job_id: None,
@@ -370,7 +397,9 @@ impl Transport {
     }
 
     /// A storage refusal, with S3's `<Code>` and `<Message>` when the body is S3's XML.
-    pub(crate) fn storage_error(&self, step: Step, response: Response<Body>) -> Error {
+    /// The secrets of `url` (the storage URL asked for: its signature, credential, token)
+    /// and the key are masked in both.
+    pub(crate) fn storage_error(&self, step: Step, response: Response<Body>, url: &str) -> Error {
         let status = response.status().as_u16();
         let retry_after = retry_after(&response);
         let body = response
@@ -380,16 +409,18 @@ impl Transport {
             .read_to_vec()
             .unwrap_or_default();
         let text = String::from_utf8_lossy(&body);
-        let key = Some(self.api_key.expose());
+        let mut secrets = Secrets::default();
+        secrets.add_url(url);
+        secrets.add(self.api_key.expose());
         let code = xml_element(&text, "Code").unwrap_or_default();
         let message = match xml_element(&text, "Message") {
-            Some(m) => redact::text(&m, key),
-            None => redact::excerpt(&body, key),
+            Some(m) => redact::text(&m, Some(&secrets)),
+            None => redact::excerpt(&body, Some(&secrets)),
         };
         Error::Storage {
             step,
             status,
-            code: redact::text(&code, key),
+            code: redact::text(&code, Some(&secrets)),
             message: if message.is_empty() {
                 "no message".to_string()
             } else {
