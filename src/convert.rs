@@ -494,7 +494,8 @@ impl ConvertRequest {
         Ok(())
     }
 
-    fn to_json(&self, url: &str) -> Vec<u8> {
+    /// The request's JSON body for converting `url`.
+    pub(crate) fn to_json(&self, url: &str) -> Vec<u8> {
         let mut body = self.extra.clone();
         body.insert("url".into(), Value::from(url));
         body.insert("async".into(), Value::from(self.asynchronous));
@@ -926,7 +927,12 @@ mod tests {
     use super::*;
 
     fn fixture(name: &str) -> Answer {
-        Answer::parse(Step::Convert, &crate::tests::fixture(name), &Secrets::default()).unwrap()
+        Answer::parse(
+            Step::Convert,
+            &crate::tests::fixture(name),
+            &Secrets::default(),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -980,9 +986,12 @@ mod tests {
 
     #[test]
     fn answer_without_job_or_url_is_a_decode_error() {
-        let answer =
-            Answer::parse(Step::Convert, br#"{"error": false, "status": 200}"#, &Secrets::default())
-                .unwrap();
+        let answer = Answer::parse(
+            Step::Convert,
+            br#"{"error": false, "status": 200}"#,
+            &Secrets::default(),
+        )
+        .unwrap();
         let err = Conversion::from_answer(&answer, true).unwrap_err();
         assert!(err.to_string().contains("missing `jobId`"), "{err}");
         let err = Conversion::from_answer(&answer, false).unwrap_err();

@@ -462,7 +462,12 @@ mod tests {
     }
 
     fn fixture(name: &str) -> Answer {
-        Answer::parse(Step::JobCheck, &crate::tests::fixture(name), &Secrets::default()).unwrap()
+        Answer::parse(
+            Step::JobCheck,
+            &crate::tests::fixture(name),
+            &Secrets::default(),
+        )
+        .unwrap()
     }
 
     #[test]

@@ -52,7 +52,7 @@ impl fmt::Debug for Secret {
 
 /// Secrets shorter than this are masked only where they stand as a word of their own, so
 /// that a one-letter password cannot garble a whole message.
-const MIN_ANYWHERE: usize = 6;
+pub(crate) const MIN_ANYWHERE: usize = 6;
 
 /// The secret values one request carries (the API key, the document and basic-auth
 /// passwords, the password in a URL's userinfo, the values of secret-named parameters such as
@@ -60,7 +60,8 @@ const MIN_ANYWHERE: usize = 6;
 ///
 /// A secret of [`MIN_ANYWHERE`] characters or more is masked wherever it appears, also inside
 /// a longer word. A shorter one (a password such as `a` or `pdf`) is masked only where no
-/// letter or digit touches it on either side: `Invalid password pdf` becomes
+/// letter or digit touches it on either side (another secret next to it counts as a
+/// boundary): `Invalid password pdf` becomes
 /// `Invalid password ***`, while the `pdf` inside `file.pdf.json` or `pdfco` stays. That
 /// keeps messages readable; a server that glues a short secret to other letters would reveal
 /// it, which is the trade-off of short secrets. Empty secrets are ignored.
@@ -154,41 +155,48 @@ impl Secrets {
         secrets
     }
 
-    /// `text` with every occurrence of every secret replaced by the mask.
+    /// `text` with every occurrence of every secret replaced by the mask. Occurrences that
+    /// overlap (one secret ending where another begins inside it) are masked as one, so that
+    /// no part of either shows.
     fn mask(&self, text: &str) -> String {
-        if self.0.is_empty() {
+        let bytes = text.as_bytes();
+        // Every occurrence of every secret, and whether that secret is short.
+        let mut found = Vec::new();
+        for start in 0..bytes.len() {
+            for secret in self.0.iter().filter(|s| could_start(bytes, start, s)) {
+                let end = match_at(bytes, start, secret.as_bytes());
+                if let Some(end) = end.filter(|&end| text.is_char_boundary(end)) {
+                    let short = secret.chars().count() < MIN_ANYWHERE;
+                    found.push((start, end, short));
+                }
+            }
+        }
+        if found.is_empty() {
             return text.to_string();
         }
-        let bytes = text.as_bytes();
+        // A short secret must stand apart: no letter or digit next to it, unless that
+        // character belongs to another secret.
+        let mut covered = vec![false; bytes.len()];
+        for &(start, end, _) in &found {
+            covered[start..end].fill(true);
+        }
+        let apart = |start: usize, end: usize| {
+            let before = text[..start].chars().next_back();
+            let after = text[end..].chars().next();
+            (start == 0 || covered[start - 1] || !before.is_some_and(char::is_alphanumeric))
+                && (end == bytes.len() || covered[end] || !after.is_some_and(char::is_alphanumeric))
+        };
         let mut out = String::with_capacity(text.len());
-        let (mut copied, mut i) = (0, 0);
-        while i < bytes.len() {
-            let could_start = |secret: &String| {
-                text.is_char_boundary(i)
-                    && (secret.as_bytes().first() == Some(&bytes[i])
-                        || matches!(bytes[i], b'%' | b'+' | b'\\' | b'&'))
-            };
-            let found = self.0.iter().filter(|s| could_start(s)).find_map(|secret| {
-                let end = match_at(bytes, i, secret.as_bytes())?;
-                let whole_word = || {
-                    let before = text[..i].chars().next_back();
-                    let after = text[end..].chars().next();
-                    !before.is_some_and(char::is_alphanumeric)
-                        && !after.is_some_and(char::is_alphanumeric)
-                };
-                (text.is_char_boundary(end)
-                    && (secret.chars().count() >= MIN_ANYWHERE || whole_word()))
-                .then_some(end)
-            });
-            match found {
-                Some(end) => {
-                    out.push_str(&text[copied..i]);
-                    out.push_str(MASK);
-                    copied = end;
-                    i = end;
-                }
-                None => i += 1,
+        let mut copied = 0;
+        for (start, end, _) in found
+            .into_iter()
+            .filter(|&(start, end, short)| !short || apart(start, end))
+        {
+            if start >= copied {
+                out.push_str(&text[copied..start]);
+                out.push_str(MASK);
             }
+            copied = copied.max(end);
         }
         out.push_str(&text[copied..]);
         out
@@ -201,11 +209,23 @@ impl fmt::Debug for Secrets {
     }
 }
 
+/// Whether `secret` can start at `bytes[i]`: a quick test before trying to match.
+fn could_start(bytes: &[u8], i: usize, secret: &str) -> bool {
+    let Some(&b) = bytes.get(i) else {
+        return false;
+    };
+    // A match starts on a character boundary: UTF-8 continuation bytes never do.
+    (b & 0xC0 != 0x80)
+        && (secret.as_bytes().first() == Some(&b) || matches!(b, b'%' | b'+' | b'\\' | b'&'))
+}
+
 /// Where a URL's authority ends in `rest` (what follows `://`).
 fn authority_end(rest: &str) -> usize {
     rest.find(|c: char| {
-        matches!(c, '/' | '?' | '#' | '"' | '\'' | '<' | '>' | '`' | ',' | ')' | ']')
-            || c.is_whitespace()
+        matches!(
+            c,
+            '/' | '?' | '#' | '"' | '\'' | '<' | '>' | '`' | ',' | ')' | ']'
+        ) || c.is_whitespace()
     })
     .unwrap_or(rest.len())
 }
@@ -272,7 +292,9 @@ fn encodings(text: &[u8], at: usize, b: u8, out: &mut Vec<usize>) {
             b"quot" => Some(u32::from(b'"')),
             b"apos" => Some(u32::from(b'\'')),
             [b'#', b'x' | b'X', digits @ ..] => hex(digits),
-            [b'#', digits @ ..] => std::str::from_utf8(digits).ok().and_then(|d| d.parse().ok()),
+            [b'#', digits @ ..] => std::str::from_utf8(digits)
+                .ok()
+                .and_then(|d| d.parse().ok()),
             _ => None,
         };
         if is_b(code) {
@@ -556,9 +578,19 @@ mod tests {
             text("Invalid password pdf for file.pdf (a)", Some(&s)),
             "Invalid password *** for file.*** (***)"
         );
-        assert_eq!(text("pdfco has a bad day", Some(&s)), "pdfco has *** bad day");
+        assert_eq!(
+            text("pdfco has a bad day", Some(&s)),
+            "pdfco has *** bad day"
+        );
         let long = secrets(&["secret"]);
         assert_eq!(text("mysecrets", Some(&long)), "my***s");
+    }
+
+    #[test]
+    fn overlapping_secrets_are_masked_as_one() {
+        // The short secret ends inside the long one: masking it alone would show the rest.
+        let s = secrets(&[r" \", r##"\"#:é'-_&%_"##]);
+        assert_eq!(text(r##"pw: \"#:é'-_&%_ end"##, Some(&s)), "pw:*** end");
     }
 
     #[test]
@@ -573,10 +605,7 @@ mod tests {
         s.add_url("https://me:p%40ss@h/a?X-Amz-Signature=abcdef&page=2");
         s.add_url("https://TOKEN123@git.example.com/r");
         s.add_url("callback?next=https%3A%2F%2Fu%3Anested-pw%40h%2F");
-        let masked = text(
-            "p@ss p%40ss abcdef TOKEN123 nested-pw page=2 me",
-            Some(&s),
-        );
+        let masked = text("p@ss p%40ss abcdef TOKEN123 nested-pw page=2 me", Some(&s));
         assert_eq!(masked, "*** *** *** *** *** page=2 me");
         let mut none = Secrets::default();
         none.add_url("https://h/a?page=2#top");

@@ -143,6 +143,20 @@ impl Transport {
         deadline: Deadline,
         extra: &Secrets,
     ) -> Result<Answer, Error> {
+        let secrets = self.secrets_of(path_and_query, request, extra);
+        retry::run(&self.retry, safety, deadline, |_| {
+            self.api_once(step, path_and_query, request, deadline, &secrets)
+        })
+    }
+
+    /// What an API request's answer must not repeat: the key, the secrets the request
+    /// carries in its query and JSON body, and `extra`.
+    pub(crate) fn secrets_of(
+        &self,
+        path_and_query: &str,
+        request: ApiRequest<'_>,
+        extra: &Secrets,
+    ) -> Secrets {
         let body = match request {
             ApiRequest::Get => None,
             ApiRequest::PostJson(body) => Some(body),
@@ -150,9 +164,7 @@ impl Transport {
         let mut secrets = Secrets::of_request(path_and_query, body);
         secrets.add(self.api_key.expose());
         secrets.extend(extra);
-        retry::run(&self.retry, safety, deadline, |_| {
-            self.api_once(step, path_and_query, request, deadline, &secrets)
-        })
+        secrets
     }
 
     fn api_once(
@@ -327,7 +339,7 @@ impl Transport {
 
     /// Reads a JSON answer under the cap; a non-2xx status or `"error": true` is a refusal.
     /// `secrets` (the key and the request's) are masked in every text taken from it.
-    fn read_answer(
+    pub(crate) fn read_answer(
         &self,
         step: Step,
         response: Response<Body>,
@@ -386,9 +398,7 @@ impl Transport {
                 step,
                 status: answer.error_code().filter(|c| *c >= 400).unwrap_or(status),
                 http_status: status,
-                message: answer
-                    .message()
-                    .unwrap_or_else(|| "no message".to_string()),
+                message: answer.message().unwrap_or_else(|| "no message".to_string()),
                 retry_after,
                 job_id: None,
             });

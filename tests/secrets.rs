@@ -90,7 +90,10 @@ fn a_password_repeated_percent_encoded_is_masked_too() {
     let err = client.convert(file.url(), &request).unwrap_err();
     let text = texts(&err);
     assert_masked(&text, &[password, "basic secret", "basic+secret"]);
-    assert!(!text.contains("w%C3%B6rd") && !text.contains("wörd"), "{text}");
+    assert!(
+        !text.contains("w%C3%B6rd") && !text.contains("wörd"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -189,9 +192,7 @@ fn a_storage_refusal_that_repeats_the_signature_masks_it() {
         },
     );
     let dir = TempDir::new();
-    let err = client
-        .download(&output, dir.join("out.csv"))
-        .unwrap_err();
+    let err = client.download(&output, dir.join("out.csv")).unwrap_err();
     assert!(matches!(err, Error::Storage { .. }), "{err:?}");
     assert_masked(&texts(&err), &[&common::signature(&url)]);
 }

@@ -12,8 +12,7 @@ use super::render;
 use super::server::{Reply, Request};
 use super::storage::{object_path, presign};
 use super::{
-    Core, Endpoint, Fault, Job, JobEnd, Outcome, StoredResult, expand, faulted, iso_date,
-    unix_now,
+    Core, Endpoint, Fault, Job, JobEnd, Outcome, StoredResult, expand, faulted, iso_date, unix_now,
 };
 use crate::convert::Shape;
 use crate::url;
@@ -211,25 +210,34 @@ pub(super) fn handle(core: &Core, request: &Request, body: &mut dyn Read) -> Rep
     }
     let route = request.path.trim_end_matches('/');
     match (request.method.as_str(), route) {
-        ("GET" | "POST", "/v1/file/upload/get-presigned-url") => {
-            faulted(core, Endpoint::Presign, |f| fault_reply(f, &params), || {
-                presign_upload(core, &params)
-            })
-        }
+        ("GET" | "POST", "/v1/file/upload/get-presigned-url") => faulted(
+            core,
+            Endpoint::Presign,
+            |f| fault_reply(f, &params),
+            || presign_upload(core, &params),
+        ),
         ("GET" | "POST", "/v1/file/delete") => delete_file(core, &params),
         ("GET" | "POST", "/v1/account/credit/balance") => {
             json_reply(200, json!({ "remainingCredits": core.lock().credits }))
         }
-        ("GET" | "POST", "/v1/job/check") => faulted(core, Endpoint::JobCheck, |f| fault_reply(f, &params), || {
-            job_check(core, &params)
-        }),
+        ("GET" | "POST", "/v1/job/check") => faulted(
+            core,
+            Endpoint::JobCheck,
+            |f| fault_reply(f, &params),
+            || job_check(core, &params),
+        ),
         ("GET" | "POST", p) if p.starts_with("/v1/pdf/convert/to/") => {
             match format_of(&p["/v1/pdf/convert/to/".len()..]) {
-                Some(format) => faulted(core, Endpoint::Convert, |f| fault_reply(f, &params), || {
-                    let seen = params.0.iter().map(|(k, v)| (k.clone(), v.clone()));
-                    core.lock().convert_params.push(seen.collect());
-                    convert(core, &params, format)
-                }),
+                Some(format) => faulted(
+                    core,
+                    Endpoint::Convert,
+                    |f| fault_reply(f, &params),
+                    || {
+                        let seen = params.0.iter().map(|(k, v)| (k.clone(), v.clone()));
+                        core.lock().convert_params.push(seen.collect());
+                        convert(core, &params, format)
+                    },
+                ),
                 None => api_error(404, "Unknown conversion endpoint"),
             }
         }

@@ -4,9 +4,7 @@ use std::fs::File;
 use std::io::{self, Read};
 
 use super::server::{Reply, ReplyBody, Request};
-use super::{
-    Core, Endpoint, Fault, Upload, amz_date, expand, faulted, parse_amz_date, unix_now,
-};
+use super::{Core, Endpoint, Fault, Upload, amz_date, expand, faulted, parse_amz_date, unix_now};
 use crate::url;
 
 /// The bucket every object lives in, as PDF.co's temporary files do.
@@ -183,9 +181,12 @@ fn put(core: &Core, request: &Request, body: &mut dyn Read) -> Reply {
         reply.close = true;
         return reply;
     }
-    faulted(core, Endpoint::Upload, |f| fault_reply(f, request), || {
-        store(core, request, body)
-    })
+    faulted(
+        core,
+        Endpoint::Upload,
+        |f| fault_reply(f, request),
+        || store(core, request, body),
+    )
 }
 
 fn store(core: &Core, request: &Request, body: &mut dyn Read) -> Reply {
@@ -224,9 +225,12 @@ fn store(core: &Core, request: &Request, body: &mut dyn Read) -> Reply {
 }
 
 fn get(core: &Core, request: &Request) -> Reply {
-    faulted(core, Endpoint::Download, |f| fault_reply(f, request), || {
-        fetch(core, request)
-    })
+    faulted(
+        core,
+        Endpoint::Download,
+        |f| fault_reply(f, request),
+        || fetch(core, request),
+    )
 }
 
 fn fetch(core: &Core, request: &Request) -> Reply {
