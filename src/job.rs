@@ -170,8 +170,10 @@ impl JobStatus {
         &self.state
     }
 
-    /// PDF.co's message, if any (why a job failed), with the API key and the secrets of
-    /// the request that started the job masked (see [`Job`] for what a resumed job knows).
+    /// PDF.co's message, if any (why a job failed), with the API key and named secrets
+    /// masked. When the status comes from [`Client::wait`] of a [`Job`] this client started,
+    /// the secrets of the request that started it (such as the document password) are
+    /// masked too; [`Client::check`], given only an id, cannot know them.
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }

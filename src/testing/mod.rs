@@ -34,7 +34,7 @@
 //!
 //! [`Emulator::fail_next`] makes the next request to an [`Endpoint`] fail with a [`Fault`]:
 //! a PDF.co or S3 error status, `error: true` in a 200, any raw body (an HTML error page,
-//! JSON cut short), a redirect, throttling with or without `Retry-After`, a reset before the
+//! JSON cut short), an error message that repeats the request's parameters, a redirect, throttling with or without `Retry-After`, a reset before the
 //! answer or halfway through its body, a body shorter than its `Content-Length`, a slow
 //! trickle, or a stall. [`Emulator::set_listening`] stops a host so that connections are
 //! refused. Job timing and outcomes are set with [`EmulatorBuilder::working_checks`],
