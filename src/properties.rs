@@ -378,7 +378,6 @@ fn echoed(rng: &mut Rng, secret: &str) -> String {
 /// them in random encodings among random words.
 #[derive(Debug)]
 struct Echo {
-    api_key: String,
     /// The API key, the document password, the basic-auth password, and the input URL's and
     /// the callback's userinfo passwords.
     secrets: Vec<String>,
@@ -396,7 +395,6 @@ struct Echo {
 }
 
 fn echo(rng: &mut Rng, api_key: &str) -> Echo {
-    let api_key = api_key.to_string();
     let password = random_secret(rng);
     let http_password = random_secret(rng);
     let input_password = random_secret(rng);
@@ -416,13 +414,13 @@ fn echo(rng: &mut Rng, api_key: &str) -> Echo {
         url::encode(&credential)
     );
     let secrets = vec![
-        api_key.clone(),
+        api_key.to_string(),
         password.clone(),
         http_password.clone(),
         input_password,
         callback_password,
     ];
-    let storage_secrets = vec![api_key.clone(), signature, credential];
+    let storage_secrets = vec![api_key.to_string(), signature, credential];
     let words = [
         "Invalid", "password", "for", "file", ":", "=", ",", "(", ")", "<b>", "é",
     ];
@@ -440,7 +438,6 @@ fn echo(rng: &mut Rng, api_key: &str) -> Echo {
     let messages = (0..4).map(|_| message(&secrets)).collect();
     let storage_message = message(&storage_secrets);
     Echo {
-        api_key,
         secrets,
         storage_secrets,
         password,
