@@ -61,10 +61,10 @@ pub(crate) const MIN_ANYWHERE: usize = 6;
 /// A secret of [`MIN_ANYWHERE`] characters or more is masked wherever it appears, also inside
 /// a longer word. A shorter one (a password such as `a` or `pdf`) is masked only where no
 /// letter or digit touches it on either side (another secret next to it counts as a
-/// boundary): `Invalid password pdf` becomes
-/// `Invalid password ***`, while the `pdf` inside `file.pdf.json` or `pdfco` stays. That
-/// keeps messages readable; a server that glues a short secret to other letters would reveal
-/// it, which is the trade-off of short secrets. Empty secrets are ignored.
+/// boundary): `Invalid password pdf` becomes `Invalid password ***`, while the `pdf` in
+/// `pdfco` stays. That keeps messages readable; a server that glues a short secret to other
+/// letters would reveal it, which is the trade-off of short secrets. Empty secrets are
+/// ignored.
 #[derive(Clone, Default)]
 pub(crate) struct Secrets(Vec<String>);
 
@@ -132,7 +132,7 @@ impl Secrets {
                 for (name, value) in members {
                     match value {
                         Value::String(s) if is_secret_name(name) => self.add(s),
-                        Value::Number(_) | Value::Bool(_) if is_secret_name(name) => {
+                        Value::Number(_) if is_secret_name(name) => {
                             self.add(&value.to_string());
                         }
                         other => self.add_json(other),
