@@ -440,7 +440,7 @@ impl Client {
                 entry.force_after = Instant::now() + force_after;
             }
             checks += 1;
-            let status = match self.check_with(entry.job.id(), force, deadline) {
+            let status = match self.check_job(&entry.job, force, deadline) {
                 Ok(mut status) => {
                     status.set_url(entry.job.result_url());
                     status

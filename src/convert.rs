@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use crate::redact::{self, Secret};
+use crate::redact::{self, Secret, Secrets};
 use crate::response::{Answer, Credits};
 use crate::retry::{Deadline, Safety};
 use crate::transport::ApiRequest;
@@ -494,7 +494,8 @@ impl ConvertRequest {
         Ok(())
     }
 
-    fn to_json(&self, url: &str) -> Vec<u8> {
+    /// The request's JSON body for converting `url`.
+    pub(crate) fn to_json(&self, url: &str) -> Vec<u8> {
         let mut body = self.extra.clone();
         body.insert("url".into(), Value::from(url));
         body.insert("async".into(), Value::from(self.asynchronous));
@@ -627,6 +628,11 @@ pub enum Conversion {
 /// Keep its [`id`](Job::id) (and [`result_url`](Job::result_url)) to pick the paid work up
 /// again later with [`Job::resume`].
 ///
+/// A job started by [`Client::convert`] remembers the secrets of the request that started
+/// it (the document and basic-auth passwords, the password in a URL's userinfo, the values
+/// of secret-named parameters), never printing them, so that [`Client::wait`] masks them
+/// when PDF.co repeats one in the job's message.
+///
 /// # Example
 ///
 /// ```
@@ -653,11 +659,17 @@ pub struct Job {
     name: Option<String>,
     format: Option<OutputFormat>,
     credits: Credits,
+    /// The secrets of the request that started the job, masked in its statuses.
+    secrets: Secrets,
 }
 
 impl Job {
     /// A job rebuilt from a saved id and, when known, its result URL, to check, wait for and
     /// download later.
+    ///
+    /// It cannot know the secrets of the request that started it: if PDF.co repeats the
+    /// document password in the job's message, only the API key and secrets named as such
+    /// (`password=...`, a URL's `user:password@`) are masked, not a bare password.
     pub fn resume(id: impl Into<String>, result_url: Option<String>) -> Job {
         Job {
             id: id.into(),
@@ -665,7 +677,13 @@ impl Job {
             name: None,
             format: None,
             credits: Credits::default(),
+            secrets: Secrets::default(),
         }
+    }
+
+    /// The secrets of the request that started the job, when this client started it.
+    pub(crate) fn secrets(&self) -> &Secrets {
+        &self.secrets
     }
 
     /// This job, noting what it converts to. A resumed job does not know; with the format
@@ -888,6 +906,7 @@ impl Conversion {
                 name: answer.str("name").map(str::to_string),
                 format: None,
                 credits: answer.credits(),
+                secrets: answer.secrets().clone(),
             }));
         }
         let has_result = answer.str("url").is_some()
@@ -908,7 +927,12 @@ mod tests {
     use super::*;
 
     fn fixture(name: &str) -> Answer {
-        Answer::parse(Step::Convert, &crate::tests::fixture(name), "KEY").unwrap()
+        Answer::parse(
+            Step::Convert,
+            &crate::tests::fixture(name),
+            &Secrets::default(),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -962,8 +986,12 @@ mod tests {
 
     #[test]
     fn answer_without_job_or_url_is_a_decode_error() {
-        let answer =
-            Answer::parse(Step::Convert, br#"{"error": false, "status": 200}"#, "K").unwrap();
+        let answer = Answer::parse(
+            Step::Convert,
+            br#"{"error": false, "status": 200}"#,
+            &Secrets::default(),
+        )
+        .unwrap();
         let err = Conversion::from_answer(&answer, true).unwrap_err();
         assert!(err.to_string().contains("missing `jobId`"), "{err}");
         let err = Conversion::from_answer(&answer, false).unwrap_err();

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use crate::redact;
+use crate::redact::{self, Secrets};
 use crate::response::{Answer, Credits};
 use crate::retry::{Deadline, Safety};
 use crate::transport::ApiRequest;
@@ -122,16 +122,14 @@ pub struct JobStatus {
 }
 
 impl JobStatus {
-    pub(crate) fn from_answer(
-        job_id: &str,
-        answer: &Answer,
-        api_key: &str,
-    ) -> Result<JobStatus, Error> {
+    /// Reads a check's answer; its message is masked with the secrets the answer carries
+    /// (the key, and those of the job's start when known).
+    pub(crate) fn from_answer(job_id: &str, answer: &Answer) -> Result<JobStatus, Error> {
         let state = JobState::parse(answer.required_str("status")?);
         Ok(JobStatus {
             job_id: answer.str("jobId").unwrap_or(job_id).to_string(),
             state,
-            message: answer.message().map(|m| redact::text(m, Some(api_key))),
+            message: answer.message(),
             url: answer.str("url").map(str::to_string),
             page_count: answer.u64("pageCount"),
             duration: answer
@@ -172,7 +170,10 @@ impl JobStatus {
         &self.state
     }
 
-    /// PDF.co's message, if any (why a job failed).
+    /// PDF.co's message, if any (why a job failed), with the API key and named secrets
+    /// masked. When the status comes from [`Client::wait`] of a [`Job`] this client started,
+    /// the secrets of the request that started it (such as the document password) are
+    /// masked too; [`Client::check`], given only an id, cannot know them.
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
@@ -285,6 +286,27 @@ impl Client {
         force: bool,
         deadline: Deadline,
     ) -> Result<JobStatus, Error> {
+        self.check_masking(job_id, force, deadline, &Secrets::default())
+    }
+
+    /// [`Client::check_with`] for a job this client may have started, masking the secrets
+    /// of the request that started it.
+    pub(crate) fn check_job(
+        &self,
+        job: &Job,
+        force: bool,
+        deadline: Deadline,
+    ) -> Result<JobStatus, Error> {
+        self.check_masking(job.id(), force, deadline, job.secrets())
+    }
+
+    fn check_masking(
+        &self,
+        job_id: &str,
+        force: bool,
+        deadline: Deadline,
+        secrets: &Secrets,
+    ) -> Result<JobStatus, Error> {
         if job_id.trim().is_empty() {
             return Err(Error::InvalidOption {
                 option: "jobid",
@@ -297,14 +319,15 @@ impl Client {
         }
         let path = url::with_query("/job/check", &query);
         self.transport()
-            .api(
+            .api_with(
                 Step::JobCheck,
                 &path,
                 ApiRequest::Get,
                 Safety::Idempotent,
                 deadline,
+                secrets,
             )
-            .and_then(|answer| JobStatus::from_answer(job_id, &answer, self.transport().api_key()))
+            .and_then(|answer| JobStatus::from_answer(job_id, &answer))
             .map_err(|e| e.for_job(job_id))
     }
 
@@ -365,7 +388,7 @@ impl Client {
             }
             // Each check is bounded by the workflow's deadline; the job's own deadline only
             // decides when to stop checking.
-            let mut status = self.check_with(job.id(), force, outer)?;
+            let mut status = self.check_job(job, force, outer)?;
             status.set_url(job.result_url());
             on_status(&status);
             match status.state {
@@ -416,13 +439,13 @@ mod tests {
             json!({ "status": "success", "url": "https://s/listing.json",
                 "body": ["https://s/part1.pdf", "https://s/part2.pdf", "not a url", 3] }),
         );
-        let s = JobStatus::from_answer("J", &a, "KEY").unwrap();
+        let s = JobStatus::from_answer("J", &a).unwrap();
         assert_eq!(s.urls(), ["https://s/part1.pdf", "https://s/part2.pdf"]);
         let text = Answer::from_value(
             Step::JobCheck,
             json!({ "status": "success", "body": "plain text result" }),
         );
-        let s = JobStatus::from_answer("J", &text, "KEY").unwrap();
+        let s = JobStatus::from_answer("J", &text).unwrap();
         assert!(s.urls().is_empty());
         assert_eq!(s.text(), Some("plain text result"));
     }
@@ -436,7 +459,7 @@ mod tests {
                 "jobId": "6YSZD3U872ZYYFEDMQCQSGEEO8YSF5WA--151-300",
                 "credits": 2, "remainingCredits": 1480582, "jobDuration": "1250", "pageCount": 3 }),
         );
-        let s = JobStatus::from_answer("ignored", &a, "KEY").unwrap();
+        let s = JobStatus::from_answer("ignored", &a).unwrap();
         assert_eq!(s.state(), &JobState::Success);
         assert_eq!(s.job_id(), "6YSZD3U872ZYYFEDMQCQSGEEO8YSF5WA--151-300");
         assert_eq!(s.duration(), Some(Duration::from_millis(1250)));
@@ -448,25 +471,30 @@ mod tests {
     }
 
     fn fixture(name: &str) -> Answer {
-        Answer::parse(Step::JobCheck, &crate::tests::fixture(name), "KEY").unwrap()
+        Answer::parse(
+            Step::JobCheck,
+            &crate::tests::fixture(name),
+            &Secrets::default(),
+        )
+        .unwrap()
     }
 
     #[test]
     fn fixture_answers_decode() {
-        let working = JobStatus::from_answer("J1", &fixture("job-working.json"), "KEY").unwrap();
+        let working = JobStatus::from_answer("J1", &fixture("job-working.json")).unwrap();
         assert_eq!(
             (working.state(), working.job_id()),
             (&JobState::Working, "J1")
         );
         assert_eq!(working.remaining_credits(), Some(60227));
-        let done = JobStatus::from_answer("x", &fixture("job-success.json"), "KEY").unwrap();
+        let done = JobStatus::from_answer("x", &fixture("job-success.json")).unwrap();
         assert_eq!(done.state(), &JobState::Success);
         assert!(
             done.url()
                 .unwrap()
                 .contains("L8QYIZQ6KZOITCT0PXUNPM6HKYSP5OIO.json")
         );
-        let failed = JobStatus::from_answer("x", &fixture("job-failed.json"), "KEY").unwrap();
+        let failed = JobStatus::from_answer("x", &fixture("job-failed.json")).unwrap();
         assert_eq!(
             (failed.state(), failed.message()),
             (&JobState::Failed, Some("Invalid password"))
@@ -477,7 +505,7 @@ mod tests {
     fn status_without_state_is_a_decode_error() {
         let a = Answer::from_value(Step::JobCheck, json!({ "remainingCredits": 1 }));
         assert!(matches!(
-            JobStatus::from_answer("J", &a, "K"),
+            JobStatus::from_answer("J", &a),
             Err(Error::Decode { .. })
         ));
     }

@@ -118,7 +118,14 @@
 //! ([`Error::WriteOutput`]). Refusals keep PDF.co's own code and message ([`Error::Api`]) or
 //! storage's ([`Error::Storage`]). Once a job has started, every error carries its id
 //! ([`Error::job_id`]) so the paid work can be resumed with [`Job::resume`]. No error, `Debug`
-//! output or message contains the API key, a password or a URL signature.
+//! output or message contains the API key, a password or a URL signature, even when PDF.co or
+//! storage repeats one in its message: the secrets a request carries (the key, the document
+//! and basic-auth passwords, the password in a URL's `user:password@`, a presigned URL's
+//! signature) are masked wherever they appear in its answer, raw or percent-encoded. A job
+//! started by [`Client::convert`] remembers its request's secrets for [`Client::wait`]; a job
+//! rebuilt with [`Job::resume`] cannot know them. Secrets shorter than 6 characters are masked
+//! only where they stand as a word of their own, so that a password such as `a` cannot garble
+//! a message.
 //!
 //! # Timeouts and polling
 //!

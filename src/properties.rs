@@ -186,7 +186,7 @@ fn every_answer_body_decodes_or_fails_cleanly() {
             assert!(urls.iter().all(|u| u.starts_with("http")), "{urls:?}");
         }
         for step in [Step::Presign, Step::Convert, Step::JobCheck] {
-            let Ok(answer) = Answer::parse(step, body, "KEY") else {
+            let Ok(answer) = Answer::parse(step, body, &redact::Secrets::default()) else {
                 continue;
             };
             let _ = (
@@ -200,7 +200,7 @@ fn every_answer_body_decodes_or_fails_cleanly() {
                 let _ = (answer.strings(field), answer.value(field));
                 let _ = answer.required_str(field).map_err(|e| e.to_string());
             }
-            let _ = JobStatus::from_answer("J", &answer, "KEY");
+            let _ = JobStatus::from_answer("J", &answer);
             let _ = Conversion::from_answer(&answer, true);
             let _ = Conversion::from_answer(&answer, false);
         }
@@ -245,7 +245,10 @@ fn urls_and_headers_from_the_server_never_panic() {
             }
             let _ = url::resolve(a, b);
             let _ = redact::url(a);
-            let _ = redact::text(a, Some(b));
+            let mut secrets = redact::Secrets::default();
+            secrets.add(b);
+            secrets.add_url(a);
+            let _ = redact::text(a, Some(&secrets));
             let _ = redact::excerpt(a.as_bytes(), None);
             assert_eq!(
                 url::decode(&url::encode(a), false),
@@ -321,6 +324,278 @@ fn a_planted_secret_never_survives_redaction() {
                 "{json}"
             );
             assert!(!redact::excerpt(json.as_bytes(), None).contains(secret.as_str()));
+        },
+    );
+}
+
+/// Characters secrets are made of: letters and digits, characters that URL-encoding,
+/// JSON and XML escape, spaces, and characters outside ASCII.
+const SECRET_PIECES: [&str; 26] = [
+    "a", "Z", "7", "q", "-", "_", ".", "~", " ", "%", "+", "&", "=", "?", "/", "@", ":", "\"",
+    "\\", "<", "'", "#", ";", "é", "€", "😀",
+];
+
+/// A random secret of at least one character.
+fn random_secret(rng: &mut Rng) -> String {
+    let mut secret = rng.text(&SECRET_PIECES, 14);
+    if secret.trim().is_empty() || secret.chars().any(char::is_control) {
+        secret = format!("s{:x}", rng.next() % 0xfff);
+    }
+    secret
+}
+
+/// `secret` percent-encoded with lowercase hex digits.
+fn encode_lowercase(secret: &str) -> String {
+    let encoded = url::encode(secret);
+    let mut out = String::with_capacity(encoded.len());
+    let mut hex_left = 0;
+    for c in encoded.chars() {
+        if c == '%' {
+            hex_left = 2;
+            out.push(c);
+        } else if hex_left > 0 {
+            hex_left -= 1;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `secret` as a server might repeat it: raw, percent-encoded (either case of hex), or
+/// form-encoded.
+fn echoed(rng: &mut Rng, secret: &str) -> String {
+    match rng.below(4) {
+        0 => secret.to_string(),
+        1 => url::encode(secret),
+        2 => encode_lowercase(secret),
+        _ => url::encode(secret).replace("%20", "+"),
+    }
+}
+
+/// The secrets of one conversion and the texts a server answers with, each repeating all of
+/// them in random encodings among random words.
+#[derive(Debug)]
+struct Echo {
+    /// The API key, the document password, the basic-auth password, and the input URL's and
+    /// the callback's userinfo passwords.
+    secrets: Vec<String>,
+    /// The API key and a storage URL's signature and credential.
+    storage_secrets: Vec<String>,
+    password: String,
+    http_password: String,
+    input_url: String,
+    callback: String,
+    storage_url: String,
+    /// One text per answer kind, repeating `secrets`.
+    messages: Vec<String>,
+    /// A storage message repeating `storage_secrets`.
+    storage_message: String,
+}
+
+fn echo(rng: &mut Rng, api_key: &str) -> Echo {
+    let password = random_secret(rng);
+    let http_password = random_secret(rng);
+    let input_password = random_secret(rng);
+    let callback_password = random_secret(rng);
+    let signature = format!("{:x}{:x}", rng.next(), rng.next());
+    let credential = format!("AKIA{:X}/20260101/us-west-2/s3/aws4_request", rng.next());
+    let input_url = format!(
+        "https://user:{}@in.example.com/a.pdf",
+        url::encode(&input_password)
+    );
+    let callback = format!(
+        "https://cb:{}@hook.example.com/done",
+        url::encode(&callback_password)
+    );
+    let storage_url = format!(
+        "https://s3.example.com/b/a.pdf?X-Amz-Credential={}&X-Amz-Signature={signature}",
+        url::encode(&credential)
+    );
+    let secrets = vec![
+        api_key.to_string(),
+        password.clone(),
+        http_password.clone(),
+        input_password,
+        callback_password,
+    ];
+    let storage_secrets = vec![api_key.to_string(), signature, credential];
+    let words = [
+        "Invalid", "password", "for", "file", ":", "=", ",", "(", ")", "<b>", "é",
+    ];
+    let mut message = |secrets: &[String]| {
+        let mut message = rng.text(&words, 4);
+        for secret in secrets {
+            // Short secrets are masked as whole words only: a space on either side.
+            message.push(' ');
+            message.push_str(&echoed(rng, secret));
+            message.push(' ');
+            message.push_str(&rng.text(&words, 3));
+        }
+        message
+    };
+    let messages = (0..4).map(|_| message(&secrets)).collect();
+    let storage_message = message(&storage_secrets);
+    Echo {
+        secrets,
+        storage_secrets,
+        password,
+        http_password,
+        input_url,
+        callback,
+        storage_url,
+        messages,
+        storage_message,
+    }
+}
+
+fn response(status: u16, mime: &str, body: String) -> ureq::http::Response<ureq::Body> {
+    ureq::http::Response::builder()
+        .status(status)
+        .body(ureq::Body::builder().mime_type(mime).data(body))
+        .expect("a valid test response")
+}
+
+#[test]
+fn secrets_repeated_by_the_server_never_come_back_in_clear() {
+    use crate::transport::ApiRequest;
+    use crate::{Client, ConvertRequest, Error, OutputFormat};
+
+    // One client for every case: its key is repeated and must be masked like the others.
+    let api_key = "Kq7ZpX3vR9tW2m8".to_string();
+    let client = Client::builder(api_key.as_str())
+        .base_url("http://127.0.0.1:9/v1")
+        .build()
+        .unwrap();
+    let transport = client.transport();
+    check(
+        "echoed secrets",
+        |rng| echo(rng, &api_key),
+        |echo| {
+            let request = ConvertRequest::new(OutputFormat::Json)
+                .password(echo.password.as_str())
+                .http_auth("user", echo.http_password.as_str())
+                .callback(echo.callback.as_str());
+            let body = request.to_json(&echo.input_url);
+            let convert = transport.secrets_of(
+                "/pdf/convert/to/json",
+                ApiRequest::PostJson(&body),
+                &redact::Secrets::default(),
+            );
+            // Where each secret, in each encoding, may not appear: anywhere in what is printed
+            // when it is long; as a word of its own in the message fields when it is short (a
+            // short secret is masked only as a whole word, and a mask next to it may stand for
+            // the letter it touched).
+            let leaks_any = |secrets: &[String], what: &str, printed: &str, fields: &str| {
+                for secret in secrets {
+                    let encoded = url::encode(secret);
+                    let forms = [
+                        secret.clone(),
+                        encode_lowercase(secret),
+                        encoded.replace("%20", "+"),
+                        encoded,
+                    ];
+                    for form in &forms {
+                        if secret.chars().count() >= redact::MIN_ANYWHERE {
+                            assert!(
+                                !printed.contains(form) && !fields.contains(form),
+                                "{what}: {form:?} leaked in {printed}"
+                            );
+                            continue;
+                        }
+                        for (at, _) in fields.match_indices(form.as_str()) {
+                            let before = fields[..at].chars().next_back();
+                            let after = fields[at + form.len()..].chars().next();
+                            let word = |c: Option<char>| {
+                                c.is_some_and(|c| c.is_alphanumeric() || c == '*')
+                            };
+                            assert!(
+                                word(before) || word(after),
+                                "{what}: short {form:?} leaked in {fields}"
+                            );
+                        }
+                    }
+                }
+            };
+            let leaks = |what: &str, printed: &str, fields: &str| {
+                leaks_any(&echo.secrets, what, printed, fields)
+            };
+            let printed = |e: &Error| {
+                let fields = match e {
+                    Error::Api { message, .. } | Error::JobFailed { message, .. } => {
+                        message.clone()
+                    }
+                    Error::Storage { code, message, .. } => format!("{code} {message}"),
+                    Error::Decode { excerpt, .. } => excerpt.clone(),
+                    other => panic!("unexpected error {other:?}"),
+                };
+                (format!("{e} | {e:?}"), fields)
+            };
+            let later = std::time::Instant::now() + std::time::Duration::from_secs(60);
+            let [refusal, in_body, page, failure] = &echo.messages[..] else {
+                unreachable!()
+            };
+
+            // A refusal, as an error status and as `error: true` in a 200.
+            let json = serde_json::json!({ "error": true, "status": 441, "message": refusal });
+            for status in [441, 200] {
+                let answer = response(status, "application/json", json.to_string());
+                let e = transport
+                    .read_answer(Step::Convert, answer, later, &convert)
+                    .unwrap_err();
+                let (all, fields) = printed(&e);
+                leaks("refusal", &all, &fields);
+            }
+            // A page that is not JSON: its excerpt, as a refusal's message or a decode error.
+            let html = format!("<html><body>{page}</body></html>");
+            for status in [502, 200] {
+                let answer = response(status, "text/html", html.clone());
+                let e = transport
+                    .read_answer(Step::Convert, answer, later, &convert)
+                    .unwrap_err();
+                let (all, fields) = printed(&e);
+                leaks("excerpt", &all, &fields);
+            }
+            // A started job remembers the request's secrets; its failure message is masked.
+            let started = serde_json::json!({ "jobId": "J1", "error": false, "message": in_body });
+            let answer = response(200, "application/json", started.to_string());
+            let answer = transport
+                .read_answer(Step::Convert, answer, later, &convert)
+                .unwrap();
+            let Ok(Conversion::Started(job)) = Conversion::from_answer(&answer, true) else {
+                panic!("a job")
+            };
+            leaks("job", &format!("{job:?}"), "");
+            let check = transport.secrets_of("/job/check?jobid=J1", ApiRequest::Get, job.secrets());
+            let failed =
+                serde_json::json!({ "status": "failed", "jobId": "J1", "message": failure });
+            let answer = response(200, "application/json", failed.to_string());
+            let answer = transport
+                .read_answer(Step::JobCheck, answer, later, &check)
+                .unwrap();
+            let status = JobStatus::from_answer("J1", &answer).unwrap();
+            leaks(
+                "status",
+                &format!("{status:?}"),
+                status.message().unwrap_or_default(),
+            );
+            let e = Error::JobFailed {
+                job_id: "J1".into(),
+                state: status.state().clone(),
+                message: status.message().unwrap_or_default().to_string(),
+            };
+            let (all, fields) = printed(&e);
+            leaks("job failure", &all, &fields);
+            // A storage refusal repeats the presigned URL's signature and credential.
+            let echoed = &echo.storage_message;
+            let xml = format!("<Error><Code>{echoed}</Code><Message>{echoed}</Message></Error>");
+            for body in [xml, echoed.clone()] {
+                let answer = response(403, "application/xml", body);
+                let e = transport.storage_error(Step::Upload, answer, &echo.storage_url);
+                let (all, fields) = printed(&e);
+                leaks_any(&echo.storage_secrets, "storage", &all, &fields);
+            }
         },
     );
 }

@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::redact;
+use crate::redact::{self, Secrets};
 use crate::{Error, Step};
 
 /// One decoded JSON answer.
@@ -15,8 +15,9 @@ use crate::{Error, Step};
 pub(crate) struct Answer {
     step: Step,
     fields: Map<String, Value>,
-    /// Kept to mask the key in excerpts made later (a missing field).
-    api_key: String,
+    /// The secrets of the request this answers (the API key among them), masked in every
+    /// text made from the answer.
+    secrets: Secrets,
 }
 
 /// The account figures PDF.co attaches to most answers.
@@ -27,18 +28,20 @@ pub(crate) struct Credits {
 }
 
 impl Answer {
-    /// Parses a body as a JSON object.
-    pub(crate) fn parse(step: Step, body: &[u8], api_key: &str) -> Result<Answer, Error> {
+    /// Parses a body as a JSON object. `secrets` are those of the request it answers: they
+    /// are masked in the excerpt of a body that cannot be read, and in every text made from
+    /// the answer later.
+    pub(crate) fn parse(step: Step, body: &[u8], secrets: &Secrets) -> Result<Answer, Error> {
         match serde_json::from_slice::<Value>(body) {
             Ok(Value::Object(fields)) => Ok(Answer {
                 step,
                 fields,
-                api_key: api_key.to_string(),
+                secrets: secrets.clone(),
             }),
             Ok(other) => Err(Error::decode(
                 step,
                 format!("expected a JSON object, got {}", json_kind(&other)),
-                redact::excerpt(body, Some(api_key)),
+                redact::excerpt(body, Some(secrets)),
             )),
             Err(e) => Err(Error::decode(
                 step,
@@ -47,7 +50,7 @@ impl Answer {
                 } else {
                     format!("not JSON (line {}, column {})", e.line(), e.column())
                 },
-                redact::excerpt(body, Some(api_key)),
+                redact::excerpt(body, Some(secrets)),
             )),
         }
     }
@@ -58,7 +61,7 @@ impl Answer {
             Value::Object(fields) => Answer {
                 step,
                 fields,
-                api_key: String::new(),
+                secrets: Secrets::default(),
             },
             _ => panic!("test fixture is not an object"),
         }
@@ -116,7 +119,7 @@ impl Answer {
         Error::decode(
             self.step,
             format!("missing `{name}`"),
-            redact::excerpt(body.as_bytes(), Some(&self.api_key)),
+            redact::excerpt(body.as_bytes(), Some(&self.secrets)),
         )
     }
 
@@ -164,9 +167,15 @@ impl Answer {
         u16::try_from(code).ok().filter(|c| *c >= 100)
     }
 
-    /// The `message` text, or `None`.
-    pub(crate) fn message(&self) -> Option<&str> {
+    /// The `message` text with the request's secrets masked, or `None`.
+    pub(crate) fn message(&self) -> Option<String> {
         self.str("message")
+            .map(|m| redact::text(m, Some(&self.secrets)))
+    }
+
+    /// The secrets of the request this answers.
+    pub(crate) fn secrets(&self) -> &Secrets {
+        &self.secrets
     }
 }
 
@@ -189,6 +198,12 @@ mod tests {
 
     fn answer(v: Value) -> Answer {
         Answer::from_value(Step::Convert, v)
+    }
+
+    fn key() -> Secrets {
+        let mut secrets = Secrets::default();
+        secrets.add("KEY");
+        secrets
     }
 
     #[test]
@@ -240,7 +255,7 @@ mod tests {
             b"",
             b"null",
         ] {
-            let e = Answer::parse(Step::JobCheck, body, "KEY").unwrap_err();
+            let e = Answer::parse(Step::JobCheck, body, &key()).unwrap_err();
             assert!(
                 matches!(
                     e,
@@ -252,13 +267,13 @@ mod tests {
                 "{e:?}"
             );
         }
-        let e = Answer::parse(Step::JobCheck, b"{\"a\":", "KEY").unwrap_err();
+        let e = Answer::parse(Step::JobCheck, b"{\"a\":", &key()).unwrap_err();
         assert!(e.to_string().contains("cut short"), "{e}");
     }
 
     #[test]
     fn documented_error_bodies() {
-        let a = Answer::parse(Step::Convert, &fixture("error-400.json"), "K").unwrap();
+        let a = Answer::parse(Step::Convert, &fixture("error-400.json"), &key()).unwrap();
         assert!(a.is_error());
         assert_eq!(a.error_code(), Some(400));
         assert!(
@@ -266,15 +281,15 @@ mod tests {
                 .unwrap()
                 .starts_with("Incorrect input parameters")
         );
-        let a = Answer::parse(Step::Presign, &fixture("error-401.json"), "K").unwrap();
+        let a = Answer::parse(Step::Presign, &fixture("error-401.json"), &key()).unwrap();
         assert_eq!((a.is_error(), a.error_code()), (true, Some(401)));
-        let a = Answer::parse(Step::Convert, &fixture("error-in-200.json"), "K").unwrap();
+        let a = Answer::parse(Step::Convert, &fixture("error-in-200.json"), &key()).unwrap();
         assert_eq!((a.is_error(), a.error_code()), (true, Some(442)));
     }
 
     #[test]
     fn presign_answer_has_both_urls_and_masks_them_in_excerpts() {
-        let a = Answer::parse(Step::Presign, &fixture("presign.json"), "K").unwrap();
+        let a = Answer::parse(Step::Presign, &fixture("presign.json"), &key()).unwrap();
         assert!(
             a.str("presignedUrl")
                 .unwrap()

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use ureq::http::{Response, StatusCode};
 use ureq::{Agent, Body, Proxy, RequestBuilder, SendBody};
 
-use crate::redact::{self, Secret};
+use crate::redact::{self, Secret, Secrets};
 use crate::response::Answer;
 use crate::retry::{self, Deadline, RetryPolicy, Safety};
 use crate::url::{self, Origin};
@@ -169,10 +169,6 @@ impl Transport {
         &self.base_url
     }
 
-    pub(crate) fn api_key(&self) -> &str {
-        self.api_key.expose()
-    }
-
     /// Sends an API request to `base_url + path_and_query` and reads its JSON answer,
     /// retrying transient failures as far as `safety` and the deadline allow.
     pub(crate) fn api(
@@ -183,9 +179,50 @@ impl Transport {
         safety: Safety,
         deadline: Deadline,
     ) -> Result<Answer, Error> {
+        self.api_with(
+            step,
+            path_and_query,
+            request,
+            safety,
+            deadline,
+            &Secrets::default(),
+        )
+    }
+
+    /// [`Transport::api`], masking `extra` secrets (those of an earlier request, such as
+    /// the one that started the job being checked) in the answer's texts, besides the key
+    /// and the secrets this request carries itself.
+    pub(crate) fn api_with(
+        &self,
+        step: Step,
+        path_and_query: &str,
+        request: ApiRequest<'_>,
+        safety: Safety,
+        deadline: Deadline,
+        extra: &Secrets,
+    ) -> Result<Answer, Error> {
+        let secrets = self.secrets_of(path_and_query, request, extra);
         retry::run(&self.retry, safety, deadline, |_| {
-            self.api_once(step, path_and_query, request, deadline)
+            self.api_once(step, path_and_query, request, deadline, &secrets)
         })
+    }
+
+    /// What an API request's answer must not repeat: the key, the secrets the request
+    /// carries in its query and JSON body, and `extra`.
+    pub(crate) fn secrets_of(
+        &self,
+        path_and_query: &str,
+        request: ApiRequest<'_>,
+        extra: &Secrets,
+    ) -> Secrets {
+        let body = match request {
+            ApiRequest::Get => None,
+            ApiRequest::PostJson(body) => Some(body),
+        };
+        let mut secrets = Secrets::of_request(path_and_query, body);
+        secrets.add(self.api_key.expose());
+        secrets.extend(extra);
+        secrets
     }
 
     fn api_once(
@@ -194,6 +231,7 @@ impl Transport {
         path_and_query: &str,
         request: ApiRequest<'_>,
         deadline: Deadline,
+        secrets: &Secrets,
     ) -> Result<Answer, Error> {
         Self::check_deadline(step, deadline)?;
         let mut target = format!("{}{}", self.base_url, path_and_query);
@@ -236,7 +274,7 @@ impl Transport {
                     if response.status().is_success() {
                         refuse_encoded(step, &response)?;
                     }
-                    return self.read_answer(step, response, until);
+                    return self.read_answer(step, response, until, secrets);
                 }
             }
         }
@@ -309,7 +347,7 @@ impl Transport {
                 }
                 Hop::Done(response) => {
                     if !response.status().is_success() {
-                        return Err(self.storage_error(step, response));
+                        return Err(self.storage_error(step, response, &target));
                     }
                     drain(response, self.timeouts.response);
                     return Ok(len);
@@ -347,7 +385,7 @@ impl Transport {
                     refuse_encoded(step, &response)?;
                     return Ok(response);
                 }
-                Hop::Done(response) => return Err(self.storage_error(step, response)),
+                Hop::Done(response) => return Err(self.storage_error(step, response, &target)),
             }
         }
         Err(Error::transport(step, ureq::Error::TooManyRedirects))
@@ -374,12 +412,13 @@ impl Transport {
     }
 
     /// Reads a JSON answer under the cap, by `until`; a non-2xx status or `"error": true` is a
-    /// refusal.
-    fn read_answer(
+    /// refusal. `secrets` (the key and the request's) are masked in every text taken from it.
+    pub(crate) fn read_answer(
         &self,
         step: Step,
         response: Response<Body>,
         until: Instant,
+        secrets: &Secrets,
     ) -> Result<Answer, Error> {
         let status = response.status().as_u16();
         let retry_after = retry_after(&response);
@@ -401,17 +440,13 @@ impl Transport {
             Err(ureq::Error::BodyExceedsLimit(_)) => Vec::new(),
             Err(e) => return Err(Error::transport(step, e)),
         };
-        let key = self.api_key.expose();
         if !success {
-            let (code, message) = match Answer::parse(step, &body, key) {
-                Ok(answer) => (
-                    answer.error_code().filter(|c| *c >= 400),
-                    answer.message().map(|m| redact::text(m, Some(key))),
-                ),
+            let (code, message) = match Answer::parse(step, &body, secrets) {
+                Ok(answer) => (answer.error_code().filter(|c| *c >= 400), answer.message()),
                 Err(_) => (None, None),
             };
             let message = message.unwrap_or_else(|| {
-                let excerpt = redact::excerpt(&body, Some(key));
+                let excerpt = redact::excerpt(&body, Some(secrets));
                 if excerpt.is_empty() {
                     "no message".to_string()
                 } else {
@@ -427,16 +462,13 @@ impl Transport {
                 job_id: None,
             });
         }
-        let answer = Answer::parse(step, &body, key)?;
+        let answer = Answer::parse(step, &body, secrets)?;
         if answer.is_error() {
             return Err(Error::Api {
                 step,
                 status: answer.error_code().filter(|c| *c >= 400).unwrap_or(status),
                 http_status: status,
-                message: answer
-                    .message()
-                    .map(|m| redact::text(m, Some(key)))
-                    .unwrap_or_else(|| "no message".to_string()),
+                message: answer.message().unwrap_or_else(|| "no message".to_string()),
                 retry_after,
                 job_id: None,
             });
@@ -445,22 +477,26 @@ impl Transport {
     }
 
     /// A storage refusal, with S3's `<Code>` and `<Message>` when the body is S3's XML.
-    pub(crate) fn storage_error(&self, step: Step, response: Response<Body>) -> Error {
+    /// The secrets of `url` (the storage URL asked for: its signature, credential, token)
+    /// and the key are masked in both.
+    pub(crate) fn storage_error(&self, step: Step, response: Response<Body>, url: &str) -> Error {
         let status = response.status().as_u16();
         let retry_after = retry_after(&response);
         let until = Instant::now() + self.timeouts.response;
         let body = read_until(response.into_body(), ERROR_BODY_LIMIT, until).unwrap_or_default();
         let text = String::from_utf8_lossy(&body);
-        let key = Some(self.api_key.expose());
+        let mut secrets = Secrets::default();
+        secrets.add_url(url);
+        secrets.add(self.api_key.expose());
         let code = xml_element(&text, "Code").unwrap_or_default();
         let message = match xml_element(&text, "Message") {
-            Some(m) => redact::text(&m, key),
-            None => redact::excerpt(&body, key),
+            Some(m) => redact::text(&m, Some(&secrets)),
+            None => redact::excerpt(&body, Some(&secrets)),
         };
         Error::Storage {
             step,
             status,
-            code: redact::text(&code, key),
+            code: redact::text(&code, Some(&secrets)),
             message: if message.is_empty() {
                 "no message".to_string()
             } else {

@@ -292,10 +292,15 @@ fn stdout_through_a_link_is_a_valid_output() {
     let link = dir.join("stdout");
     std::os::unix::fs::symlink("/proc/self/fd/1", &link).unwrap();
     for to in ["text", "json"] {
-        let output = run(pdfco(&emulator).args(["convert", "--to", to, SAMPLE]).arg(&link));
+        let output = run(pdfco(&emulator)
+            .args(["convert", "--to", to, SAMPLE])
+            .arg(&link));
         assert_eq!(code(output.status), 0, "{to}: {}", stderr(&output));
         let text = String::from_utf8_lossy(&output.stdout);
-        assert!(text.contains("Invoice"), "{to}: the result on stdout: {text}");
+        assert!(
+            text.contains("Invoice"),
+            "{to}: the result on stdout: {text}"
+        );
         assert!(link.is_symlink(), "the link is still a link");
         assert_eq!(dir.files(), ["stdout"], "nothing else was written");
     }

@@ -144,6 +144,10 @@ fn progress_reports_every_phase_in_order() {
                         last_upload = sent;
                         "upload"
                     }
+                    Progress::Uploaded { bytes } => {
+                        assert_eq!(bytes, std::fs::metadata(SAMPLE).unwrap().len());
+                        "uploaded"
+                    }
                     Progress::Started(_) => "started",
                     Progress::Status(_) => "status",
                     Progress::Downloading { received } => {
@@ -158,7 +162,10 @@ fn progress_reports_every_phase_in_order() {
             },
         )
         .unwrap();
-    assert_eq!(events, ["upload", "started", "status", "download"]);
+    assert_eq!(
+        events,
+        ["upload", "uploaded", "started", "status", "download"]
+    );
     assert_eq!(last_upload, std::fs::metadata(SAMPLE).unwrap().len());
     assert_eq!(
         last_download,

@@ -12,7 +12,7 @@ use super::render;
 use super::server::{Reply, Request};
 use super::storage::{object_path, presign};
 use super::{
-    Core, Endpoint, Fault, Job, JobEnd, Outcome, StoredResult, faulted, iso_date, unix_now,
+    Core, Endpoint, Fault, Job, JobEnd, Outcome, StoredResult, expand, faulted, iso_date, unix_now,
 };
 use crate::convert::Shape;
 use crate::url;
@@ -59,8 +59,9 @@ fn default_message(code: u16) -> &'static str {
     }
 }
 
-fn fault_reply(fault: Fault) -> Reply {
+fn fault_reply(fault: Fault, params: &Params) -> Reply {
     match fault {
+        Fault::Echo { status, message } => api_error(status, &params.expand(&message)),
         Fault::Throttle { retry_after } => {
             let reply = api_error(429, default_message(429));
             match retry_after {
@@ -139,6 +140,11 @@ impl Params {
             .filter(|v| !v.is_empty())
     }
 
+    /// A message template with the parameters filled in (see [`Fault::Echo`]).
+    fn expand(&self, template: &str) -> String {
+        expand(template, &|name| self.0.get(name).cloned())
+    }
+
     /// `true`, `True`, `TRUE` (and JSON `true`) are true.
     fn flag(&self, name: &str) -> bool {
         self.get(name)
@@ -204,25 +210,34 @@ pub(super) fn handle(core: &Core, request: &Request, body: &mut dyn Read) -> Rep
     }
     let route = request.path.trim_end_matches('/');
     match (request.method.as_str(), route) {
-        ("GET" | "POST", "/v1/file/upload/get-presigned-url") => {
-            faulted(core, Endpoint::Presign, fault_reply, || {
-                presign_upload(core, &params)
-            })
-        }
+        ("GET" | "POST", "/v1/file/upload/get-presigned-url") => faulted(
+            core,
+            Endpoint::Presign,
+            |f| fault_reply(f, &params),
+            || presign_upload(core, &params),
+        ),
         ("GET" | "POST", "/v1/file/delete") => delete_file(core, &params),
         ("GET" | "POST", "/v1/account/credit/balance") => {
             json_reply(200, json!({ "remainingCredits": core.lock().credits }))
         }
-        ("GET" | "POST", "/v1/job/check") => faulted(core, Endpoint::JobCheck, fault_reply, || {
-            job_check(core, &params)
-        }),
+        ("GET" | "POST", "/v1/job/check") => faulted(
+            core,
+            Endpoint::JobCheck,
+            |f| fault_reply(f, &params),
+            || job_check(core, &params),
+        ),
         ("GET" | "POST", p) if p.starts_with("/v1/pdf/convert/to/") => {
             match format_of(&p["/v1/pdf/convert/to/".len()..]) {
-                Some(format) => faulted(core, Endpoint::Convert, fault_reply, || {
-                    let seen = params.0.iter().map(|(k, v)| (k.clone(), v.clone()));
-                    core.lock().convert_params.push(seen.collect());
-                    convert(core, &params, format)
-                }),
+                Some(format) => faulted(
+                    core,
+                    Endpoint::Convert,
+                    |f| fault_reply(f, &params),
+                    || {
+                        let seen = params.0.iter().map(|(k, v)| (k.clone(), v.clone()));
+                        core.lock().convert_params.push(seen.collect());
+                        convert(core, &params, format)
+                    },
+                ),
                 None => api_error(404, "Unknown conversion endpoint"),
             }
         }
@@ -654,7 +669,7 @@ fn convert(core: &Core, params: &Params, format: OutputFormat) -> Reply {
 
     let end = match (converted, &settings.outcome) {
         (Err((_, message)), _) => JobEnd::Failed(message),
-        (Ok(_), Outcome::Failed(message)) => JobEnd::Failed(message.clone()),
+        (Ok(_), Outcome::Failed(message)) => JobEnd::Failed(params.expand(message)),
         (Ok(_), Outcome::Aborted) => JobEnd::Aborted,
         (Ok(_), Outcome::Stuck) => JobEnd::Stuck,
         (Ok(rendered), Outcome::Success) => {

@@ -34,7 +34,7 @@
 //!
 //! [`Emulator::fail_next`] makes the next request to an [`Endpoint`] fail with a [`Fault`]:
 //! a PDF.co or S3 error status, `error: true` in a 200, any raw body (an HTML error page,
-//! JSON cut short), a redirect, throttling with or without `Retry-After`, a reset before the
+//! JSON cut short), an error message that repeats the request's parameters, a redirect, throttling with or without `Retry-After`, a reset before the
 //! answer or halfway through its body, a body shorter than its `Content-Length`, a slow
 //! trickle, a stall, or an answer labelled with a `Content-Encoding`.
 //! [`Emulator::set_listening`] stops a host so that connections are refused. Job timing and
@@ -188,6 +188,17 @@ pub enum Fault {
     /// server that compresses what nobody asked it to might. The body is the real answer,
     /// unchanged, so a client that saved it would not notice.
     ContentEncoding(String),
+    /// Answer with this status and an error message that repeats parts of the request, as
+    /// servers do: in `message`, `{name}` stands for the request's parameter `name` as
+    /// received (names in any case; on storage, the query parameters) and `{name:url}` for
+    /// it percent-encoded; an unknown name is left as written. PDF.co's error body on the
+    /// API, S3's XML error (code `AccessDenied`) on storage.
+    Echo {
+        /// The HTTP status (and PDF.co's error code).
+        status: u16,
+        /// The message template.
+        message: String,
+    },
 }
 
 impl Fault {
@@ -231,7 +242,7 @@ impl Fault {
 fn faulted(
     core: &Core,
     endpoint: Endpoint,
-    fault_reply: fn(Fault) -> Reply,
+    fault_reply: impl FnOnce(Fault) -> Reply,
     normal: impl FnOnce() -> Reply,
 ) -> Reply {
     let Some(fault) = core.take_fault(endpoint) else {
@@ -253,13 +264,42 @@ fn faulted(
     }
 }
 
+/// `template` with `{name}` replaced by `param(name)` and `{name:url}` by it percent-encoded
+/// (names lowercased); unknown names and unclosed braces stay as written.
+fn expand(template: &str, param: &dyn Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            out.push_str(&rest[open..]);
+            return out;
+        };
+        let spec = &after[..close];
+        let (name, encoded) = match spec.strip_suffix(":url") {
+            Some(name) => (name, true),
+            None => (spec, false),
+        };
+        match param(&name.to_ascii_lowercase()) {
+            Some(value) if encoded => out.push_str(&crate::url::encode(&value)),
+            Some(value) => out.push_str(&value),
+            None => out.push_str(&rest[open..open + close + 2]),
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// How the next jobs end.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Outcome {
     /// The conversion succeeds (unless its input is damaged or locked).
     Success,
-    /// The job fails with this message.
+    /// The job fails with this message, in which `{name}` and `{name:url}` stand for the
+    /// conversion request's parameters as in [`Fault::Echo`].
     Failed(String),
     /// The job is aborted.
     Aborted,
@@ -755,6 +795,16 @@ mod tests {
         }
         assert_eq!(parse_amz_date("2022-09-13"), None);
         assert_eq!(parse_amz_date("20221313T000000Z"), None);
+    }
+
+    #[test]
+    fn templates_repeat_parameters_raw_or_encoded() {
+        let param = |name: &str| (name == "password").then(|| "p w&d".to_string());
+        assert_eq!(
+            expand("bad {Password} / {password:url} {other} {", &param),
+            "bad p w&d / p%20w%26d {other} {"
+        );
+        assert_eq!(expand("plain", &param), "plain");
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::{self, Read};
 
 use super::server::{Reply, ReplyBody, Request};
-use super::{Core, Endpoint, Fault, Upload, amz_date, faulted, parse_amz_date, unix_now};
+use super::{Core, Endpoint, Fault, Upload, amz_date, expand, faulted, parse_amz_date, unix_now};
 use crate::url;
 
 /// The bucket every object lives in, as PDF.co's temporary files do.
@@ -24,8 +24,19 @@ fn s3_error_with(status: u16, code: &str, message: &str, extra: &str) -> Reply {
     Reply::new(status, "application/xml", body.into_bytes())
 }
 
-fn fault_reply(fault: Fault) -> Reply {
+fn fault_reply(fault: Fault, request: &Request) -> Reply {
     let status = match fault {
+        Fault::Echo { status, message } => {
+            let param = |name: &str| {
+                request
+                    .query
+                    .split('&')
+                    .filter_map(|p| p.split_once('='))
+                    .find(|(k, _)| url::decode(k, true).eq_ignore_ascii_case(name))
+                    .map(|(_, v)| url::decode(v, true))
+            };
+            return s3_error(status, "AccessDenied", &expand(&message, &param));
+        }
         Fault::Status(s) | Fault::ErrorInBody(s) => s,
         Fault::Throttle { retry_after } => {
             let reply = s3_error(503, "SlowDown", "Please reduce your request rate.");
@@ -170,9 +181,12 @@ fn put(core: &Core, request: &Request, body: &mut dyn Read) -> Reply {
         reply.close = true;
         return reply;
     }
-    faulted(core, Endpoint::Upload, fault_reply, || {
-        store(core, request, body)
-    })
+    faulted(
+        core,
+        Endpoint::Upload,
+        |f| fault_reply(f, request),
+        || store(core, request, body),
+    )
 }
 
 fn store(core: &Core, request: &Request, body: &mut dyn Read) -> Reply {
@@ -211,9 +225,12 @@ fn store(core: &Core, request: &Request, body: &mut dyn Read) -> Reply {
 }
 
 fn get(core: &Core, request: &Request) -> Reply {
-    faulted(core, Endpoint::Download, fault_reply, || {
-        fetch(core, request)
-    })
+    faulted(
+        core,
+        Endpoint::Download,
+        |f| fault_reply(f, request),
+        || fetch(core, request),
+    )
 }
 
 fn fetch(core: &Core, request: &Request) -> Reply {
