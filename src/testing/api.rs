@@ -673,6 +673,7 @@ fn convert(core: &Core, params: &Params, format: OutputFormat) -> Reply {
             duration: settings.job_duration,
             working_checks: settings.working_checks,
             checks: 0,
+            check_times: Vec::new(),
             end,
             result_url: stored.url.clone(),
             credits: cost,
@@ -737,6 +738,7 @@ fn job_check(core: &Core, params: &Params) -> Reply {
     };
     job.checks += 1;
     let elapsed = job.started.elapsed();
+    job.check_times.push(elapsed);
     let done = job.checks > job.working_checks && elapsed >= job.duration;
     let mut answer = json!({
         "jobId": id,

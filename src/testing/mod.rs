@@ -532,6 +532,38 @@ impl Emulator {
     pub fn job_count(&self) -> usize {
         self.core.lock().jobs.len()
     }
+
+    /// When each check of job `job_id` arrived, on the emulator's clock, counted from the
+    /// moment its conversion request arrived: the job's age at every check, in order. Empty
+    /// for a job id the emulator did not start.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use pdfco::testing::Emulator;
+    /// use pdfco::{Conversion, ConvertRequest, OutputFormat};
+    ///
+    /// let emulator = Emulator::start()?;
+    /// let client = emulator.client_builder().build()?;
+    /// let file = client.upload("fixtures/sample.pdf")?;
+    /// let Conversion::Started(job) = client.convert(file.url(), &ConvertRequest::new(OutputFormat::Csv))? else {
+    ///     unreachable!()
+    /// };
+    /// client.wait(&job, |_| {})?;
+    /// let ages = emulator.job_checks(job.id());
+    /// assert_eq!(ages.len(), 2, "one `working`, then `success`");
+    /// assert!(ages[0] <= ages[1]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn job_checks(&self, job_id: &str) -> Vec<Duration> {
+        self.core
+            .lock()
+            .jobs
+            .get(job_id)
+            .map(|job| job.check_times.clone())
+            .unwrap_or_default()
+    }
 }
 
 impl Drop for Emulator {
@@ -582,6 +614,8 @@ struct Job {
     duration: Duration,
     working_checks: u32,
     checks: u32,
+    /// When each check arrived, counted from the job's start.
+    check_times: Vec<Duration>,
     end: JobEnd,
     result_url: String,
     credits: u64,
