@@ -314,3 +314,42 @@ fn a_throttled_check_holds_every_request_of_the_batch() {
         next.received - api[throttled].received
     );
 }
+
+#[test]
+fn starts_are_paced_to_the_rate_limit_too() {
+    let emulator = Emulator::builder().working_checks(0).start().unwrap();
+    let client = emulator
+        .client_builder()
+        .requests_per_second(40.0)
+        .build()
+        .unwrap();
+    let dir = TempDir::new();
+    let report = client.convert_files(
+        files(&dir, 5),
+        &ConvertRequest::new(OutputFormat::Json),
+        |_| {},
+    );
+    assert!(report.is_success(), "{report}");
+    let api: Vec<_> = emulator
+        .requests()
+        .into_iter()
+        .filter(|r| r.host == Host::Api)
+        .collect();
+    assert_eq!(api.len(), 15, "a presign, a start and a check per file");
+    // At 40 per second, no 100 ms holds more than 4 requests, plus one for a start's
+    // presign and conversion request, which are paced as a pair, and one for the emulator
+    // reading a head late.
+    let window = Duration::from_millis(100);
+    for (i, first) in api.iter().enumerate() {
+        let within: Vec<_> = api[i..]
+            .iter()
+            .filter(|r| r.received >= first.received && r.received - first.received < window)
+            .map(|r| (r.path.as_str(), r.received - first.received))
+            .collect();
+        assert!(
+            within.len() <= 6,
+            "{} requests within 100 ms: {within:?}",
+            within.len()
+        );
+    }
+}
