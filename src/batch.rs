@@ -1,5 +1,5 @@
-//! Many jobs, one thread: start them all, then wait for all of them in one polling loop,
-//! downloading each result as soon as its job succeeds.
+//! Many jobs, one thread: start them and wait for all of them in one polling loop, each job
+//! checked on its own schedule, downloading each result as soon as its job succeeds.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -230,9 +230,10 @@ impl Pacer {
 }
 
 impl Client {
-    /// Converts many local files on this thread: uploads each and starts its job, then
-    /// waits for all the jobs in one polling loop and downloads each result as soon as its
-    /// job succeeds. Each job is checked on its own
+    /// Converts many local files on this thread: uploads each and starts its job, and
+    /// checks the jobs in one polling loop, downloading each result as soon as its job
+    /// succeeds. Checks that fall due while files are still starting are made between the
+    /// starts. Each job is checked on its own
     /// [poll schedule](crate::ClientBuilder::poll_schedule), counted from its start, with a
     /// little jitter so that jobs started together spread out; the most overdue check goes
     /// first. Every API request (the presign and start of each file, every check) is paced to
@@ -275,9 +276,12 @@ impl Client {
         let deadline = self.batch_deadline(outer);
         let multi_file = request.format().is_multi_file();
         let mut items = Vec::new();
-        let mut jobs = Vec::new();
-        let mut pacer = Pacer::new(self.inner.requests_per_second);
+        let mut poller = Poller::new(self, (deadline, outer));
         for (index, (input, output)) in files.into_iter().enumerate() {
+            // Checks already due go before the next start, one per job at most, so that the
+            // jobs started first are seen done while the rest are still starting.
+            let now = Instant::now();
+            while poller.step(&mut items, &mut on_progress, Some(now)) {}
             let (input, output) = (input.as_ref(), output.as_ref());
             let mut item = BatchItem {
                 input: Some(input.to_path_buf()),
@@ -285,14 +289,15 @@ impl Client {
                 job_id: None,
                 result: Ok(0),
             };
-            match self.start_one(input, output, request, deadline, &mut pacer) {
+            let mut started_job = None;
+            match self.start_one(input, output, request, deadline, &mut poller.pacer) {
                 Ok(Conversion::Started(job)) => {
                     item.job_id = Some(job.id().to_string());
                     on_progress(BatchProgress::Started {
                         index,
                         job: Some(&job),
                     });
-                    jobs.push((index, job, Instant::now()));
+                    started_job = Some((job, Instant::now()));
                 }
                 Ok(Conversion::Finished(done)) => {
                     on_progress(BatchProgress::Started { index, job: None });
@@ -306,13 +311,15 @@ impl Client {
                 }
             }
             items.push(item);
+            if let Some((job, at)) = started_job {
+                poller.add(index, job, at);
+            }
         }
-        let loop_deadlines = (deadline, outer);
-        let checks = self.poll_all(jobs, &mut items, loop_deadlines, pacer, &mut on_progress);
+        while poller.step(&mut items, &mut on_progress, None) {}
         BatchReport {
             items,
             elapsed: started.elapsed(),
-            checks,
+            checks: poller.checks,
         }
     }
 
@@ -362,19 +369,15 @@ impl Client {
             }
         }
         let outer = self.workflow_deadline();
-        let deadline = self.batch_deadline(outer);
-        let pacer = Pacer::new(self.inner.requests_per_second);
-        let checks = self.poll_all(
-            pending,
-            &mut items,
-            (deadline, outer),
-            pacer,
-            &mut on_progress,
-        );
+        let mut poller = Poller::new(self, (self.batch_deadline(outer), outer));
+        for (index, job, at) in pending {
+            poller.add(index, job, at);
+        }
+        while poller.step(&mut items, &mut on_progress, None) {}
         BatchReport {
             items,
             elapsed: started.elapsed(),
-            checks,
+            checks: poller.checks,
         }
     }
 
@@ -428,121 +431,151 @@ impl Client {
         let url = self.upload_input(&Input::path(input), &mut |_| {}, deadline)?;
         self.convert_until(&url, &request.named_for(output), deadline)
     }
+}
 
-    /// The polling loop: each job checked when its own poll schedule says (jittered, so that
-    /// jobs started together spread out), the most overdue first, every request paced to the
-    /// rate limit. A job still `working` at the batch's deadline gets one last check at it.
-    /// `deadlines` are the batch's (when to stop checking) and the workflow's (which also
-    /// bounds each request). Returns the number of checks.
-    fn poll_all(
-        &self,
-        jobs: Vec<(usize, Job, Instant)>,
-        items: &mut [BatchItem],
-        (stop, outer): (Deadline, Deadline),
-        mut pacer: Pacer,
-        on_progress: &mut dyn FnMut(BatchProgress<'_>),
-    ) -> u64 {
-        let schedule = &self.inner.poll;
-        let force_after = self.inner.force_check_after;
-        // The planned time of a job's next check, cut to the batch's deadline.
-        let plan = |started: Instant, checks: u32| {
-            let at = poll::later(
-                started,
-                schedule.next_check_jittered(checks, started.elapsed()),
-            );
-            stop.0.map_or(at, |d| at.min(d))
+/// The polling loop: each job checked when its own poll schedule says (jittered, so that
+/// jobs started together spread out), the most overdue first, every request paced to the
+/// rate limit. A job still `working` at the batch's deadline gets one last check at it.
+struct Poller<'c> {
+    client: &'c Client,
+    pending: Vec<Pending>,
+    pacer: Pacer,
+    /// When to stop checking: the batch's deadline.
+    stop: Deadline,
+    /// The workflow's deadline, which also bounds each request.
+    outer: Deadline,
+    /// Checks made so far.
+    checks: u64,
+}
+
+impl<'c> Poller<'c> {
+    fn new(client: &'c Client, (stop, outer): (Deadline, Deadline)) -> Poller<'c> {
+        Poller {
+            client,
+            pending: Vec::new(),
+            pacer: Pacer::new(client.inner.requests_per_second),
+            stop,
+            outer,
+            checks: 0,
+        }
+    }
+
+    /// The planned time of a job's next check, cut to the batch's deadline.
+    fn plan(&self, started: Instant, checks: u32) -> Instant {
+        let after = self
+            .client
+            .inner
+            .poll
+            .next_check_jittered(checks, started.elapsed());
+        let at = poll::later(started, after);
+        self.stop.0.map_or(at, |d| at.min(d))
+    }
+
+    /// Adds a job whose wait began at `started`.
+    fn add(&mut self, index: usize, job: Job, started: Instant) {
+        let entry = Pending {
+            index,
+            job,
+            started,
+            checks: 0,
+            next_check: self.plan(started, 0),
+            force_after: poll::later(started, self.client.inner.force_check_after),
         };
-        let mut pending: Vec<Pending> = jobs
-            .into_iter()
-            .map(|(index, job, started)| Pending {
-                index,
-                job,
-                started,
-                checks: 0,
-                next_check: plan(started, 0),
-                force_after: poll::later(started, force_after),
-            })
-            .collect();
-        let mut checks = 0;
-        while let Some(due) = pending
+        self.pending.push(entry);
+    }
+
+    /// Makes the most overdue check, sleeping until it is due, and deals with its answer.
+    /// With `due_by`, only a check planned by then is made. Returns whether a job was
+    /// handled.
+    fn step(
+        &mut self,
+        items: &mut [BatchItem],
+        on_progress: &mut dyn FnMut(BatchProgress<'_>),
+        due_by: Option<Instant>,
+    ) -> bool {
+        let Some(due) = self
+            .pending
             .iter()
             .enumerate()
             .min_by_key(|(_, p)| p.next_check)
             .map(|(i, _)| i)
-        {
-            let mut entry = pending.remove(due);
-            let index = entry.index;
-            let timeout = |last_state| Error::JobTimeout {
-                job_id: entry.job.id().to_string(),
-                waited: entry.started.elapsed(),
-                last_state,
-            };
-            // No check starts after the workflow's deadline, nor (beyond a moment's grace
-            // for the last one) after the batch's: a queue of overdue checks must not hold
-            // the batch past its end.
-            let at = pacer.slot(entry.next_check);
-            let grace = |d: Instant| poll::later(d, GRACE);
-            if outer.0.is_some_and(|d| at >= d) || stop.0.is_some_and(|d| at > grace(d)) {
-                items[index].result = Err(timeout(JobState::Working));
-                on_progress(BatchProgress::Finished {
-                    index,
-                    item: &items[index],
-                });
-                continue;
-            }
-            pacer.take(at, 1);
-            let force = Instant::now() >= entry.force_after;
-            if force {
-                entry.force_after = poll::later(Instant::now(), force_after);
-            }
-            checks += 1;
-            entry.checks += 1;
-            let status = match self.check_with(entry.job.id(), force, outer) {
-                Ok(mut status) => {
-                    status.set_url(entry.job.result_url());
-                    status
-                }
-                Err(e) => {
-                    items[index].result = Err(e);
-                    on_progress(BatchProgress::Finished {
-                        index,
-                        item: &items[index],
-                    });
-                    continue;
-                }
-            };
-            on_progress(BatchProgress::Status {
-                index,
-                status: &status,
-            });
-            match status.state() {
-                JobState::Success => {
-                    let multi_file = entry.job.format().is_some_and(OutputFormat::is_multi_file);
-                    let done = Done::Async(entry.job.clone(), status.clone());
-                    items[index].result = self.save(&done, &items[index], multi_file, stop);
-                }
-                JobState::Failed | JobState::Aborted | JobState::Unknown => {
-                    items[index].result = Err(Error::JobFailed {
-                        job_id: entry.job.id().to_string(),
-                        state: status.state().clone(),
-                        message: status.message().unwrap_or_default().to_string(),
-                    });
-                }
-                state if stop.is_past() => {
-                    items[index].result = Err(timeout(state.clone()));
-                }
-                _ => {
-                    entry.next_check = plan(entry.started, entry.checks);
-                    pending.push(entry);
-                    continue;
-                }
-            }
+        else {
+            return false;
+        };
+        if due_by.is_some_and(|by| self.pending[due].next_check > by) {
+            return false;
+        }
+        let mut entry = self.pending.remove(due);
+        let index = entry.index;
+        let timeout = |last_state| Error::JobTimeout {
+            job_id: entry.job.id().to_string(),
+            waited: entry.started.elapsed(),
+            last_state,
+        };
+        let finish = |items: &mut [BatchItem], on_progress: &mut dyn FnMut(BatchProgress<'_>)| {
             on_progress(BatchProgress::Finished {
                 index,
                 item: &items[index],
             });
+        };
+        // No check starts after the workflow's deadline, nor (beyond a moment's grace for
+        // the last one) after the batch's: a queue of overdue checks must not hold the batch
+        // past its end.
+        let at = self.pacer.slot(entry.next_check);
+        let grace = |d: Instant| poll::later(d, GRACE);
+        if self.outer.0.is_some_and(|d| at >= d) || self.stop.0.is_some_and(|d| at > grace(d)) {
+            items[index].result = Err(timeout(JobState::Working));
+            finish(items, on_progress);
+            return true;
         }
-        checks
+        self.pacer.take(at, 1);
+        let force = Instant::now() >= entry.force_after;
+        if force {
+            entry.force_after = poll::later(Instant::now(), self.client.inner.force_check_after);
+        }
+        self.checks += 1;
+        entry.checks += 1;
+        let status = match self.client.check_with(entry.job.id(), force, self.outer) {
+            Ok(mut status) => {
+                status.set_url(entry.job.result_url());
+                status
+            }
+            Err(e) => {
+                items[index].result = Err(e);
+                finish(items, on_progress);
+                return true;
+            }
+        };
+        on_progress(BatchProgress::Status {
+            index,
+            status: &status,
+        });
+        match status.state() {
+            JobState::Success => {
+                let multi_file = entry.job.format().is_some_and(OutputFormat::is_multi_file);
+                let done = Done::Async(entry.job.clone(), status.clone());
+                items[index].result = self
+                    .client
+                    .save(&done, &items[index], multi_file, self.stop);
+            }
+            JobState::Failed | JobState::Aborted | JobState::Unknown => {
+                items[index].result = Err(Error::JobFailed {
+                    job_id: entry.job.id().to_string(),
+                    state: status.state().clone(),
+                    message: status.message().unwrap_or_default().to_string(),
+                });
+            }
+            state if self.stop.is_past() => {
+                items[index].result = Err(timeout(state.clone()));
+            }
+            _ => {
+                entry.next_check = self.plan(entry.started, entry.checks);
+                self.pending.push(entry);
+                return true;
+            }
+        }
+        finish(items, on_progress);
+        true
     }
 }
 
