@@ -666,11 +666,15 @@ fn convert(core: &Core, params: &Params, format: OutputFormat) -> Reply {
             }
         }
     };
+    let duration = match settings.job_durations.len() {
+        0 => settings.job_duration,
+        n => settings.job_durations[state.jobs.len() % n],
+    };
     state.jobs.insert(
         id.clone(),
         Job {
             started,
-            duration: settings.job_duration,
+            duration,
             working_checks: settings.working_checks,
             checks: 0,
             check_times: Vec::new(),

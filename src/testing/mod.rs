@@ -38,7 +38,8 @@
 //! answer or halfway through its body, a body shorter than its `Content-Length`, a slow
 //! trickle, or a stall. [`Emulator::set_listening`] stops a host so that connections are
 //! refused. Job timing and outcomes are set with [`EmulatorBuilder::working_checks`],
-//! [`EmulatorBuilder::job_duration`] and [`Outcome`]; link lifetimes with
+//! [`EmulatorBuilder::job_duration`] (or [`EmulatorBuilder::job_durations`], in turn) and
+//! [`Outcome`], and [`Emulator::job_checks`] tells when each check of a job came; link lifetimes with
 //! [`EmulatorBuilder::presign_lifetime`] and [`EmulatorBuilder::result_lifetime`].
 //!
 //! # Example
@@ -263,6 +264,8 @@ pub enum Outcome {
 #[derive(Clone, Debug)]
 struct Settings {
     job_duration: Duration,
+    /// Durations for jobs in turn, by the order they start; overrides `job_duration`.
+    job_durations: Vec<Duration>,
     working_checks: u32,
     outcome: Outcome,
     presign_lifetime: Duration,
@@ -273,6 +276,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             job_duration: Duration::ZERO,
+            job_durations: Vec::new(),
             working_checks: 1,
             outcome: Outcome::Success,
             presign_lifetime: Duration::from_secs(900),
@@ -306,6 +310,40 @@ impl EmulatorBuilder {
     /// Defaults to zero.
     pub fn job_duration(mut self, duration: Duration) -> Self {
         self.settings.job_duration = duration;
+        self
+    }
+
+    /// Durations that jobs take in turn, in the order they start, over again from the first
+    /// after the last: a batch of mixed jobs. Takes the place of
+    /// [`job_duration`](Self::job_duration) when not empty.
+    ///
+    /// Defaults to none.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use pdfco::testing::Emulator;
+    /// use pdfco::{Conversion, ConvertRequest, JobState, OutputFormat};
+    ///
+    /// let emulator = Emulator::builder()
+    ///     .job_durations([Duration::ZERO, Duration::from_secs(3600)])
+    ///     .working_checks(0)
+    ///     .start()?;
+    /// let client = emulator.client_builder().build()?;
+    /// let file = client.upload("fixtures/sample.pdf")?;
+    /// let request = ConvertRequest::new(OutputFormat::Csv);
+    /// let (Conversion::Started(quick), Conversion::Started(slow)) =
+    ///     (client.convert(file.url(), &request)?, client.convert(file.url(), &request)?)
+    /// else {
+    ///     unreachable!()
+    /// };
+    /// assert_eq!(client.check(quick.id())?.state(), &JobState::Success);
+    /// assert_eq!(client.check(slow.id())?.state(), &JobState::Working);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn job_durations(mut self, durations: impl IntoIterator<Item = Duration>) -> Self {
+        self.settings.job_durations = durations.into_iter().collect();
         self
     }
 
