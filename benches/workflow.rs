@@ -964,7 +964,8 @@ fn poll_section(quick: bool) -> String {
     );
 
     // 7.1 Measured against the emulator, one job per emulator, all at once.
-    let runs: Vec<(f64, &str, std::thread::JoinHandle<(f64, usize)>)> = measured
+    type Run = (f64, &'static str, std::thread::JoinHandle<(f64, usize)>);
+    let runs: Vec<Run> = measured
         .iter()
         .flat_map(|&job| {
             [("default", adaptive.clone()), ("every 3 s", fixed.clone())]
