@@ -5,6 +5,7 @@
 //! ```text
 //! bash benches/run.sh            # everything; rewrites BENCHMARKS.md
 //! bash benches/run.sh --quick    # small sizes, for a quick look; prints only
+//! bash benches/run.sh --poll     # only section 7, the poll schedule; rewrites that section
 //! ```
 //!
 //! Every client measurement runs in a child process (this binary, `client ...`), so that its
@@ -16,7 +17,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use pdfco::testing::{Emulator, Host};
-use pdfco::{Client, ConvertRequest, OutputFormat, RetryPolicy};
+use pdfco::{Client, Conversion, ConvertRequest, OutputFormat, PollSchedule, RetryPolicy};
 
 const MIB: u64 = 1024 * 1024;
 
@@ -36,6 +37,17 @@ fn main() {
         .position(|a| a == "--write")
         .and_then(|i| args.get(i + 1))
         .cloned();
+    if args.iter().any(|a| a == "--poll") {
+        let section = poll_section(quick);
+        println!("{section}");
+        if let Some(path) = write {
+            let old = std::fs::read_to_string(&path).unwrap_or_default();
+            std::fs::write(&path, replace_section(&old, POLL_HEADING, &section))
+                .expect("write the report");
+            eprintln!("rewrote section 7 of {path}");
+        }
+        return;
+    }
     let report = orchestrate(quick);
     println!("{report}");
     if let Some(path) = write {
@@ -766,6 +778,8 @@ fn orchestrate(quick: bool) -> String {
         }
     }
 
+    // 7. The poll schedule.
+    md.push_str(&poll_section(quick));
     md
 }
 
@@ -864,4 +878,256 @@ fn footprint(root: &Path, bench: &Bench, quick: bool) -> String {
          {table}\nSize ratio pdfco / reqwest: **{:.2}**.\n",
         sizes[0] as f64 / sizes[1].max(1) as f64
     )
+}
+
+// ---------------------------------------------------------------------------------------
+// Section 7: the poll schedule against the tutorials' fixed 3 s.
+
+const POLL_HEADING: &str = "## 7. Polling: the default schedule against checking every 3 s";
+
+/// `text` with the section that starts at `heading` (up to the next `## ` or the end)
+/// replaced by `section`, or with `section` appended when there is none.
+fn replace_section(text: &str, heading: &str, section: &str) -> String {
+    let Some(start) = text.find(heading) else {
+        let mut out = text.trim_end().to_string();
+        out.push_str("\n\n");
+        out.push_str(section);
+        return out;
+    };
+    let end = text[start + heading.len()..]
+        .find("\n## ")
+        .map_or(text.len(), |i| start + heading.len() + i + 1);
+    format!("{}{}{}", &text[..start], section, &text[end..])
+}
+
+/// One job waited for on a fresh emulator whose job takes `job`: seconds from the
+/// conversion request to the result in hand, and the checks the emulator saw.
+fn one_job(job: Duration, schedule: PollSchedule) -> (f64, usize) {
+    let emulator = Emulator::builder()
+        .job_duration(job)
+        .working_checks(0)
+        .start()
+        .expect("emulator");
+    let client = Client::builder(emulator.api_key())
+        .base_url(emulator.base_url())
+        .poll_schedule(schedule)
+        .build()
+        .expect("client");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample.pdf");
+    let file = client.upload(&sample).expect("upload");
+    let started = Instant::now();
+    let Conversion::Started(started_job) = client
+        .convert(file.url(), &ConvertRequest::new(OutputFormat::Json))
+        .expect("convert")
+    else {
+        panic!("asynchronous by default")
+    };
+    let done = client.wait(&started_job, |_| {}).expect("wait");
+    client
+        .download_to(&done, std::io::sink())
+        .expect("download");
+    let secs = started.elapsed().as_secs_f64();
+    (secs, emulator.job_checks(started_job.id()).len())
+}
+
+fn poll_section(quick: bool) -> String {
+    let adaptive = PollSchedule::new();
+    let fixed = PollSchedule::fixed(Duration::from_secs(3));
+    let measured: &[f64] = if quick {
+        &[0.5, 1.0, 2.0, 5.0]
+    } else {
+        &[0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 60.0]
+    };
+    let all = [0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 60.0, 300.0, 600.0, 1800.0];
+    // The issue's targets: result in hand by (s), checks at most.
+    let target = |job: f64| match job {
+        0.5 => Some((1.2, 1)),
+        1.0 => Some((1.5, 2)),
+        5.0 => Some((6.5, 3)),
+        20.0 => Some((22.0, 8)),
+        60.0 => Some((66.0, 21)),
+        600.0 => Some((660.0, 50)),
+        1800.0 => Some((1900.0, 100)),
+        _ => None,
+    };
+    let mut md = String::new();
+    let _ = writeln!(md, "{POLL_HEADING}\n");
+    let _ = writeln!(
+        md,
+        "Regenerate this section alone with `bash benches/run.sh --poll` (a few minutes; it runs\n\
+         `cargo bench --bench workflow -- --poll --write BENCHMARKS.md`). PDF.co charges 2 credits\n\
+         per `/v1/job/check`, even one that answers `working`.\n\n\
+         **Schedules.** *Default* (`PollSchedule::new()`): first check after 1 s, then every 3 s, the\n\
+         gaps growing to a tenth of the time waited from 30 s on, at most 60 s. *Every 3 s*\n\
+         (`PollSchedule::fixed(3 s)`, PDF.co's tutorials): a check right after the start, then one\n\
+         every 3 s.\n"
+    );
+
+    // 7.1 Measured against the emulator, one job per emulator, all at once.
+    type Run = (f64, &'static str, std::thread::JoinHandle<(f64, usize)>);
+    let runs: Vec<Run> = measured
+        .iter()
+        .flat_map(|&job| {
+            [("default", adaptive.clone()), ("every 3 s", fixed.clone())]
+                .into_iter()
+                .map(move |(name, schedule)| {
+                    let handle =
+                        std::thread::spawn(move || one_job(Duration::from_secs_f64(job), schedule));
+                    (job, name, handle)
+                })
+        })
+        .collect();
+    let results: Vec<(f64, &str, (f64, usize))> = runs
+        .into_iter()
+        .map(|(job, name, h)| (job, name, h.join().expect("a measured job")))
+        .collect();
+    let get = |job: f64, name: &str| {
+        results
+            .iter()
+            .find(|(j, n, _)| *j == job && *n == name)
+            .map(|(_, _, r)| *r)
+            .expect("measured")
+    };
+    let _ = writeln!(
+        md,
+        "### 7.1 Short jobs, measured\n\n\
+         One job per run against the emulator, whose job takes exactly the given time\n\
+         (`job_duration`, no forced `working` answer); all runs at once, each on its own emulator.\n\
+         *Result after*: from sending the conversion request to the result downloaded, on the\n\
+         client's clock; *late by*: that less the job's duration (it includes the start request\n\
+         and the download, a few ms here). *Checks*: as counted by the emulator.\n\n\
+         | job | default: result after (late by) | default: checks (credits) | every 3 s: result after (late by) | every 3 s: checks (credits) |\n\
+         |---|---|---|---|---|"
+    );
+    for &job in measured {
+        let (a, an) = get(job, "default");
+        let (f, fn_) = get(job, "every 3 s");
+        let _ = writeln!(
+            md,
+            "| {job} s | {a:.2} s ({:+.2} s) | {an} ({}) | {f:.2} s ({:+.2} s) | {fn_} ({}) |",
+            a - job,
+            2 * an,
+            f - job,
+            2 * fn_
+        );
+    }
+
+    // 7.2 Computed from the schedule on a simulated clock.
+    let _ = writeln!(
+        md,
+        "\n### 7.2 All durations, computed from the schedule\n\n\
+         `PollSchedule::simulate` runs the schedule on a simulated clock (checks take no time):\n\
+         the first check at or after the job's end, and how many checks that took. The short\n\
+         rows agree with 7.1 up to the few ms of real requests. Targets from issue 12: result in\n\
+         hand by / at most this many checks.\n\n\
+         | job | default: result at (late by) | default: checks (credits) | every 3 s: result at (late by) | every 3 s: checks (credits) | target | met |\n\
+         |---|---|---|---|---|---|---|"
+    );
+    let mut missed = Vec::new();
+    for &job in &all {
+        let d = Duration::from_secs_f64(job);
+        let (an, at) = adaptive.simulate(d);
+        let (fn_, ft) = fixed.simulate(d);
+        let (at, ft) = (at.as_secs_f64(), ft.as_secs_f64());
+        let (target_text, met) = match target(job) {
+            Some((by, checks)) => {
+                let ok = at <= by && an <= checks;
+                if !ok {
+                    missed.push(job);
+                }
+                (
+                    format!("{by} s / {checks}"),
+                    if ok { "yes" } else { "**no**" },
+                )
+            }
+            None => ("-".to_string(), "-"),
+        };
+        let _ = writeln!(
+            md,
+            "| {job} s | {at:.1} s ({:+.1} s) | {an} ({}) | {ft:.1} s ({:+.1} s) | {fn_} ({}) | {target_text} | {met} |",
+            at - job,
+            2 * an,
+            ft - job,
+            2 * fn_
+        );
+    }
+    let _ = writeln!(
+        md,
+        "\n{}\n",
+        if missed.is_empty() {
+            "Every target is met.".to_string()
+        } else {
+            format!("Targets missed for {missed:?} s.")
+        }
+    );
+
+    // 7.3 A batch of mixed short jobs.
+    let n: usize = if quick { 20 } else { 200 };
+    let rate = 10.0;
+    let durations = [0.5, 1.0, 2.0, 5.0, 10.0];
+    let mut rows = String::new();
+    for (name, schedule) in [("default", adaptive), ("every 3 s", fixed)] {
+        let emulator = Emulator::builder()
+            .job_durations(durations.iter().map(|&d| Duration::from_secs_f64(d)))
+            .working_checks(0)
+            .start()
+            .expect("emulator");
+        let client = Client::builder(emulator.api_key())
+            .base_url(emulator.base_url())
+            .poll_schedule(schedule)
+            .requests_per_second(rate)
+            .build()
+            .expect("client");
+        let dir = std::env::temp_dir().join(format!("pdfco-bench-poll-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("batch folder");
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample.pdf");
+        let files: Vec<(PathBuf, PathBuf)> = (0..n)
+            .map(|i| (sample.clone(), dir.join(format!("{i}.json"))))
+            .collect();
+        let report = client.convert_files(files, &ConvertRequest::new(OutputFormat::Json), |_| {});
+        assert!(report.is_success(), "{report}");
+        let checks = report.checks();
+        // How late each job was seen done: its last check's age less its duration, both on
+        // the emulator's clock (files start in order, job i taking durations[i % 5]).
+        let late: Vec<f64> = report
+            .items()
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| {
+                let last = *emulator.job_checks(item.job_id()?).last()?;
+                Some(last.as_secs_f64() - durations[i % durations.len()])
+            })
+            .collect();
+        let mean_late = late.iter().sum::<f64>() / late.len().max(1) as f64;
+        let worst_late = late.iter().copied().fold(0.0, f64::max);
+        let api = emulator
+            .requests()
+            .iter()
+            .filter(|r| r.host == Host::Api)
+            .count();
+        let _ = writeln!(
+            rows,
+            "| {name} | {:.1} s | {mean_late:.2} s / {worst_late:.2} s | {:.2} | {} | {api} | {:.1} |",
+            report.elapsed().as_secs_f64(),
+            checks as f64 / n as f64,
+            2 * checks,
+            api as f64 / report.elapsed().as_secs_f64()
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+        eprintln!("batch with {name} done");
+    }
+    let _ = writeln!(
+        md,
+        "### 7.3 A batch of {n} short jobs\n\n\
+         `convert_files` of {n} copies of the sample from one thread, paced to {rate} requests per\n\
+         second (PDF.co's paid-plan limit); the emulator's jobs take 0.5, 1, 2, 5 and 10 s in turn\n\
+         (mean 3.7 s). Every API request counts against the rate: each file's presign and start, and\n\
+         every check; so {n} files need at least {} s for their starts alone. *Late by*: from a\n\
+         job's end to the check that saw it done, on the emulator's clock, mean / worst.\n\n\
+         | schedule | wall time | late by (mean / worst) | checks per job | credits spent on checks | API requests | API requests per second |\n\
+         |---|---|---|---|---|---|---|\n{rows}",
+        2 * n / rate as usize
+    );
+    md
 }

@@ -1,12 +1,12 @@
-//! Many jobs, one thread: start them all, then wait for all of them in one polling loop,
-//! downloading each result as soon as its job succeeds.
+//! Many jobs, one thread: start them and wait for all of them in one polling loop, each job
+//! checked on its own schedule, downloading each result as soon as its job succeeds.
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::download::check_destination;
+use crate::poll;
 use crate::retry::Deadline;
 use crate::upload::check_input;
 use crate::workflow::{Done, check_folder, check_not_input, finish};
@@ -171,12 +171,18 @@ impl BatchReport {
     }
 }
 
+/// How long after the batch's deadline a last check may still start, when the rate limit
+/// delayed it.
+const GRACE: Duration = Duration::from_millis(100);
+
 /// One job in the polling loop.
 struct Pending {
     index: usize,
     job: Job,
+    /// When its wait began: when this batch started it, or when the loop began.
+    started: Instant,
+    checks: u32,
     next_check: Instant,
-    working_since: Instant,
     force_after: Instant,
 }
 
@@ -189,7 +195,7 @@ struct Pacer {
 impl Pacer {
     fn new(per_second: f64) -> Pacer {
         let interval = if per_second.is_finite() && per_second > 0.0 {
-            Duration::from_secs_f64(1.0 / per_second)
+            Duration::try_from_secs_f64(1.0 / per_second).unwrap_or(Duration::MAX)
         } else {
             Duration::ZERO
         };
@@ -199,25 +205,39 @@ impl Pacer {
         }
     }
 
-    /// Sleeps until both `not_before` and the rate allow the next request.
-    fn wait(&mut self, not_before: Instant) {
-        let mut at = not_before;
-        if let Some(last) = self.last {
-            at = at.max(last + self.interval);
+    /// The earliest time, not before `not_before`, at which the rate allows a request.
+    fn slot(&self, not_before: Instant) -> Instant {
+        match self.last {
+            Some(last) => not_before.max(poll::later(last, self.interval)),
+            None => not_before,
         }
+    }
+
+    /// Sleeps until `at` (a [`slot`](Self::slot)), then counts `requests` requests as made
+    /// now: the next slot is that many intervals later.
+    fn take(&mut self, at: Instant, requests: u32) {
+        poll::sleep_until(at);
         let now = Instant::now();
-        if at > now {
-            std::thread::sleep(at - now);
-        }
-        self.last = Some(Instant::now());
+        let extra = self.interval.saturating_mul(requests.saturating_sub(1));
+        self.last = Some(poll::later(now, extra));
+    }
+
+    /// Sleeps until both `not_before` and the rate allow the next request.
+    #[cfg(test)]
+    fn wait(&mut self, not_before: Instant) {
+        self.take(self.slot(not_before), 1);
     }
 }
 
 impl Client {
-    /// Converts many local files on this thread: uploads each and starts its job, then
-    /// waits for all the jobs in one round-robin polling loop, paced to
-    /// [`requests_per_second`](crate::ClientBuilder::requests_per_second), and downloads
-    /// each result as soon as its job succeeds.
+    /// Converts many local files on this thread: uploads each and starts its job, and
+    /// checks the jobs in one polling loop, downloading each result as soon as its job
+    /// succeeds. Checks that fall due while files are still starting are made between the
+    /// starts. Each job is checked on its own
+    /// [poll schedule](crate::ClientBuilder::poll_schedule), counted from its start, with a
+    /// little jitter so that jobs started together spread out; the most overdue check goes
+    /// first. Every API request (the presign and start of each file, every check) is paced to
+    /// [`requests_per_second`](crate::ClientBuilder::requests_per_second).
     ///
     /// Results are saved as [`Client::convert_file`] saves them: page images (PNG, JPEG,
     /// WebP) into the folder given as the output, named after the input. A file that fails
@@ -252,11 +272,16 @@ impl Client {
         Q: AsRef<Path>,
     {
         let started = Instant::now();
-        let deadline = self.batch_deadline();
+        let outer = self.workflow_deadline();
+        let deadline = self.batch_deadline(outer);
         let multi_file = request.format().is_multi_file();
         let mut items = Vec::new();
-        let mut jobs = Vec::new();
+        let mut poller = Poller::new(self, (deadline, outer));
         for (index, (input, output)) in files.into_iter().enumerate() {
+            // Checks already due go before the next start, one per job at most, so that the
+            // jobs started first are seen done while the rest are still starting.
+            let now = Instant::now();
+            while poller.step(&mut items, &mut on_progress, Some(now)) {}
             let (input, output) = (input.as_ref(), output.as_ref());
             let mut item = BatchItem {
                 input: Some(input.to_path_buf()),
@@ -264,14 +289,15 @@ impl Client {
                 job_id: None,
                 result: Ok(0),
             };
-            match self.start_one(input, output, request, deadline) {
+            let mut started_job = None;
+            match self.start_one(input, output, request, deadline, &mut poller.pacer) {
                 Ok(Conversion::Started(job)) => {
                     item.job_id = Some(job.id().to_string());
                     on_progress(BatchProgress::Started {
                         index,
                         job: Some(&job),
                     });
-                    jobs.push((index, job));
+                    started_job = Some((job, Instant::now()));
                 }
                 Ok(Conversion::Finished(done)) => {
                     on_progress(BatchProgress::Started { index, job: None });
@@ -285,12 +311,15 @@ impl Client {
                 }
             }
             items.push(item);
+            if let Some((job, at)) = started_job {
+                poller.add(index, job, at);
+            }
         }
-        let checks = self.poll_all(jobs, &mut items, deadline, &mut on_progress);
+        while poller.step(&mut items, &mut on_progress, None) {}
         BatchReport {
             items,
             elapsed: started.elapsed(),
-            checks,
+            checks: poller.checks,
         }
     }
 
@@ -336,20 +365,25 @@ impl Client {
                 .map(|()| 0),
             });
             if items[index].result.is_ok() {
-                pending.push((index, job));
+                pending.push((index, job, started));
             }
         }
-        let deadline = self.batch_deadline();
-        let checks = self.poll_all(pending, &mut items, deadline, &mut on_progress);
+        let outer = self.workflow_deadline();
+        let mut poller = Poller::new(self, (self.batch_deadline(outer), outer));
+        for (index, job, at) in pending {
+            poller.add(index, job, at);
+        }
+        while poller.step(&mut items, &mut on_progress, None) {}
         BatchReport {
             items,
             elapsed: started.elapsed(),
-            checks,
+            checks: poller.checks,
         }
     }
 
-    fn batch_deadline(&self) -> Deadline {
-        Deadline::after(self.inner.job_timeout).min(self.workflow_deadline())
+    /// The batch's deadline: the job timeout, or the workflow's deadline `outer` if earlier.
+    fn batch_deadline(&self, outer: Deadline) -> Deadline {
+        Deadline::after(self.inner.job_timeout).min(outer)
     }
 
     /// Saves a finished conversion of a batch: the result file, the page images into the
@@ -376,13 +410,15 @@ impl Client {
         Ok(report.bytes())
     }
 
-    /// Checks everything locally, uploads, and starts one conversion.
+    /// Checks everything locally, uploads, and starts one conversion: two API requests
+    /// (presign and convert), paced as such.
     fn start_one(
         &self,
         input: &Path,
         output: &Path,
         request: &ConvertRequest,
         deadline: Deadline,
+        pacer: &mut Pacer,
     ) -> Result<Conversion, Error> {
         request.validate()?;
         check_input(input)?;
@@ -392,97 +428,155 @@ impl Client {
             check_destination(output)?;
         }
         check_not_input(&Input::path(input), output)?;
+        pacer.take(pacer.slot(Instant::now()), 2);
         let url = self.upload_input(&Input::path(input), &mut |_| {}, deadline)?;
         self.convert_until(&url, &request.named_for(output), deadline)
     }
+}
 
-    /// The polling loop: round-robin over the pending jobs, each checked at most once per
-    /// poll interval, all requests paced to the rate limit. Returns the number of checks.
-    fn poll_all(
-        &self,
-        jobs: Vec<(usize, Job)>,
+/// The polling loop: each job checked when its own poll schedule says (jittered, so that
+/// jobs started together spread out), the most overdue first, every request paced to the
+/// rate limit. A job still `working` at the batch's deadline gets one last check at it.
+struct Poller<'c> {
+    client: &'c Client,
+    pending: Vec<Pending>,
+    pacer: Pacer,
+    /// When to stop checking: the batch's deadline.
+    stop: Deadline,
+    /// The workflow's deadline, which also bounds each request.
+    outer: Deadline,
+    /// Checks made so far.
+    checks: u64,
+}
+
+impl<'c> Poller<'c> {
+    fn new(client: &'c Client, (stop, outer): (Deadline, Deadline)) -> Poller<'c> {
+        Poller {
+            client,
+            pending: Vec::new(),
+            pacer: Pacer::new(client.inner.requests_per_second),
+            stop,
+            outer,
+            checks: 0,
+        }
+    }
+
+    /// The planned time of a job's next check, cut to the batch's deadline.
+    fn plan(&self, started: Instant, checks: u32) -> Instant {
+        let after = self
+            .client
+            .inner
+            .poll
+            .next_check_jittered(checks, started.elapsed());
+        let at = poll::later(started, after);
+        self.stop.0.map_or(at, |d| at.min(d))
+    }
+
+    /// Adds a job whose wait began at `started`.
+    fn add(&mut self, index: usize, job: Job, started: Instant) {
+        let entry = Pending {
+            index,
+            job,
+            started,
+            checks: 0,
+            next_check: self.plan(started, 0),
+            force_after: poll::later(started, self.client.inner.force_check_after),
+        };
+        self.pending.push(entry);
+    }
+
+    /// Makes the most overdue check, sleeping until it is due, and deals with its answer.
+    /// With `due_by`, only a check planned by then is made. Returns whether a job was
+    /// handled.
+    fn step(
+        &mut self,
         items: &mut [BatchItem],
-        deadline: Deadline,
         on_progress: &mut dyn FnMut(BatchProgress<'_>),
-    ) -> u64 {
-        let now = Instant::now();
-        let force_after = self.inner.force_check_after;
-        let mut queue: VecDeque<Pending> = jobs
-            .into_iter()
-            .map(|(index, job)| Pending {
-                index,
-                job,
-                next_check: now,
-                working_since: now,
-                force_after: now + force_after,
-            })
-            .collect();
-        let mut pacer = Pacer::new(self.inner.requests_per_second);
-        let mut checks = 0;
-        while let Some(mut entry) = queue.pop_front() {
-            let index = entry.index;
-            let timeout = |last_state| Error::JobTimeout {
-                job_id: entry.job.id().to_string(),
-                waited: entry.working_since.elapsed(),
-                last_state,
-            };
-            if deadline.0.is_some_and(|d| entry.next_check >= d) || deadline.is_past() {
-                items[index].result = Err(timeout(JobState::Working));
-                on_progress(BatchProgress::Finished {
-                    index,
-                    item: &items[index],
-                });
-                continue;
-            }
-            pacer.wait(entry.next_check);
-            let force = Instant::now() >= entry.force_after;
-            if force {
-                entry.force_after = Instant::now() + force_after;
-            }
-            checks += 1;
-            let status = match self.check_job(&entry.job, force, deadline) {
-                Ok(mut status) => {
-                    status.set_url(entry.job.result_url());
-                    status
-                }
-                Err(e) => {
-                    items[index].result = Err(e);
-                    on_progress(BatchProgress::Finished {
-                        index,
-                        item: &items[index],
-                    });
-                    continue;
-                }
-            };
-            on_progress(BatchProgress::Status {
-                index,
-                status: &status,
-            });
-            match status.state() {
-                JobState::Success => {
-                    let multi_file = entry.job.format().is_some_and(OutputFormat::is_multi_file);
-                    let done = Done::Async(entry.job.clone(), status.clone());
-                    items[index].result = self.save(&done, &items[index], multi_file, deadline);
-                }
-                JobState::Failed | JobState::Aborted | JobState::Unknown => {
-                    items[index].result = Err(Error::JobFailed {
-                        job_id: entry.job.id().to_string(),
-                        state: status.state().clone(),
-                        message: status.message().unwrap_or_default().to_string(),
-                    });
-                }
-                _ => {
-                    entry.next_check = Instant::now() + self.inner.poll_interval;
-                    queue.push_back(entry);
-                    continue;
-                }
-            }
+        due_by: Option<Instant>,
+    ) -> bool {
+        let Some(due) = self
+            .pending
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, p)| p.next_check)
+            .map(|(i, _)| i)
+        else {
+            return false;
+        };
+        if due_by.is_some_and(|by| self.pending[due].next_check > by) {
+            return false;
+        }
+        let mut entry = self.pending.remove(due);
+        let index = entry.index;
+        let timeout = |last_state| Error::JobTimeout {
+            job_id: entry.job.id().to_string(),
+            waited: entry.started.elapsed(),
+            last_state,
+        };
+        let finish = |items: &mut [BatchItem], on_progress: &mut dyn FnMut(BatchProgress<'_>)| {
             on_progress(BatchProgress::Finished {
                 index,
                 item: &items[index],
             });
+        };
+        // No check starts after the workflow's deadline, nor (beyond a moment's grace for
+        // the last one) after the batch's: a queue of overdue checks must not hold the batch
+        // past its end.
+        let at = self.pacer.slot(entry.next_check);
+        let grace = |d: Instant| poll::later(d, GRACE);
+        if self.outer.0.is_some_and(|d| at >= d) || self.stop.0.is_some_and(|d| at > grace(d)) {
+            items[index].result = Err(timeout(JobState::Working));
+            finish(items, on_progress);
+            return true;
         }
-        checks
+        self.pacer.take(at, 1);
+        let force = Instant::now() >= entry.force_after;
+        if force {
+            entry.force_after = poll::later(Instant::now(), self.client.inner.force_check_after);
+        }
+        self.checks += 1;
+        entry.checks += 1;
+        let status = match self.client.check_job(&entry.job, force, self.outer) {
+            Ok(mut status) => {
+                status.set_url(entry.job.result_url());
+                status
+            }
+            Err(e) => {
+                items[index].result = Err(e);
+                finish(items, on_progress);
+                return true;
+            }
+        };
+        on_progress(BatchProgress::Status {
+            index,
+            status: &status,
+        });
+        match status.state() {
+            JobState::Success => {
+                let multi_file = entry.job.format().is_some_and(OutputFormat::is_multi_file);
+                let done = Done::Async(entry.job.clone(), status.clone());
+                items[index].result = self
+                    .client
+                    .save(&done, &items[index], multi_file, self.stop);
+            }
+            JobState::Failed | JobState::Aborted | JobState::Unknown => {
+                items[index].result = Err(Error::JobFailed {
+                    job_id: entry.job.id().to_string(),
+                    state: status.state().clone(),
+                    message: status.message().unwrap_or_default().to_string(),
+                });
+            }
+            state if self.stop.is_past() => {
+                items[index].result = Err(timeout(state.clone()));
+            }
+            _ => {
+                entry.next_check = self.plan(entry.started, entry.checks);
+                self.pending.push(entry);
+                return true;
+            }
+        }
+        finish(items, on_progress);
+        true
     }
 }
 

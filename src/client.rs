@@ -4,11 +4,11 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::Error;
 use crate::redact::{self, Secret};
 use crate::retry::{Deadline, RetryPolicy};
 use crate::transport::{Timeouts, Transport};
 use crate::url::Origin;
+use crate::{Error, PollSchedule};
 use ureq::Proxy;
 
 /// PDF.co's API, version 1.
@@ -66,7 +66,7 @@ pub struct Client {
 
 pub(crate) struct Inner {
     pub(crate) transport: Transport,
-    pub(crate) poll_interval: Duration,
+    pub(crate) poll: PollSchedule,
     pub(crate) job_timeout: Duration,
     pub(crate) force_check_after: Duration,
     pub(crate) workflow_timeout: Option<Duration>,
@@ -79,14 +79,14 @@ pub(crate) struct Inner {
 ///
 /// ```
 /// use std::time::Duration;
-/// use pdfco::{Client, RetryPolicy};
+/// use pdfco::{Client, PollSchedule, RetryPolicy};
 ///
 /// let client = Client::builder("my-api-key")
 ///     .base_url("https://api.pdf.co/v1")
 ///     .timeout_connect(Duration::from_secs(10))
 ///     .timeout_response(Duration::from_secs(60))
 ///     .timeout_stall(Duration::from_secs(30))
-///     .poll_interval(Duration::from_secs(5))
+///     .poll_schedule(PollSchedule::new().first_check(Duration::from_secs(2)).max_interval(Duration::from_secs(30)))
 ///     .job_timeout(Duration::from_secs(20 * 60))
 ///     .force_check_after(Duration::from_secs(120))
 ///     .workflow_timeout(Duration::from_secs(30 * 60))
@@ -107,7 +107,7 @@ pub struct ClientBuilder {
     timeout_response: Duration,
     timeout_stall: Duration,
     min_throughput: (u64, Duration),
-    poll_interval: Duration,
+    poll: PollSchedule,
     job_timeout: Duration,
     force_check_after: Duration,
     workflow_timeout: Option<Duration>,
@@ -278,7 +278,7 @@ impl ClientBuilder {
             timeout_response: Duration::from_secs(120),
             timeout_stall: Duration::from_secs(60),
             min_throughput: (1024, Duration::from_secs(60)),
-            poll_interval: Duration::from_secs(3),
+            poll: PollSchedule::new(),
             job_timeout: Duration::from_secs(45 * 60),
             force_check_after: Duration::from_secs(5 * 60),
             workflow_timeout: None,
@@ -348,13 +348,22 @@ impl ClientBuilder {
         self
     }
 
-    /// How long [`Client::wait`] sleeps between two job checks. Each check costs PDF.co
-    /// credits, and PDF.co rate-limits requests.
+    /// When [`Client::wait`] and the batches check a job. Each check costs PDF.co credits,
+    /// even one that answers `working`, and PDF.co rate-limits requests.
     ///
-    /// Defaults to 3 seconds, as in PDF.co's tutorials.
-    pub fn poll_interval(mut self, interval: Duration) -> Self {
-        self.poll_interval = interval;
+    /// Defaults to [`PollSchedule::new`]: a first check after 1 s, then every 3 s, the gaps
+    /// growing to a tenth of the time waited from 30 s on, at most 60 s.
+    pub fn poll_schedule(mut self, schedule: PollSchedule) -> Self {
+        self.poll = schedule;
         self
+    }
+
+    /// Checks a job right after it starts, then every `interval`, as PDF.co's tutorials do
+    /// (every 3 s): short for `poll_schedule(PollSchedule::fixed(interval))`.
+    ///
+    /// Defaults to the growing [`PollSchedule::new`] instead.
+    pub fn poll_interval(self, interval: Duration) -> Self {
+        self.poll_schedule(PollSchedule::fixed(interval))
     }
 
     /// How long [`Client::wait`] polls a job before giving up with [`Error::JobTimeout`].
@@ -514,7 +523,7 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 transport,
-                poll_interval: self.poll_interval,
+                poll: self.poll,
                 job_timeout: self.job_timeout,
                 force_check_after: self.force_check_after,
                 workflow_timeout: self.workflow_timeout,
@@ -529,7 +538,7 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("api_key", &redact::MASK)
             .field("base_url", &self.inner.transport.base_url())
-            .field("poll_interval", &self.inner.poll_interval)
+            .field("poll", &self.inner.poll)
             .field("job_timeout", &self.inner.job_timeout)
             .finish_non_exhaustive()
     }
@@ -545,7 +554,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout_response", &self.timeout_response)
             .field("timeout_stall", &self.timeout_stall)
             .field("min_throughput", &self.min_throughput)
-            .field("poll_interval", &self.poll_interval)
+            .field("poll", &self.poll)
             .field("job_timeout", &self.job_timeout)
             .field("force_check_after", &self.force_check_after)
             .field("workflow_timeout", &self.workflow_timeout)

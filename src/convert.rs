@@ -164,7 +164,7 @@ pub enum LineGrouping {
 }
 
 impl LineGrouping {
-    fn code(self) -> &'static str {
+    pub(crate) fn code(self) -> &'static str {
         match self {
             LineGrouping::Rows => "1",
             LineGrouping::Columns => "2",

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
+use crate::poll;
 use crate::redact::{self, Secrets};
 use crate::response::{Answer, Credits};
 use crate::retry::{Deadline, Safety};
@@ -331,8 +332,11 @@ impl Client {
             .map_err(|e| e.for_job(job_id))
     }
 
-    /// Checks a job until it ends, sleeping the poll interval between checks, for at most
-    /// the job timeout. `on_status` sees every status, as the tutorials print them.
+    /// Checks a job until it ends, sleeping between checks as the
+    /// [poll schedule](crate::ClientBuilder::poll_schedule) says (by default a first check
+    /// after 1 s, then every 3 s, the gaps growing with the time waited), for at most the job
+    /// timeout. `on_status` sees every status, as the tutorials print them. Sleeps on the
+    /// calling thread, in slices of at most 100 ms.
     ///
     /// A job that has been `working` for longer than
     /// [`force_check_after`](crate::ClientBuilder::force_check_after) is checked with `force`
@@ -375,20 +379,31 @@ impl Client {
     ) -> Result<JobStatus, Error> {
         let started = Instant::now();
         let deadline = Deadline::after(self.inner.job_timeout).min(outer);
-        let mut next_force = started + self.inner.force_check_after;
+        let schedule = &self.inner.poll;
+        let mut next_force = poll::later(started, self.inner.force_check_after);
         let timeout = |last_state| Error::JobTimeout {
             job_id: job.id().to_string(),
             waited: started.elapsed(),
             last_state,
         };
+        let mut checks = 0;
+        let mut last_state = JobState::Working;
         loop {
+            // The next check when the schedule says, or at the deadline if that comes first,
+            // so that one final check lands on it.
+            let planned = poll::later(started, schedule.next_check(checks, started.elapsed()));
+            poll::sleep_until(deadline.0.map_or(planned, |d| planned.min(d)));
+            if outer.is_past() {
+                return Err(timeout(last_state));
+            }
             let force = Instant::now() >= next_force;
             if force {
-                next_force = Instant::now() + self.inner.force_check_after;
+                next_force = poll::later(Instant::now(), self.inner.force_check_after);
             }
             // Each check is bounded by the workflow's deadline; the job's own deadline only
             // decides when to stop checking.
             let mut status = self.check_job(job, force, outer)?;
+            checks += 1;
             status.set_url(job.result_url());
             on_status(&status);
             match status.state {
@@ -402,15 +417,10 @@ impl Client {
                 }
                 JobState::Working | JobState::Other(_) => {}
             }
-            let left = deadline.remaining().unwrap_or(Duration::MAX);
-            if left.is_zero() {
+            if deadline.is_past() {
                 return Err(timeout(status.state));
             }
-            // The last sleep is cut short so that one final check lands on the deadline.
-            std::thread::sleep(self.inner.poll_interval.min(left));
-            if outer.is_past() {
-                return Err(timeout(status.state));
-            }
+            last_state = status.state;
         }
     }
 }

@@ -135,13 +135,24 @@
 //! | [`timeout_response`](ClientBuilder::timeout_response) | 120 s | waiting for an answer's headers; a whole JSON answer |
 //! | [`timeout_stall`](ClientBuilder::timeout_stall) | 60 s | any read or write making no progress |
 //! | [`min_throughput`](ClientBuilder::min_throughput) | 1 KiB per 60 s | a result download that trickles |
-//! | [`poll_interval`](ClientBuilder::poll_interval) | 3 s | sleep between job checks |
+//! | [`poll_schedule`](ClientBuilder::poll_schedule) | first check after 1 s, then every 3 s; gaps grow to a tenth of the time waited from 30 s on, at most 60 s | when [`Client::wait`] and the batches check a job ([`PollSchedule`]) |
 //! | [`job_timeout`](ClientBuilder::job_timeout) | 45 min | the whole [`Client::wait`] |
 //! | [`force_check_after`](ClientBuilder::force_check_after) | 5 min | `working` answers before checking with `force` |
 //! | [`workflow_timeout`](ClientBuilder::workflow_timeout) | none | a whole one-call conversion |
 //!
 //! None of them spawns a thread: the crate sets only ureq's timeouts that do not, and
 //! enforces the job and workflow deadlines in its own loops.
+//!
+//! PDF.co charges 2 credits for every job check, even one that answers `working`. The
+//! default [`PollSchedule`] does not check before a job can plausibly be done, keeps to the
+//! tutorials' 3 s beat while short jobs are likely to end, and then lets the gaps grow with
+//! the job's age: a result is late by at most 3 s or a tenth of the job's duration, whichever
+//! is longer (never more than 60 s), and a 10-minute job costs 43 checks instead of the 201
+//! of checking every 3 s ([BENCHMARKS.md](https://github.com/pdfco-rs/pdfco/blob/main/BENCHMARKS.md)).
+//! [`PollSchedule::fixed`] (or [`poll_interval`](ClientBuilder::poll_interval)) is the
+//! tutorials' schedule. Batches follow each job's schedule with a little jitter, paced to
+//! [`requests_per_second`](ClientBuilder::requests_per_second); a `429` on a check is retried
+//! after its `Retry-After`.
 //!
 //! # Reliability
 //!
@@ -238,10 +249,11 @@ mod hash;
 mod input;
 mod job;
 mod pages;
+mod poll;
 #[cfg(test)]
 mod properties;
 mod redact;
-#[allow(dead_code, unused_imports)]
+#[allow(dead_code)]
 mod request;
 mod response;
 mod retry;
@@ -264,6 +276,8 @@ pub use error::{Error, Result, Step};
 pub use input::Input;
 pub use job::{JobState, JobStatus};
 pub use pages::Pages;
+pub use poll::PollSchedule;
+pub use request::{Request, kind};
 pub use retry::RetryPolicy;
 pub use tempfile::remove_temporary_files;
 pub use upload::UploadedFile;
@@ -300,6 +314,7 @@ mod tests {
         check::<crate::Output>();
         check::<crate::OutputFormat>();
         check::<crate::Pages>();
+        check::<crate::PollSchedule>();
         check::<crate::Progress<'static>>();
         check::<crate::Report>();
         check::<crate::ResultUrl<'static>>();

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::endpoint::{Endpoint, Method, Mode, PageBase, Produces, Source};
 use crate::redact::{self, Secret};
-use crate::{Error, OutputFormat, Pages};
+use crate::{Error, LineGrouping, OutputFormat, Pages};
 
 /// Marker types that say which family a [`Request`] belongs to, so that each family's typed
 /// setters are offered only where they apply. Every request, whatever its kind, has the common
@@ -21,38 +21,6 @@ pub mod kind {
     /// `pdf/convert/to/*` ([`Request::convert`](crate::Request::convert)).
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct Convert;
-}
-
-/// How PDF.co groups text into rows and columns (`lineGrouping`).
-///
-/// # Example
-///
-/// ```
-/// use pdfco::{LineGrouping, OutputFormat, Request};
-///
-/// let request = Request::convert(OutputFormat::Csv)
-///     .line_grouping(LineGrouping::Rows)
-///     .unwrap_lines(true);
-/// assert!(request.validate().is_ok());
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum LineGrouping {
-    /// `1`: group text into rows.
-    Rows,
-    /// `2`: group text into columns.
-    Columns,
-    /// `3`: join orphaned rows to their neighbours.
-    JoinOrphanedRows,
-}
-
-impl LineGrouping {
-    fn code(self) -> &'static str {
-        match self {
-            LineGrouping::Rows => "1",
-            LineGrouping::Columns => "2",
-            LineGrouping::JoinOrphanedRows => "3",
-        }
-    }
 }
 
 /// The longest output link lifetime PDF.co grants (24 hours, on Business plans).

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use common::{NOT_PDF, SAMPLE, TempDir};
 use pdfco::testing::{Emulator, Host, Outcome};
-use pdfco::{BatchProgress, ConvertRequest, Error, Job, JobState, OutputFormat};
+use pdfco::{BatchProgress, ConvertRequest, Error, Job, JobState, OutputFormat, PollSchedule};
 
 fn files(dir: &TempDir, n: usize) -> Vec<(String, std::path::PathBuf)> {
     (0..n)
@@ -15,7 +15,7 @@ fn files(dir: &TempDir, n: usize) -> Vec<(String, std::path::PathBuf)> {
 }
 
 #[test]
-fn many_files_convert_in_one_round_robin_loop() {
+fn many_files_convert_in_one_loop_that_checks_while_starting() {
     let emulator = Emulator::builder().working_checks(2).start().unwrap();
     let client = emulator
         .client_builder()
@@ -44,17 +44,19 @@ fn many_files_convert_in_one_round_robin_loop() {
     finished.sort();
     assert_eq!(finished, [0, 1, 2, 3, 4, 5]);
 
-    // Round robin: the first six checks are one for each job, in order.
-    let checks: Vec<String> = emulator
+    // Checks and starts interleave: the first job is checked before the last one starts.
+    let api: Vec<String> = emulator
         .requests()
         .into_iter()
-        .filter(|r| r.path == "/v1/job/check")
-        .map(|r| r.query)
+        .filter(|r| r.host == Host::Api)
+        .map(|r| r.path)
         .collect();
-    let first: Vec<&String> = checks.iter().take(6).collect();
-    let mut distinct = first.clone();
-    distinct.dedup();
-    assert_eq!(distinct.len(), 6, "{first:?}");
+    let first_check = api.iter().position(|p| p == "/v1/job/check").unwrap();
+    let last_start = api
+        .iter()
+        .rposition(|p| p.starts_with("/v1/pdf/convert"))
+        .unwrap();
+    assert!(first_check < last_start, "{api:?}");
     // One connection per host for the whole batch.
     for host in [Host::Api, Host::Storage] {
         let mut ids: Vec<u64> = emulator
@@ -209,4 +211,147 @@ fn a_batch_ends_at_its_deadline_with_every_job_id() {
         assert_eq!(err.job_id(), item.job_id());
     }
     assert!(dir.files().is_empty());
+}
+
+#[test]
+fn a_batch_under_the_default_schedule_checks_each_short_job_once() {
+    let emulator = Emulator::builder()
+        .job_duration(Duration::from_millis(500))
+        .working_checks(0)
+        .start()
+        .unwrap();
+    let client = pdfco::Client::builder(emulator.api_key())
+        .base_url(emulator.base_url())
+        .requests_per_second(f64::INFINITY)
+        .build()
+        .unwrap();
+    let dir = TempDir::new();
+    let report = client.convert_files(
+        files(&dir, 4),
+        &ConvertRequest::new(OutputFormat::Json),
+        |_| {},
+    );
+    assert!(report.is_success(), "{report}");
+    assert_eq!(report.checks(), 4, "one check per job");
+    for item in report.items() {
+        let ages = emulator.job_checks(item.job_id().unwrap());
+        // The first check comes after about a second (give or take the batch's jitter of a
+        // tenth), when a half-second job is done.
+        assert_eq!(ages.len(), 1, "{ages:?}");
+        assert!(ages[0] >= Duration::from_millis(900), "{ages:?}");
+    }
+}
+
+#[test]
+fn each_job_of_a_batch_keeps_to_its_own_schedule() {
+    let job_takes = Duration::from_millis(700);
+    let schedule = PollSchedule::new()
+        .first_check(Duration::from_millis(50))
+        .interval(Duration::from_millis(100))
+        .growth(0.5)
+        .max_interval(Duration::from_millis(300));
+    let emulator = Emulator::builder()
+        .job_duration(job_takes)
+        .working_checks(0)
+        .start()
+        .unwrap();
+    let client = emulator
+        .client_builder()
+        .poll_schedule(schedule.clone())
+        .requests_per_second(f64::INFINITY)
+        .build()
+        .unwrap();
+    let dir = TempDir::new();
+    let report = client.convert_files(
+        files(&dir, 5),
+        &ConvertRequest::new(OutputFormat::Json),
+        |_| {},
+    );
+    assert!(report.is_success(), "{report}");
+    let (planned, _) = schedule.simulate(job_takes);
+    // Jitter moves each check by at most a tenth of its gap; with the plan's gaps of at
+    // least 50 ms that cannot add a check before the job's end at 700 ms.
+    for item in report.items() {
+        let ages = emulator.job_checks(item.job_id().unwrap());
+        assert!(
+            !ages.is_empty() && ages.len() as u32 <= planned,
+            "{} checks, {planned} planned: {ages:?}",
+            ages.len()
+        );
+    }
+    assert!(report.checks() <= 5 * u64::from(planned));
+}
+
+#[test]
+fn a_throttled_check_holds_every_request_of_the_batch() {
+    let emulator = Emulator::builder().working_checks(2).start().unwrap();
+    let client = emulator
+        .client_builder()
+        .requests_per_second(f64::INFINITY)
+        .build()
+        .unwrap();
+    emulator.fail_next(
+        pdfco::testing::Endpoint::JobCheck,
+        pdfco::testing::Fault::Throttle {
+            retry_after: Some(1),
+        },
+    );
+    let dir = TempDir::new();
+    let report = client.convert_files(
+        files(&dir, 3),
+        &ConvertRequest::new(OutputFormat::Json),
+        |_| {},
+    );
+    assert!(report.is_success(), "{report}");
+    let api: Vec<_> = emulator
+        .requests()
+        .into_iter()
+        .filter(|r| r.host == Host::Api)
+        .collect();
+    let throttled = api.iter().position(|r| r.status == 429).expect("a 429");
+    let next = &api[throttled + 1];
+    assert!(
+        next.received - api[throttled].received >= Duration::from_secs(1),
+        "the next API request came {:?} after the 429",
+        next.received - api[throttled].received
+    );
+}
+
+#[test]
+fn starts_are_paced_to_the_rate_limit_too() {
+    let emulator = Emulator::builder().working_checks(0).start().unwrap();
+    let client = emulator
+        .client_builder()
+        .requests_per_second(40.0)
+        .build()
+        .unwrap();
+    let dir = TempDir::new();
+    let report = client.convert_files(
+        files(&dir, 5),
+        &ConvertRequest::new(OutputFormat::Json),
+        |_| {},
+    );
+    assert!(report.is_success(), "{report}");
+    let api: Vec<_> = emulator
+        .requests()
+        .into_iter()
+        .filter(|r| r.host == Host::Api)
+        .collect();
+    assert_eq!(api.len(), 15, "a presign, a start and a check per file");
+    // At 40 per second, no 100 ms holds more than 4 requests, plus one for a start's
+    // presign and conversion request, which are paced as a pair, and one for the emulator
+    // reading a head late.
+    let window = Duration::from_millis(100);
+    for (i, first) in api.iter().enumerate() {
+        let within: Vec<_> = api[i..]
+            .iter()
+            .filter(|r| r.received >= first.received && r.received - first.received < window)
+            .map(|r| (r.path.as_str(), r.received - first.received))
+            .collect();
+        assert!(
+            within.len() <= 6,
+            "{} requests within 100 ms: {within:?}",
+            within.len()
+        );
+    }
 }

@@ -681,13 +681,18 @@ fn convert(core: &Core, params: &Params, format: OutputFormat) -> Reply {
             }
         }
     };
+    let duration = match settings.job_durations.len() {
+        0 => settings.job_duration,
+        n => settings.job_durations[state.jobs.len() % n],
+    };
     state.jobs.insert(
         id.clone(),
         Job {
             started,
-            duration: settings.job_duration,
+            duration,
             working_checks: settings.working_checks,
             checks: 0,
+            check_times: Vec::new(),
             end,
             result_url: stored.url.clone(),
             credits: cost,
@@ -752,6 +757,7 @@ fn job_check(core: &Core, params: &Params) -> Reply {
     };
     job.checks += 1;
     let elapsed = job.started.elapsed();
+    job.check_times.push(elapsed);
     let done = job.checks > job.working_checks && elapsed >= job.duration;
     let mut answer = json!({
         "jobId": id,

@@ -39,7 +39,8 @@
 //! trickle, a stall, or an answer labelled with a `Content-Encoding`.
 //! [`Emulator::set_listening`] stops a host so that connections are refused. Job timing and
 //! outcomes are set with [`EmulatorBuilder::working_checks`],
-//! [`EmulatorBuilder::job_duration`] and [`Outcome`]; link lifetimes with
+//! [`EmulatorBuilder::job_duration`] (or [`EmulatorBuilder::job_durations`], in turn) and
+//! [`Outcome`], and [`Emulator::job_checks`] tells when each check of a job came; link lifetimes with
 //! [`EmulatorBuilder::presign_lifetime`] and [`EmulatorBuilder::result_lifetime`].
 //!
 //! # Example
@@ -311,6 +312,8 @@ pub enum Outcome {
 #[derive(Clone, Debug)]
 struct Settings {
     job_duration: Duration,
+    /// Durations for jobs in turn, by the order they start; overrides `job_duration`.
+    job_durations: Vec<Duration>,
     working_checks: u32,
     outcome: Outcome,
     presign_lifetime: Duration,
@@ -321,6 +324,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             job_duration: Duration::ZERO,
+            job_durations: Vec::new(),
             working_checks: 1,
             outcome: Outcome::Success,
             presign_lifetime: Duration::from_secs(900),
@@ -354,6 +358,40 @@ impl EmulatorBuilder {
     /// Defaults to zero.
     pub fn job_duration(mut self, duration: Duration) -> Self {
         self.settings.job_duration = duration;
+        self
+    }
+
+    /// Durations that jobs take in turn, in the order they start, over again from the first
+    /// after the last: a batch of mixed jobs. Takes the place of
+    /// [`job_duration`](Self::job_duration) when not empty.
+    ///
+    /// Defaults to none.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use pdfco::testing::Emulator;
+    /// use pdfco::{Conversion, ConvertRequest, JobState, OutputFormat};
+    ///
+    /// let emulator = Emulator::builder()
+    ///     .job_durations([Duration::ZERO, Duration::from_secs(3600)])
+    ///     .working_checks(0)
+    ///     .start()?;
+    /// let client = emulator.client_builder().build()?;
+    /// let file = client.upload("fixtures/sample.pdf")?;
+    /// let request = ConvertRequest::new(OutputFormat::Csv);
+    /// let (Conversion::Started(quick), Conversion::Started(slow)) =
+    ///     (client.convert(file.url(), &request)?, client.convert(file.url(), &request)?)
+    /// else {
+    ///     unreachable!()
+    /// };
+    /// assert_eq!(client.check(quick.id())?.state(), &JobState::Success);
+    /// assert_eq!(client.check(slow.id())?.state(), &JobState::Working);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn job_durations(mut self, durations: impl IntoIterator<Item = Duration>) -> Self {
+        self.settings.job_durations = durations.into_iter().collect();
         self
     }
 
@@ -580,6 +618,38 @@ impl Emulator {
     pub fn job_count(&self) -> usize {
         self.core.lock().jobs.len()
     }
+
+    /// When each check of job `job_id` arrived, on the emulator's clock, counted from the
+    /// moment its conversion request arrived: the job's age at every check, in order. Empty
+    /// for a job id the emulator did not start.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use pdfco::testing::Emulator;
+    /// use pdfco::{Conversion, ConvertRequest, OutputFormat};
+    ///
+    /// let emulator = Emulator::start()?;
+    /// let client = emulator.client_builder().build()?;
+    /// let file = client.upload("fixtures/sample.pdf")?;
+    /// let Conversion::Started(job) = client.convert(file.url(), &ConvertRequest::new(OutputFormat::Csv))? else {
+    ///     unreachable!()
+    /// };
+    /// client.wait(&job, |_| {})?;
+    /// let ages = emulator.job_checks(job.id());
+    /// assert_eq!(ages.len(), 2, "one `working`, then `success`");
+    /// assert!(ages[0] <= ages[1]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn job_checks(&self, job_id: &str) -> Vec<Duration> {
+        self.core
+            .lock()
+            .jobs
+            .get(job_id)
+            .map(|job| job.check_times.clone())
+            .unwrap_or_default()
+    }
 }
 
 impl Drop for Emulator {
@@ -630,6 +700,8 @@ struct Job {
     duration: Duration,
     working_checks: u32,
     checks: u32,
+    /// When each check arrived, counted from the job's start.
+    check_times: Vec<Duration>,
     end: JobEnd,
     result_url: String,
     credits: u64,
