@@ -71,6 +71,18 @@ fn lopdf_pages(bytes: &[u8]) -> usize {
         .len()
 }
 
+/// A page's media box, set on the page or inherited from the page tree.
+fn media_box(doc: &lopdf::Document, page: lopdf::ObjectId) -> Vec<f32> {
+    let mut node = doc.get_dictionary(page).unwrap();
+    loop {
+        if let Ok(values) = node.get(b"MediaBox").and_then(lopdf::Object::as_array) {
+            return values.iter().map(|v| v.as_float().unwrap()).collect();
+        }
+        let parent = node.get(b"Parent").and_then(lopdf::Object::as_reference);
+        node = doc.get_dictionary(parent.expect("a media box")).unwrap();
+    }
+}
+
 fn check(emulator: &Emulator, job_id: &str) -> Value {
     post(emulator, "job/check", &json!({ "jobid": job_id })).1
 }
@@ -111,6 +123,12 @@ fn merge_joins_the_pdfs_in_order_into_one_readable_pdf() {
     assert_eq!(status, 200);
     assert!(merged.starts_with(b"%PDF-"));
     assert_eq!(lopdf_pages(&merged), 6, "lopdf reads six pages back");
+    // sample.pdf sets its page size on the page tree, which the merge replaces: each page
+    // keeps it.
+    let doc = lopdf::Document::load_mem(&merged).unwrap();
+    for page in doc.get_pages().into_values() {
+        assert_eq!(media_box(&doc, page), [0.0, 0.0, 612.0, 792.0]);
+    }
 
     // The emulator reads its own result back: every page's text, twice over.
     let text = text_of(&emulator, merged_url);
@@ -156,6 +174,32 @@ fn merge_asks_for_urls_and_answers_form_and_query_requests() {
             .unwrap(),
     );
     assert_eq!((status, answer["pageCount"].clone()), (200, json!(6)));
+}
+
+#[test]
+fn merge_fetches_urls_outside_the_emulator() {
+    let emulator = Emulator::start().unwrap();
+    // Another emulator's storage is a server this one does not know: fetched over HTTP.
+    let elsewhere = Emulator::start().unwrap();
+    let outside = upload(&elsewhere, "sample.pdf", &fixture(SAMPLE));
+    let inside = upload(&emulator, "sample.pdf", &fixture(SAMPLE));
+    let (status, answer) = post(
+        &emulator,
+        "pdf/merge",
+        &json!({ "url": format!("{inside}, {outside}") }),
+    );
+    assert_eq!(
+        (status, answer["pageCount"].clone()),
+        (200, json!(6)),
+        "{answer}"
+    );
+    assert!(
+        elsewhere
+            .requests()
+            .iter()
+            .any(|r| r.host == Host::Storage && r.method == "GET"),
+        "the outside URL was fetched"
+    );
 }
 
 #[test]
@@ -544,6 +588,24 @@ fn the_log_keeps_the_body_and_parameters_of_any_request() {
             ("Force".to_string(), "true".to_string()),
             ("jobId".to_string(), "ABC".to_string()),
             ("note".to_string(), "a b&c".to_string()),
+        ]
+    );
+
+    // A multipart body, as the cURL samples send.
+    let multipart = "--XyZ\r\nContent-Disposition: form-data; name=\"URL\"\r\n\r\nhttps://example.com/b.pdf\r\n--XyZ\r\nContent-Disposition: form-data; name=\"Inline\"\r\n\r\ntrue\r\n--XyZ--\r\n";
+    agent()
+        .post(format!("{}/pdf/anything", emulator.base_url()))
+        .header("x-api-key", emulator.api_key())
+        .content_type("multipart/form-data; boundary=XyZ")
+        .send(multipart)
+        .unwrap();
+    let logged = last_api_request(&emulator, "/v1/pdf/anything");
+    assert_eq!(logged.body.as_deref(), Some(multipart));
+    assert_eq!(
+        logged.params(),
+        vec![
+            ("URL".to_string(), "https://example.com/b.pdf".to_string()),
+            ("Inline".to_string(), "true".to_string()),
         ]
     );
 
