@@ -225,7 +225,7 @@
 //! |---|---|---|
 //! | `rustls` | yes | TLS through rustls |
 //! | `native-tls` | no | TLS through the platform's library |
-//! | `test-util` | no | [`testing`]: an in-process emulator of PDF.co and its storage |
+//! | `test-util` | no | [`testing`]: an in-process emulator of PDF.co and its storage; adds `socket2` and `lopdf` (0.42, which builds on Rust 1.85) |
 //! | `cli` | no | the `pdfco` command-line tool; adds `signal-hook` (SIGINT and SIGTERM) |
 //!
 //! # MSRV

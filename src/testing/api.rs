@@ -6,13 +6,15 @@ use std::time::Instant;
 
 use serde_json::{Value, json};
 
+use super::edit;
 use super::image;
 use super::pdf::{self, PdfError};
 use super::render;
 use super::server::{Reply, Request};
 use super::storage::{object_path, presign};
 use super::{
-    Core, Endpoint, Fault, Job, JobEnd, Outcome, StoredResult, expand, faulted, iso_date, unix_now,
+    Core, Endpoint, Fault, Job, JobEnd, Outcome, Settings, StoredResult, expand, faulted, iso_date,
+    unix_now,
 };
 use crate::convert::Shape;
 use crate::url;
@@ -25,7 +27,7 @@ const MAX_REMOTE_INPUT: u64 = 256 * 1024 * 1024;
 /// Credits a job check costs, as PDF.co documents.
 const CHECK_CREDITS: u64 = 2;
 
-fn json_reply(status: u16, value: Value) -> Reply {
+pub(super) fn json_reply(status: u16, value: Value) -> Reply {
     Reply::new(
         status,
         "application/json",
@@ -34,7 +36,7 @@ fn json_reply(status: u16, value: Value) -> Reply {
 }
 
 /// PDF.co's error body, with the HTTP status equal to the code.
-fn api_error(code: u16, message: &str) -> Reply {
+pub(super) fn api_error(code: u16, message: &str) -> Reply {
     json_reply(
         code,
         json!({ "error": true, "status": code, "errorCode": code, "message": message }),
@@ -42,7 +44,7 @@ fn api_error(code: u16, message: &str) -> Reply {
 }
 
 /// The message PDF.co's docs give for each code.
-fn default_message(code: u16) -> &'static str {
+pub(super) fn default_message(code: u16) -> &'static str {
     match code {
         400 => "Bad request: invalid input parameters",
         401 => "Unauthorized: the API key is missing or invalid",
@@ -79,61 +81,20 @@ fn fault_reply(fault: Fault, params: &Params) -> Reply {
 }
 
 /// Request parameters from the query and the body (JSON, form or multipart), names lowered.
-struct Params(HashMap<String, String>);
+pub(super) struct Params(HashMap<String, String>);
 
 impl Params {
     fn parse(request: &Request, body: &[u8]) -> Result<Params, String> {
-        let mut map = HashMap::new();
-        form_pairs(&request.query, &mut map);
-        let content_type = request
-            .header("content-type")
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let trimmed = body
-            .iter()
-            .position(|b| !b.is_ascii_whitespace())
-            .map(|i| &body[i..]);
-        if content_type.starts_with("multipart/form-data") {
-            // The boundary's case matters, so it is read from the header as sent.
-            let boundary = request
-                .header("content-type")
-                .unwrap_or("")
-                .split(';')
-                .map(str::trim)
-                .find_map(|p| {
-                    let (k, v) = p.split_once('=')?;
-                    k.trim()
-                        .eq_ignore_ascii_case("boundary")
-                        .then(|| v.trim().trim_matches('"').to_string())
-                })
-                .filter(|b| !b.is_empty())
-                .ok_or("multipart body without a boundary")?;
-            multipart_pairs(body, &boundary, &mut map);
-        } else if content_type.starts_with("application/json")
-            || (!content_type.starts_with("application/x-www-form-urlencoded")
-                && trimmed.is_some_and(|b| b[0] == b'{'))
-        {
-            // JSON; also a JSON string sent without a content type, as some samples do.
-            match serde_json::from_slice::<Value>(body) {
-                Ok(Value::Object(fields)) => {
-                    for (k, v) in fields {
-                        let v = match v {
-                            Value::String(s) => s,
-                            Value::Null => continue,
-                            other => other.to_string(),
-                        };
-                        map.insert(k.to_ascii_lowercase(), v);
-                    }
-                }
-                _ => return Err("the request body is not a JSON object".into()),
-            }
-        } else if !body.is_empty() {
-            form_pairs(&String::from_utf8_lossy(body), &mut map);
-        }
+        let pairs = param_pairs(&request.query, request.header("content-type"), body)?;
+        // Later pairs win: the body over the query.
+        let map = pairs
+            .into_iter()
+            .map(|(k, v)| (k.to_ascii_lowercase(), v))
+            .collect();
         Ok(Params(map))
     }
 
-    fn get(&self, name: &str) -> Option<&str> {
+    pub(super) fn get(&self, name: &str) -> Option<&str> {
         self.0
             .get(name)
             .map(String::as_str)
@@ -146,23 +107,79 @@ impl Params {
     }
 
     /// `true`, `True`, `TRUE` (and JSON `true`) are true.
-    fn flag(&self, name: &str) -> bool {
+    pub(super) fn flag(&self, name: &str) -> bool {
         self.get(name)
             .is_some_and(|v| v.eq_ignore_ascii_case("true"))
     }
 }
 
-fn form_pairs(text: &str, map: &mut HashMap<String, String>) {
+/// A request's parameters in the order sent, names as spelled: the query's, then the body's
+/// (JSON, form or multipart, by its content type; a JSON object sent without one is read as
+/// JSON). JSON values other than strings come as JSON text; JSON nulls are left out.
+///
+/// The one reading of parameters: the API's handlers and [`RecordedRequest::params`] both
+/// use it.
+///
+/// [`RecordedRequest::params`]: super::RecordedRequest::params
+pub(super) fn param_pairs(
+    query: &str,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<Vec<(String, String)>, String> {
+    let mut pairs = Vec::new();
+    form_pairs(query, &mut pairs);
+    let sent_type = content_type.unwrap_or("");
+    let lowered = sent_type.to_ascii_lowercase();
+    let trimmed = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .map(|i| &body[i..]);
+    if lowered.starts_with("multipart/form-data") {
+        // The boundary's case matters, so it is read from the header as sent.
+        let boundary = sent_type
+            .split(';')
+            .map(str::trim)
+            .find_map(|p| {
+                let (k, v) = p.split_once('=')?;
+                k.trim()
+                    .eq_ignore_ascii_case("boundary")
+                    .then(|| v.trim().trim_matches('"').to_string())
+            })
+            .filter(|b| !b.is_empty())
+            .ok_or("multipart body without a boundary")?;
+        multipart_pairs(body, &boundary, &mut pairs);
+    } else if lowered.starts_with("application/json")
+        || (!lowered.starts_with("application/x-www-form-urlencoded")
+            && trimmed.is_some_and(|b| b[0] == b'{'))
+    {
+        // JSON; also a JSON string sent without a content type, as some samples do.
+        match serde_json::from_slice::<Value>(body) {
+            Ok(Value::Object(fields)) => {
+                for (k, v) in fields {
+                    let v = match v {
+                        Value::String(s) => s,
+                        Value::Null => continue,
+                        other => other.to_string(),
+                    };
+                    pairs.push((k, v));
+                }
+            }
+            _ => return Err("the request body is not a JSON object".into()),
+        }
+    } else if !body.is_empty() {
+        form_pairs(&String::from_utf8_lossy(body), &mut pairs);
+    }
+    Ok(pairs)
+}
+
+fn form_pairs(text: &str, pairs: &mut Vec<(String, String)>) {
     for pair in text.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        map.insert(
-            url::decode(k, true).to_ascii_lowercase(),
-            url::decode(v, true),
-        );
+        pairs.push((url::decode(k, true), url::decode(v, true)));
     }
 }
 
-fn multipart_pairs(body: &[u8], boundary: &str, map: &mut HashMap<String, String>) {
+fn multipart_pairs(body: &[u8], boundary: &str, pairs: &mut Vec<(String, String)>) {
     let text = String::from_utf8_lossy(body);
     let delimiter = format!("--{boundary}");
     for part in text.split(&delimiter).skip(1) {
@@ -175,13 +192,11 @@ fn multipart_pairs(body: &[u8], boundary: &str, map: &mut HashMap<String, String
         let name = head.split(';').find_map(|p| {
             let p = p.trim();
             p.strip_prefix("name=")
-                .map(|n| n.trim_matches('"').to_ascii_lowercase())
+                .map(|n| n.trim_matches('"').to_string())
         });
         if let Some(name) = name {
-            map.insert(
-                name,
-                value.strip_suffix("\r\n").unwrap_or(value).to_string(),
-            );
+            let value = value.strip_suffix("\r\n").unwrap_or(value).to_string();
+            pairs.push((name, value));
         }
     }
 }
@@ -225,6 +240,24 @@ pub(super) fn handle(core: &Core, request: &Request, body: &mut dyn Read) -> Rep
             Endpoint::JobCheck,
             |f| fault_reply(f, &params),
             || job_check(core, &params),
+        ),
+        ("GET" | "POST", "/v1/pdf/merge") => faulted(
+            core,
+            Endpoint::Merge,
+            |f| fault_reply(f, &params),
+            || edit::merge(core, &params, edit::Inputs::Pdf),
+        ),
+        ("GET" | "POST", "/v1/pdf/merge2") => faulted(
+            core,
+            Endpoint::Merge,
+            |f| fault_reply(f, &params),
+            || edit::merge(core, &params, edit::Inputs::Any),
+        ),
+        ("GET" | "POST", "/v1/pdf/info") => faulted(
+            core,
+            Endpoint::Info,
+            |f| fault_reply(f, &params),
+            || edit::info(core, &params),
         ),
         ("GET" | "POST", p) if p.starts_with("/v1/pdf/convert/to/") => {
             match format_of(&p["/v1/pdf/convert/to/".len()..]) {
@@ -277,7 +310,7 @@ fn presign_upload(core: &Core, params: &Params) -> Reply {
 /// The bytes behind an input URL: the emulator's own storage, or any http(s) URL.
 /// With `auth`, outside URLs are fetched with basic authentication (`httpusername`,
 /// `httppassword`).
-fn fetch_input(
+pub(super) fn fetch_input(
     core: &Core,
     input: &str,
     auth: Option<(&str, &str)>,
@@ -616,13 +649,7 @@ fn convert(core: &Core, params: &Params, format: OutputFormat) -> Reply {
     drop(data);
 
     let settings = core.settings();
-    let lifetime = match params
-        .get("expiration")
-        .and_then(|m| m.trim().parse::<u64>().ok())
-    {
-        Some(minutes) => minutes.clamp(1, 1440) * 60,
-        None => settings.result_lifetime.as_secs(),
-    };
+    let lifetime = link_lifetime(params, &settings);
     let valid_till = iso_date(unix_now() + lifetime);
     let files = converted.as_ref().map_or(1, |r| r.files.len());
     let stored = Stored::plan(core, &name, format, files, lifetime, asynchronous);
@@ -677,14 +704,14 @@ fn convert(core: &Core, params: &Params, format: OutputFormat) -> Reply {
             JobEnd::Success {
                 result_paths: stored.all_paths(),
                 page_count: rendered.pages,
-                body: rendered.body,
+                fields: rendered
+                    .body
+                    .map(|body| serde_json::Map::from_iter([("body".to_string(), body)]))
+                    .unwrap_or_default(),
             }
         }
     };
-    let duration = match settings.job_durations.len() {
-        0 => settings.job_duration,
-        n => settings.job_durations[state.jobs.len() % n],
-    };
+    let duration = settings.duration_of_job(state.jobs.len());
     state.jobs.insert(
         id.clone(),
         Job {
@@ -712,6 +739,18 @@ fn convert(core: &Core, params: &Params, format: OutputFormat) -> Reply {
             "outputLinkValidTill": valid_till,
         }),
     )
+}
+
+/// How long result links stay valid, in seconds: `expiration` minutes (1 to 1,440), or the
+/// emulator's setting.
+pub(super) fn link_lifetime(params: &Params, settings: &Settings) -> u64 {
+    match params
+        .get("expiration")
+        .and_then(|m| m.trim().parse::<u64>().ok())
+    {
+        Some(minutes) => minutes.clamp(1, 1440) * 60,
+        None => settings.result_lifetime.as_secs(),
+    }
 }
 
 /// Removes an upload or a result from storage, by its URL (any of its signed forms).
@@ -774,7 +813,7 @@ fn job_check(core: &Core, params: &Params) -> Reply {
             JobEnd::Success {
                 result_paths,
                 page_count,
-                body,
+                fields,
             },
             true,
         ) => {
@@ -783,8 +822,8 @@ fn job_check(core: &Core, params: &Params) -> Reply {
             answer["url"] = job.result_url.clone().into();
             answer["pageCount"] = (*page_count).into();
             answer["jobDuration"] = (elapsed.as_millis() as u64).into();
-            if let Some(body) = body {
-                answer["body"] = body.clone();
+            for (name, value) in fields {
+                answer[name.as_str()] = value.clone();
             }
             for path in result_paths {
                 if let Some(result) = state.results.get_mut(path) {

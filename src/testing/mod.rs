@@ -11,7 +11,11 @@
 //! | `GET\|POST /v1/pdf/convert/to/{format}` | every [`OutputFormat`](crate::OutputFormat); JSON, form, multipart or query parameters (names in any case; booleans as JSON or strings); `url`, `pages`, `password`, `name`, `async`, `inline` (the result in `body`, without a link), `rect` (only text inside the area), `expiration` (minutes of link lifetime), `httpusername`/`httppassword` (basic auth to fetch an outside URL); `profiles` must parse (single quotes allowed) or 444; `lineGrouping` must be 1, 2 or 3; `callback` must be http(s); `lang`, `unwrap`, `timeout` are accepted |
 //! | `GET /v1/account/credit/balance` | `{"remainingCredits": N}`: conversions cost a credit per page, job checks two |
 //! | `GET\|POST /v1/file/delete` with `url` | removes that upload or result from storage; 404 if it has none |
+//! | `GET\|POST /v1/pdf/merge` | `url`: comma-separated PDF URLs, merged in order into one real PDF (`url`, `pageCount`, `name`, default `result.pdf`); `password` opens protected inputs (441 without it or when wrong), a file that is not a PDF gives 442; `async`, `expiration`, `httpusername`/`httppassword` as for conversions |
+//! | `GET\|POST /v1/pdf/merge2` | the same, and any other input PDF.co converts (images, DOC, XLS, ZIP, ...) becomes one page naming the file, since the emulator converts nothing offline; an input it recognises as none of those gives 442 |
+//! | `GET\|POST /v1/pdf/info` | `info`: `PageCount`, `Title`, `Author`, `Subject`, `Keywords`, `Creator`, `Producer`, `CreationDate`, `ModificationDate` (as `8/15/2001 2:50:36 PM`), `PageRectangle` (the first page's crop or media box), `Encrypted`, `PasswordProtected`, `EncryptionAlgorithm` (`None`, `RC4_40bit`, `RC4_128bit`, `AES_128bit`, `AES_256bit`), the eight `Permission*` flags, `EmbeddedFileCount`, `Bookmarks` (always empty), read from the file; `name` is `null`; a protected file needs its `password` (441 otherwise, as for conversions: PDF.co documents no answer for this case) |
 //! | `GET\|POST /v1/job/check` | `working` until the job's time and checks are up, then its outcome; an unknown id is `working` unless `force`, then `unknown` |
+//! | any other path | 404 with PDF.co's error body |
 //! | `GET` result or upload URL | 404 `NoSuchKey` until a check has seen the job succeed; 403 when tampered or expired; `Range: bytes=N-` answered with 206 and `Content-Range` |
 //!
 //! Results are derived from the input: the PDF's pages are read (text, fonts, positions,
@@ -26,9 +30,19 @@
 //! 442. In asynchronous jobs these end as `failed` with the same message. The emulator does
 //! not decompress content streams, so pages of compressed PDFs come out without text.
 //!
+//! Merges and `pdf/info` read and write PDFs with lopdf, which also decrypts AES. They cost a
+//! credit a page (of the merged result; of the document for `pdf/info`) and, with `async`,
+//! run as jobs like conversions: the same durations, checks, [`Outcome`]s and refunds, a
+//! failure to read an input ending the job as `failed` with the message the synchronous
+//! answer would have had. The success check of an asynchronous `pdf/info` carries `info`, and
+//! its `url` links a JSON file holding `{"info": ...}`: PDF.co documents no asynchronous
+//! answer for `pdf/info`, so both are inferred from how its other endpoints answer.
+//!
 //! Every request is recorded ([`Emulator::requests`]) with its host, method, path, headers,
-//! body size, whether it was chunked, and which connection carried it. The parameters of each
-//! conversion request, as read, are in [`Emulator::convert_params`].
+//! body size, whether it was chunked, and which connection carried it; for API requests also
+//! the body as sent, so that [`RecordedRequest::params`] gives the parameters of a request to
+//! any path, known or not, with their names as spelled. The parameters of each conversion
+//! request, as read (names lowercased), are in [`Emulator::convert_params`].
 //!
 //! # Scripting failures
 //!
@@ -63,6 +77,7 @@
 
 mod api;
 mod crypto;
+mod edit;
 mod image;
 mod pdf;
 mod render;
@@ -105,6 +120,10 @@ pub struct RecordedRequest {
     pub headers: Vec<(String, String)>,
     /// How many body bytes arrived.
     pub body_len: u64,
+    /// The body of an API request as sent, as text (bytes that are not UTF-8 replaced), up
+    /// to 4 MB, the most PDF.co takes; `None` for storage requests, whose bodies are files
+    /// and are only counted.
+    pub body: Option<String>,
     /// Whether the body came with `Transfer-Encoding: chunked`.
     pub chunked: bool,
     /// Which TCP connection carried it (numbered from 1 per emulator).
@@ -123,6 +142,27 @@ impl RecordedRequest {
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
+
+    /// The request's parameters read as the emulator reads them, for any path: the query's,
+    /// then the body's (JSON, form or multipart, by the `Content-Type`), with their names
+    /// spelled as sent. JSON values other than strings come as JSON text (`90`, `true`,
+    /// `["a","b"]`), members of a JSON body in the order of their names; JSON nulls are left
+    /// out. Empty when the body cannot be read as parameters.
+    pub fn params(&self) -> Vec<(String, String)> {
+        let body = self.body.as_deref().unwrap_or("");
+        api::param_pairs(&self.query, self.header("content-type"), body.as_bytes())
+            .unwrap_or_default()
+    }
+
+    /// One parameter's value by case-insensitive name; when it was given more than once, the
+    /// last (the body's over the query's), as the emulator reads it.
+    pub fn param(&self, name: &str) -> Option<String> {
+        self.params()
+            .into_iter()
+            .rev()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    }
 }
 
 /// The requests faults can be scripted for.
@@ -137,6 +177,10 @@ pub enum Endpoint {
     Convert,
     /// `job/check`.
     JobCheck,
+    /// `pdf/merge` and `pdf/merge2`.
+    Merge,
+    /// `pdf/info`.
+    Info,
     /// The storage `GET` of a result.
     Download,
 }
@@ -329,6 +373,16 @@ impl Default for Settings {
             outcome: Outcome::Success,
             presign_lifetime: Duration::from_secs(900),
             result_lifetime: Duration::from_secs(3600),
+        }
+    }
+}
+
+impl Settings {
+    /// How long the job that starts after `started` others stays `working`.
+    fn duration_of_job(&self, started: usize) -> Duration {
+        match self.job_durations.len() {
+            0 => self.job_duration,
+            n => self.job_durations[started % n],
         }
     }
 }
@@ -687,8 +741,9 @@ enum JobEnd {
         /// Every stored file of the result, made ready together.
         result_paths: Vec<String>,
         page_count: u32,
-        /// The inline result, when asked for.
-        body: Option<serde_json::Value>,
+        /// Fields the success check carries besides the usual ones: the inline result as
+        /// `body`, `info` for `pdf/info`.
+        fields: serde_json::Map<String, serde_json::Value>,
     },
     Failed(String),
     Aborted,

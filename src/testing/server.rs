@@ -16,6 +16,8 @@ use super::{Host, RecordedRequest};
 const MAX_HEAD: usize = 64 * 1024;
 /// The most of an unread request body drained to keep a connection alive.
 const MAX_DRAIN: u64 = 8 * 1024 * 1024;
+/// The most of an API request's body kept for the log: PDF.co refuses larger requests.
+const MAX_RECORDED_BODY: usize = 4 * 1024 * 1024;
 
 /// A parsed request head.
 #[derive(Debug)]
@@ -294,6 +296,10 @@ fn serve_connection(
         let drained = io::copy(&mut (&mut body).take(MAX_DRAIN), &mut io::sink());
         let body_ok = drained.is_ok() && body.finished();
         let body_len = body.count;
+        let recorded_body = body
+            .captured
+            .take()
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
         handler.record(RecordedRequest {
             host,
             method: request.method.clone(),
@@ -301,6 +307,7 @@ fn serve_connection(
             query: request.query.clone(),
             headers: request.headers.clone(),
             body_len,
+            body: recorded_body,
             chunked: request.chunked,
             connection: id,
             status: reply.status,
@@ -381,11 +388,14 @@ fn read_head(reader: &mut BufReader<TcpStream>, host: Host) -> io::Result<Option
     }))
 }
 
-/// A request body: length-delimited, chunked, or empty; counts what it yields.
+/// A request body: length-delimited, chunked, or empty; counts what it yields, and keeps
+/// the first [`MAX_RECORDED_BODY`] bytes of API requests for the log (storage bodies are
+/// files, only counted).
 struct BodyReader<'a> {
     inner: &'a mut BufReader<TcpStream>,
     mode: Mode,
     count: u64,
+    captured: Option<Vec<u8>>,
 }
 
 enum Mode {
@@ -410,6 +420,7 @@ impl<'a> BodyReader<'a> {
             inner,
             mode,
             count: 0,
+            captured: (request.host == Host::Api).then(Vec::new),
         }
     }
 
@@ -436,6 +447,10 @@ impl BodyReader<'_> {
             return Err(io::ErrorKind::UnexpectedEof.into());
         }
         self.count += n as u64;
+        if let Some(captured) = &mut self.captured {
+            let room = MAX_RECORDED_BODY.saturating_sub(captured.len());
+            captured.extend_from_slice(&buf[..n.min(room)]);
+        }
         Ok(n)
     }
 }
