@@ -17,7 +17,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use pdfco::testing::{Emulator, Host};
-use pdfco::{Client, Conversion, ConvertRequest, OutputFormat, PollSchedule, RetryPolicy};
+use pdfco::{Client, Conversion, OutputFormat, PollSchedule, Request, RetryPolicy};
 
 const MIB: u64 = 1024 * 1024;
 
@@ -122,8 +122,7 @@ fn client_mode(args: &[String]) {
             let files: Vec<(PathBuf, PathBuf)> = (0..n)
                 .map(|i| (sample.clone(), Path::new(dir).join(format!("{i}.json"))))
                 .collect();
-            let report =
-                client.convert_files(files, &ConvertRequest::new(OutputFormat::Json), |_| {});
+            let report = client.convert_files(files, &Request::convert(OutputFormat::Json), |_| {});
             assert!(report.is_success(), "{report}");
             extra = format!(" checks={}", report.checks());
             report.items().iter().map(|i| i.result().unwrap_or(0)).sum()
@@ -917,7 +916,7 @@ fn one_job(job: Duration, schedule: PollSchedule) -> (f64, usize) {
     let file = client.upload(&sample).expect("upload");
     let started = Instant::now();
     let Conversion::Started(started_job) = client
-        .convert(file.url(), &ConvertRequest::new(OutputFormat::Json))
+        .start(&Request::convert(OutputFormat::Json).url(file.url()))
         .expect("convert")
     else {
         panic!("asynchronous by default")
@@ -1085,7 +1084,7 @@ fn poll_section(quick: bool) -> String {
         let files: Vec<(PathBuf, PathBuf)> = (0..n)
             .map(|i| (sample.clone(), dir.join(format!("{i}.json"))))
             .collect();
-        let report = client.convert_files(files, &ConvertRequest::new(OutputFormat::Json), |_| {});
+        let report = client.convert_files(files, &Request::convert(OutputFormat::Json), |_| {});
         assert!(report.is_success(), "{report}");
         let checks = report.checks();
         // How late each job was seen done: its last check's age less its duration, both on

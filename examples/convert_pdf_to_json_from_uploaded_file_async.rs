@@ -10,7 +10,7 @@ mod common;
 
 use std::process::ExitCode;
 
-use pdfco::{Client, Conversion, ConvertRequest, OutputFormat};
+use pdfco::{Client, Conversion, OutputFormat, Request};
 
 fn main() -> ExitCode {
     let (source, destination) =
@@ -34,15 +34,14 @@ fn run(source: &str, destination: &str) -> Result<(), pdfco::Error> {
     let file_name = std::path::Path::new(destination)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned());
-    let request = ConvertRequest::new(OutputFormat::Json).name(file_name.unwrap_or_default());
-    let job = match client.convert(uploaded.url(), &request)? {
+    let request = Request::convert(OutputFormat::Json).name(file_name.unwrap_or_default());
+    let job = match client.start(&request.url(uploaded.url()))? {
         Conversion::Started(job) => job,
         Conversion::Finished(output) => {
             let bytes = client.download(&output, destination)?;
             println!("Result file saved as \"{destination}\" file ({bytes} bytes).");
             return Ok(());
         }
-        _ => unreachable!("a conversion either started or finished"),
     };
 
     // 3. Check the job's status until it ends, printing each one as the tutorial does.

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use pdfco::testing::Emulator;
-use pdfco::{Client, ConvertRequest, OutputFormat, Progress};
+use pdfco::{Client, OutputFormat, Progress, Request};
 
 fn main() -> ExitCode {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -78,7 +78,7 @@ fn convert(
     format: OutputFormat,
 ) -> Result<(), pdfco::Error> {
     println!("\n{} -> {}", input.display(), output.display());
-    let request = ConvertRequest::new(format);
+    let request = Request::convert(format);
     let report = client.convert_file_with(input, &output, &request, |progress| match progress {
         Progress::Started(job) => println!("{}: job {} started", common::timestamp(), job.id()),
         Progress::Status(status) => println!("{}: {}", common::timestamp(), status.state()),

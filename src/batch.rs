@@ -10,20 +10,18 @@ use crate::poll;
 use crate::retry::Deadline;
 use crate::upload::check_input;
 use crate::workflow::{Done, check_folder, check_not_input, finish};
-use crate::{
-    Client, Conversion, ConvertRequest, Error, Input, Job, JobState, JobStatus, OutputFormat,
-};
+use crate::{Client, Conversion, Error, Input, Job, JobState, JobStatus, OutputFormat, Request};
 
 /// What a batch is doing, reported to its callback between requests.
 ///
 /// # Example
 ///
 /// ```no_run
-/// use pdfco::{BatchProgress, ConvertRequest, OutputFormat};
+/// use pdfco::{BatchProgress, OutputFormat, Request};
 ///
 /// let client = pdfco::Client::from_env()?;
 /// let files = [("a.pdf", "a.csv"), ("b.pdf", "b.csv")];
-/// client.convert_files(files, &ConvertRequest::new(OutputFormat::Csv), |progress| {
+/// client.convert_files(files, &Request::convert(OutputFormat::Csv), |progress| {
 ///     if let BatchProgress::Finished { item, .. } = progress {
 ///         eprintln!("{}: {:?}", item.output().display(), item.result().map_err(|e| e.to_string()));
 ///     }
@@ -31,7 +29,6 @@ use crate::{
 /// # Ok::<(), pdfco::Error>(())
 /// ```
 #[derive(Debug)]
-#[non_exhaustive]
 pub enum BatchProgress<'a> {
     /// File `index` was uploaded and its job started (or, synchronously, finished).
     Started {
@@ -110,7 +107,7 @@ impl BatchItem {
 ///
 /// ```
 /// use pdfco::testing::Emulator;
-/// use pdfco::{ConvertRequest, OutputFormat};
+/// use pdfco::{OutputFormat, Request};
 ///
 /// let emulator = Emulator::start()?;
 /// let client = emulator.client_builder().requests_per_second(100.0).build()?;
@@ -120,7 +117,7 @@ impl BatchItem {
 ///     ("fixtures/sample.pdf", dir.join("good.csv")),
 ///     ("fixtures/missing.pdf", dir.join("bad.csv")),
 /// ];
-/// let report = client.convert_files(files, &ConvertRequest::new(OutputFormat::Csv), |_| {});
+/// let report = client.convert_files(files, &Request::convert(OutputFormat::Csv), |_| {});
 /// assert!(!report.is_success());
 /// assert_eq!(report.failures(), 1);
 /// for item in report.items() {
@@ -247,11 +244,11 @@ impl Client {
     /// # Example
     ///
     /// ```no_run
-    /// use pdfco::{ConvertRequest, OutputFormat};
+    /// use pdfco::{OutputFormat, Request};
     ///
     /// let client = pdfco::Client::from_env()?;
     /// let files = [("a.pdf", "a.json"), ("b.pdf", "b.json"), ("c.pdf", "c.json")];
-    /// let report = client.convert_files(files, &ConvertRequest::new(OutputFormat::Json), |_| {});
+    /// let report = client.convert_files(files, &Request::convert(OutputFormat::Json), |_| {});
     /// for item in report.items() {
     ///     match item.result() {
     ///         Ok(bytes) => println!("{}: {bytes} bytes", item.output().display()),
@@ -260,10 +257,10 @@ impl Client {
     /// }
     /// # Ok::<(), pdfco::Error>(())
     /// ```
-    pub fn convert_files<I, P, Q>(
+    pub fn convert_files<I, P, Q, K>(
         &self,
         files: I,
-        request: &ConvertRequest,
+        request: &Request<K>,
         mut on_progress: impl FnMut(BatchProgress<'_>),
     ) -> BatchReport
     where
@@ -271,10 +268,11 @@ impl Client {
         P: AsRef<Path>,
         Q: AsRef<Path>,
     {
+        let request = &request.erased();
         let started = Instant::now();
         let outer = self.workflow_deadline();
         let deadline = self.batch_deadline(outer);
-        let multi_file = request.format().is_multi_file();
+        let multi_file = request.is_multi_file();
         let mut items = Vec::new();
         let mut poller = Poller::new(self, (deadline, outer));
         for (index, (input, output)) in files.into_iter().enumerate() {
@@ -416,13 +414,13 @@ impl Client {
         &self,
         input: &Path,
         output: &Path,
-        request: &ConvertRequest,
+        request: &Request,
         deadline: Deadline,
         pacer: &mut Pacer,
     ) -> Result<Conversion, Error> {
         request.validate()?;
         check_input(input)?;
-        if request.format().is_multi_file() {
+        if request.is_multi_file() {
             check_folder(output)?;
         } else {
             check_destination(output)?;
@@ -430,7 +428,11 @@ impl Client {
         check_not_input(&Input::path(input), output)?;
         pacer.take(pacer.slot(Instant::now()), 2);
         let url = self.upload_input(&Input::path(input), &mut |_| {}, deadline)?;
-        self.convert_until(&url, &request.named_for(output), deadline)
+        self.start_until(
+            &request.named_for(output),
+            std::slice::from_ref(&url),
+            deadline,
+        )
     }
 }
 

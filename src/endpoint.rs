@@ -221,6 +221,17 @@ pub(crate) fn normalize(path: &str) -> String {
     }
 }
 
+/// The path to send a request for `path` to, relative to the base URL, which ends in `/v1`:
+/// `/pdf/merge` for a version 1 path, `/../v2/pdf/compress` for another version, which the
+/// transport resolves against the base URL's parent.
+pub(crate) fn api_path(path: &str) -> String {
+    let normalized = normalize(path);
+    match normalized.strip_prefix("v1/") {
+        Some(rest) => format!("/{rest}"),
+        None => format!("/../{normalized}"),
+    }
+}
+
 /// `v1`, `v2`, ...
 fn is_version(segment: &str) -> bool {
     segment

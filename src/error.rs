@@ -35,14 +35,14 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// # Ok::<(), pdfco::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum Step {
     /// `GET /v1/file/upload/get-presigned-url`.
     Presign,
     /// The `PUT` of the file's bytes to the presigned storage URL.
     Upload,
-    /// `POST /v1/pdf/convert/to/...`.
-    Convert,
+    /// The request to the endpoint that does the work (`pdf/convert/to/...`, `pdf/merge`,
+    /// ...), which starts a job or answers with the result.
+    Start,
     /// `/v1/job/check`.
     JobCheck,
     /// The `GET` of the result URL.
@@ -58,7 +58,7 @@ impl fmt::Display for Step {
         f.write_str(match self {
             Step::Presign => "get-presigned-url",
             Step::Upload => "storage upload",
-            Step::Convert => "convert",
+            Step::Start => "start",
             Step::JobCheck => "job/check",
             Step::Download => "result download",
             Step::Delete => "file/delete",

@@ -83,7 +83,7 @@ impl<'a> Input<'a> {
     }
 
     /// A document PDF.co downloads itself from `url`: nothing is uploaded. Use
-    /// [`ConvertRequest::http_auth`](crate::ConvertRequest::http_auth) if it needs a login.
+    /// [`Request::http_auth`](crate::Request::http_auth) if it needs a login.
     pub fn url(url: impl Into<String>) -> Input<'a> {
         Input {
             source: Source::Url(url.into()),

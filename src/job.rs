@@ -93,12 +93,12 @@ impl fmt::Display for JobState {
 ///
 /// ```
 /// use pdfco::testing::Emulator;
-/// use pdfco::{Conversion, ConvertRequest, JobState, OutputFormat};
+/// use pdfco::{Conversion, JobState, OutputFormat, Request};
 ///
 /// let emulator = Emulator::start()?;
 /// let client = emulator.client_builder().build()?;
 /// let file = client.upload("fixtures/sample.pdf")?;
-/// let Conversion::Started(job) = client.convert(file.url(), &ConvertRequest::new(OutputFormat::Json))? else {
+/// let Conversion::Started(job) = client.start(&Request::convert(OutputFormat::Json).url(file.url()))? else {
 ///     unreachable!()
 /// };
 /// let status = client.check(job.id())?;
@@ -191,7 +191,7 @@ impl JobStatus {
     }
 
     /// The inline result (`body`) a successful check carries when the job was started
-    /// [inline](crate::ConvertRequest::inline): a string for text formats, the document for
+    /// [inline](crate::Request::inline): a string for text formats, the document for
     /// JSON ones.
     pub fn body(&self) -> Option<&serde_json::Value> {
         self.body.as_ref()

@@ -25,12 +25,12 @@
 //! asynchronously" does it:
 //!
 //! ```no_run
-//! use pdfco::{Client, Conversion, ConvertRequest, OutputFormat};
+//! use pdfco::{Client, Conversion, OutputFormat, Request};
 //!
 //! let client = Client::from_env()?;
 //! let file = client.upload("invoice.pdf")?;
-//! let request = ConvertRequest::new(OutputFormat::Json).pages("0,2-5,7-");
-//! let Conversion::Started(job) = client.convert(file.url(), &request)? else {
+//! let request = Request::convert(OutputFormat::Json).pages("0,2-5,7-");
+//! let Conversion::Started(job) = client.start(&request.clone().url(file.url()))? else {
 //!     unreachable!("requests are asynchronous by default")
 //! };
 //! let done = client.wait(&job, |status| println!("{}", status.state()))?;
@@ -43,11 +43,11 @@
 //! already started):
 //!
 //! ```no_run
-//! use pdfco::{ConvertRequest, OutputFormat};
+//! use pdfco::{OutputFormat, Request};
 //!
 //! let client = pdfco::Client::builder_from_env()?.requests_per_second(10.0).build()?;
 //! let files = [("a.pdf", "a.json"), ("b.pdf", "b.json")];
-//! let report = client.convert_files(files, &ConvertRequest::new(OutputFormat::Json), |_| {});
+//! let report = client.convert_files(files, &Request::convert(OutputFormat::Json), |_| {});
 //! println!("{report}");
 //! # Ok::<(), pdfco::Error>(())
 //! ```
@@ -57,7 +57,7 @@
 //! [`OutputFormat`] covers the whole `pdf/convert/to/*` family: JSON (`json`, `json2`,
 //! `json-meta`), CSV, XML, HTML, text, XLSX, XLS, TIFF, and PNG, JPEG and WebP with one image
 //! per page, which [`Client::convert_file`] writes into a folder as `{stem}-1.png`, ...
-//! ([`Client::download_pages`] step by step). [`ConvertRequest`] carries PDF.co's options
+//! ([`Client::download_pages`] step by step). [`Request`] carries PDF.co's options
 //! (`rect`, `lang`, `lineGrouping`, `profiles`, `inline`, `expiration`, ...), checked locally
 //! before anything is sent.
 //!
@@ -67,11 +67,11 @@
 //! [`Document`] model of PDF.co's JSON.
 //!
 //! ```no_run
-//! use pdfco::{ConvertRequest, Document, Input, OutputFormat};
+//! use pdfco::{Document, Input, OutputFormat, Request};
 //!
 //! let client = pdfco::Client::from_env()?;
 //! let pdf: Vec<u8> = std::fs::read("invoice.pdf").unwrap_or_default();
-//! let request = ConvertRequest::new(OutputFormat::Json).pages("0").inline(true);
+//! let request = Request::convert(OutputFormat::Json).pages("0").inline(true);
 //! let value = client.convert_to_value(Input::bytes("invoice.pdf", pdf), &request)?;
 //! println!("{}", Document::from_value(&value)?.text());
 //! # Ok::<(), pdfco::Error>(())
@@ -90,13 +90,13 @@
 //! written. A `build.rs`:
 //!
 //! ```no_run
-//! use pdfco::{ConvertRequest, OutputFormat};
+//! use pdfco::{OutputFormat, Request};
 //!
 //! fn main() -> Result<(), Box<dyn std::error::Error>> {
 //!     let out = std::path::PathBuf::from(std::env::var("OUT_DIR")?).join("tables.csv");
 //!     let client = pdfco::Client::from_env()?;
 //!     let report = client
-//!         .conversion("data/tables.pdf", &out, &ConvertRequest::new(OutputFormat::Csv))
+//!         .conversion("data/tables.pdf", &out, &Request::convert(OutputFormat::Csv))
 //!         .skip_if_unchanged(true)
 //!         .checkpoint(out.with_extension("pdfco-job"))
 //!         .run()?;
@@ -242,7 +242,6 @@ mod client;
 mod convert;
 pub mod document;
 mod download;
-#[allow(dead_code, unused_imports, unreachable_pub)]
 mod endpoint;
 mod error;
 mod hash;
@@ -253,7 +252,6 @@ mod poll;
 #[cfg(test)]
 mod properties;
 mod redact;
-#[allow(dead_code)]
 mod request;
 mod response;
 mod retry;
@@ -269,7 +267,7 @@ pub mod testing;
 
 pub use batch::{BatchItem, BatchProgress, BatchReport};
 pub use client::{API_KEY_VAR, BASE_URL_VAR, Client, ClientBuilder, DEFAULT_BASE_URL};
-pub use convert::{Conversion, ConvertRequest, Job, LineGrouping, Output, OutputFormat};
+pub use convert::{Conversion, Job, Output, OutputFormat};
 pub use document::Document;
 pub use download::ResultUrl;
 pub use error::{Error, Result, Step};
@@ -277,7 +275,7 @@ pub use input::Input;
 pub use job::{JobState, JobStatus};
 pub use pages::Pages;
 pub use poll::PollSchedule;
-pub use request::{Request, kind};
+pub use request::{LineGrouping, Request, kind};
 pub use retry::RetryPolicy;
 pub use tempfile::remove_temporary_files;
 pub use upload::UploadedFile;
@@ -303,7 +301,8 @@ mod tests {
         check::<crate::Conversion>();
         check::<crate::Document>();
         check::<crate::document::Text>();
-        check::<crate::ConvertRequest>();
+        check::<crate::Request>();
+        check::<crate::Request<crate::kind::Convert>>();
         check::<crate::Error>();
         check::<crate::FileConversion<'static, 'static>>();
         check::<crate::Input<'static>>();

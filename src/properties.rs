@@ -185,7 +185,7 @@ fn every_answer_body_decodes_or_fails_cleanly() {
         if let Ok(urls) = crate::download::parse_listing(body) {
             assert!(urls.iter().all(|u| u.starts_with("http")), "{urls:?}");
         }
-        for step in [Step::Presign, Step::Convert, Step::JobCheck] {
+        for step in [Step::Presign, Step::Start, Step::JobCheck] {
             let Ok(answer) = Answer::parse(step, body, &redact::Secrets::default()) else {
                 continue;
             };
@@ -201,8 +201,8 @@ fn every_answer_body_decodes_or_fails_cleanly() {
                 let _ = answer.required_str(field).map_err(|e| e.to_string());
             }
             let _ = JobStatus::from_answer("J", &answer);
-            let _ = Conversion::from_answer(&answer, true);
-            let _ = Conversion::from_answer(&answer, false);
+            let _ = Conversion::from_answer(&answer, true, crate::endpoint::Produces::File);
+            let _ = Conversion::from_answer(&answer, false, crate::endpoint::Produces::File);
         }
     });
 }
@@ -460,7 +460,7 @@ fn response(status: u16, mime: &str, body: String) -> ureq::http::Response<ureq:
 #[test]
 fn secrets_repeated_by_the_server_never_come_back_in_clear() {
     use crate::transport::ApiRequest;
-    use crate::{Client, ConvertRequest, Error, OutputFormat};
+    use crate::{Client, Error, OutputFormat, Request};
 
     // One client for every case: its key is repeated and must be masked like the others.
     let api_key = "Kq7ZpX3vR9tW2m8".to_string();
@@ -473,11 +473,12 @@ fn secrets_repeated_by_the_server_never_come_back_in_clear() {
         "echoed secrets",
         |rng| echo(rng, &api_key),
         |echo| {
-            let request = ConvertRequest::new(OutputFormat::Json)
+            let request = Request::convert(OutputFormat::Json)
                 .password(echo.password.as_str())
                 .http_auth("user", echo.http_password.as_str())
                 .callback(echo.callback.as_str());
-            let body = request.to_json(&echo.input_url);
+            let body = serde_json::to_vec(&request.body(std::slice::from_ref(&echo.input_url)))
+                .unwrap_or_default();
             let convert = transport.secrets_of(
                 "/pdf/convert/to/json",
                 ApiRequest::PostJson(&body),
@@ -542,7 +543,7 @@ fn secrets_repeated_by_the_server_never_come_back_in_clear() {
             for status in [441, 200] {
                 let answer = response(status, "application/json", json.to_string());
                 let e = transport
-                    .read_answer(Step::Convert, answer, later, &convert)
+                    .read_answer(Step::Start, answer, later, &convert)
                     .unwrap_err();
                 let (all, fields) = printed(&e);
                 leaks("refusal", &all, &fields);
@@ -552,7 +553,7 @@ fn secrets_repeated_by_the_server_never_come_back_in_clear() {
             for status in [502, 200] {
                 let answer = response(status, "text/html", html.clone());
                 let e = transport
-                    .read_answer(Step::Convert, answer, later, &convert)
+                    .read_answer(Step::Start, answer, later, &convert)
                     .unwrap_err();
                 let (all, fields) = printed(&e);
                 leaks("excerpt", &all, &fields);
@@ -561,9 +562,11 @@ fn secrets_repeated_by_the_server_never_come_back_in_clear() {
             let started = serde_json::json!({ "jobId": "J1", "error": false, "message": in_body });
             let answer = response(200, "application/json", started.to_string());
             let answer = transport
-                .read_answer(Step::Convert, answer, later, &convert)
+                .read_answer(Step::Start, answer, later, &convert)
                 .unwrap();
-            let Ok(Conversion::Started(job)) = Conversion::from_answer(&answer, true) else {
+            let Ok(Conversion::Started(job)) =
+                Conversion::from_answer(&answer, true, crate::endpoint::Produces::File)
+            else {
                 panic!("a job")
             };
             leaks("job", &format!("{job:?}"), "");

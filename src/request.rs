@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::endpoint::{Endpoint, Method, Mode, PageBase, Produces, Source};
 use crate::redact::{self, Secret};
-use crate::{Error, LineGrouping, OutputFormat, Pages};
+use crate::{Error, OutputFormat, Pages};
 
 /// Marker types that say which family a [`Request`] belongs to, so that each family's typed
 /// setters are offered only where they apply. Every request, whatever its kind, has the common
@@ -21,6 +21,38 @@ pub mod kind {
     /// `pdf/convert/to/*` ([`Request::convert`](crate::Request::convert)).
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct Convert;
+}
+
+/// How PDF.co groups text into rows and columns (`lineGrouping`).
+///
+/// # Example
+///
+/// ```
+/// use pdfco::{LineGrouping, OutputFormat, Request};
+///
+/// let request = Request::convert(OutputFormat::Csv)
+///     .line_grouping(LineGrouping::Rows)
+///     .unwrap_lines(true);
+/// assert!(request.validate().is_ok());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LineGrouping {
+    /// `1`: group text into rows.
+    Rows,
+    /// `2`: group text into columns.
+    Columns,
+    /// `3`: join orphaned rows to their neighbours.
+    JoinOrphanedRows,
+}
+
+impl LineGrouping {
+    fn code(self) -> &'static str {
+        match self {
+            LineGrouping::Rows => "1",
+            LineGrouping::Columns => "2",
+            LineGrouping::JoinOrphanedRows => "3",
+        }
+    }
 }
 
 /// The longest output link lifetime PDF.co grants (24 hours, on Business plans).
@@ -474,6 +506,77 @@ impl<K> Request<K> {
         body
     }
 
+    /// Whether the result is asked for inline.
+    pub(crate) fn is_inline(&self) -> bool {
+        self.inline
+    }
+
+    /// Whether the result is several files, saved into a folder.
+    pub(crate) fn is_multi_file(&self) -> bool {
+        self.endpoint.produces == Produces::Files
+    }
+
+    /// This request as one of any kind, for the code that runs every kind alike.
+    pub(crate) fn erased(&self) -> Request {
+        let Request {
+            path,
+            endpoint,
+            format,
+            urls,
+            pages,
+            password,
+            name,
+            asynchronous,
+            inline,
+            profiles,
+            expiration,
+            http_auth,
+            callback,
+            rect,
+            lang,
+            line_grouping,
+            unwrap,
+            timeout,
+            params,
+            kind: _,
+        } = self.clone();
+        Request {
+            path,
+            endpoint,
+            format,
+            urls,
+            pages,
+            password,
+            name,
+            asynchronous,
+            inline,
+            profiles,
+            expiration,
+            http_auth,
+            callback,
+            rect,
+            lang,
+            line_grouping,
+            unwrap,
+            timeout,
+            params,
+            kind: PhantomData,
+        }
+    }
+
+    /// This request named after the destination file unless it has a name already, as the
+    /// tutorials name the output after the destination; a result of several files keeps
+    /// PDF.co's names.
+    pub(crate) fn named_for(&self, output: &std::path::Path) -> Request {
+        let request = self.erased();
+        match (&self.name, output.file_name()) {
+            (None, Some(name)) if self.endpoint.produces == Produces::File => {
+                request.name(name.to_string_lossy().into_owned())
+            }
+            _ => request,
+        }
+    }
+
     /// The method the endpoint takes.
     pub(crate) fn method(&self) -> Method {
         self.endpoint.method
@@ -705,6 +808,62 @@ mod tests {
             print,
             Request::convert(OutputFormat::Xml).fingerprint(),
             "the endpoint counts"
+        );
+    }
+
+    #[test]
+    fn fingerprint_tracks_the_result_and_holds_no_secret() {
+        let base = Request::convert(OutputFormat::Csv).pages("0");
+        let secret = base
+            .clone()
+            .password("pw-one")
+            .http_auth("user", "basic-pw")
+            .callback("https://hook/x?token=t0k")
+            .param("apiKey", "k3y");
+        let print = secret.fingerprint();
+        for hidden in ["pw-one", "basic-pw", "t0k", "hook", "k3y"] {
+            assert!(!print.contains(hidden), "{hidden} in {print}");
+        }
+        assert_eq!(print, secret.clone().password("pw-two").fingerprint());
+        assert_ne!(
+            print,
+            base.fingerprint(),
+            "whether a password is set counts"
+        );
+        assert_eq!(
+            base.fingerprint(),
+            base.clone().asynchronous(false).fingerprint()
+        );
+        for other in [
+            base.clone().pages("1"),
+            base.clone().rect(1.0, 1.0, 2.0, 2.0),
+            base.clone().inline(true),
+            base.clone().param("lineending", "unix"),
+            Request::convert(OutputFormat::Xml).pages("0"),
+        ] {
+            assert_ne!(base.fingerprint(), other.fingerprint(), "{other:?}");
+        }
+    }
+
+    #[test]
+    fn request_body_omits_empty_options() {
+        let body = Request::convert(OutputFormat::Xlsx)
+            .pages("  ")
+            .url("http://u")
+            .body(&[]);
+        let v = Value::Object(body);
+        assert_eq!(v, serde_json::json!({ "url": "http://u", "async": true }));
+        let body = Request::convert(OutputFormat::Json)
+            .pages("0-1")
+            .password("pw")
+            .name("n.json")
+            .asynchronous(false)
+            .url("http://u")
+            .body(&[]);
+        let v = Value::Object(body);
+        assert_eq!(
+            v,
+            serde_json::json!({ "url": "http://u", "async": false, "pages": "0-1", "password": "pw", "name": "n.json" })
         );
     }
 }

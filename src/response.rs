@@ -67,6 +67,11 @@ impl Answer {
         }
     }
 
+    /// Every field of the answer, as sent.
+    pub(crate) fn fields(&self) -> &serde_json::Map<String, Value> {
+        &self.fields
+    }
+
     /// A field by name, matched case-insensitively (PDF.co mixes `jobId` and `jobid`).
     fn get(&self, name: &str) -> Option<&Value> {
         self.fields.get(name).or_else(|| {
@@ -197,7 +202,7 @@ mod tests {
     use serde_json::json;
 
     fn answer(v: Value) -> Answer {
-        Answer::from_value(Step::Convert, v)
+        Answer::from_value(Step::Start, v)
     }
 
     fn key() -> Secrets {
@@ -273,7 +278,7 @@ mod tests {
 
     #[test]
     fn documented_error_bodies() {
-        let a = Answer::parse(Step::Convert, &fixture("error-400.json"), &key()).unwrap();
+        let a = Answer::parse(Step::Start, &fixture("error-400.json"), &key()).unwrap();
         assert!(a.is_error());
         assert_eq!(a.error_code(), Some(400));
         assert!(
@@ -283,7 +288,7 @@ mod tests {
         );
         let a = Answer::parse(Step::Presign, &fixture("error-401.json"), &key()).unwrap();
         assert_eq!((a.is_error(), a.error_code()), (true, Some(401)));
-        let a = Answer::parse(Step::Convert, &fixture("error-in-200.json"), &key()).unwrap();
+        let a = Answer::parse(Step::Start, &fixture("error-in-200.json"), &key()).unwrap();
         assert_eq!((a.is_error(), a.error_code()), (true, Some(442)));
     }
 

@@ -312,7 +312,7 @@ mod tests {
     use crate::Step;
 
     fn io_error(kind: io::ErrorKind) -> Error {
-        Error::transport(Step::Convert, ureq::Error::Io(io::Error::from(kind)))
+        Error::transport(Step::Start, ureq::Error::Io(io::Error::from(kind)))
     }
 
     fn api(status: u16, http_status: u16) -> Error {
@@ -330,16 +330,16 @@ mod tests {
     fn classification() {
         assert!(never_sent(&io_error(io::ErrorKind::ConnectionRefused)));
         assert!(never_sent(&Error::transport(
-            Step::Convert,
+            Step::Start,
             ureq::Error::HostNotFound
         )));
         assert!(never_sent(&Error::transport(
-            Step::Convert,
+            Step::Start,
             ureq::Error::Timeout(ureq::Timeout::Connect)
         )));
         assert!(!never_sent(&io_error(io::ErrorKind::ConnectionReset)));
         assert!(!never_sent(&Error::transport(
-            Step::Convert,
+            Step::Start,
             ureq::Error::Timeout(ureq::Timeout::RecvResponse)
         )));
         assert!(!never_sent(&api(500, 500)));
@@ -379,7 +379,7 @@ mod tests {
         assert!(!retryable(&tls, Safety::Idempotent));
         assert!(!retryable(&tls, Safety::OnlyIfNotSent));
         let proxy_refused = Error::Proxy {
-            step: Step::Convert,
+            step: Step::Start,
             proxy: "127.0.0.1:9".into(),
             job_id: None,
             source: Box::new(ureq::Error::Io(io::Error::from(

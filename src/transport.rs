@@ -157,6 +157,22 @@ impl Transport {
         }
     }
 
+    /// The URL of an API path: `/pdf/merge` under the base URL; `/../v2/pdf/compress` under
+    /// the base URL's parent (the base URL's own version, such as `/v1`, replaced).
+    fn api_url(&self, path_and_query: &str) -> String {
+        match path_and_query.strip_prefix("/..") {
+            Some(rest) => {
+                let root = self
+                    .base_url
+                    .rsplit_once('/')
+                    .filter(|(root, _)| root.contains("://") && !root.ends_with('/'))
+                    .map_or(self.base_url.as_str(), |(root, _)| root);
+                format!("{root}{rest}")
+            }
+            None => format!("{}{}", self.base_url, path_and_query),
+        }
+    }
+
     pub(crate) fn json_limit(&self) -> u64 {
         self.json_limit
     }
@@ -234,7 +250,7 @@ impl Transport {
         secrets: &Secrets,
     ) -> Result<Answer, Error> {
         Self::check_deadline(step, deadline)?;
-        let mut target = format!("{}{}", self.base_url, path_and_query);
+        let mut target = self.api_url(path_and_query);
         let mut request = request;
         for _ in 0..=MAX_REDIRECTS {
             // The key goes to the API origin only: checked on every hop, not just the first.

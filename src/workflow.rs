@@ -14,7 +14,7 @@ use crate::retry::Deadline;
 use crate::sidecar;
 use crate::tempfile::{self, parent_dir};
 use crate::{
-    Client, Conversion, ConvertRequest, Error, Input, Job, JobStatus, Output, OutputFormat, Step,
+    Client, Conversion, Error, Input, Job, JobStatus, Output, OutputFormat, Request, Step,
 };
 
 /// What a one-call conversion is doing, reported to the callback of
@@ -23,10 +23,10 @@ use crate::{
 /// # Example
 ///
 /// ```no_run
-/// use pdfco::{ConvertRequest, OutputFormat, Progress};
+/// use pdfco::{OutputFormat, Progress, Request};
 ///
 /// let client = pdfco::Client::from_env()?;
-/// client.convert_file_with("in.pdf", "out.json", &ConvertRequest::new(OutputFormat::Json), |p| match p {
+/// client.convert_file_with("in.pdf", "out.json", &Request::convert(OutputFormat::Json), |p| match p {
 ///     Progress::Uploading { sent, total } => eprint!("\rupload {sent}/{total}"),
 ///     Progress::Started(job) => eprintln!("\njob {}", job.id()),
 ///     Progress::Status(status) => eprintln!("{}", status.state()),
@@ -36,7 +36,6 @@ use crate::{
 /// # Ok::<(), pdfco::Error>(())
 /// ```
 #[derive(Debug)]
-#[non_exhaustive]
 pub enum Progress<'a> {
     /// Bytes of the input sent to storage so far, out of `total`. Starts again from zero if
     /// the upload is retried.
@@ -70,12 +69,12 @@ pub enum Progress<'a> {
 ///
 /// ```
 /// use pdfco::testing::Emulator;
-/// use pdfco::{ConvertRequest, OutputFormat};
+/// use pdfco::{OutputFormat, Request};
 ///
 /// let emulator = Emulator::start()?;
 /// let client = emulator.client_builder().build()?;
 /// let out = std::env::temp_dir().join(format!("pdfco-report-doc-{}.xml", std::process::id()));
-/// let report = client.convert_file("fixtures/sample.pdf", &out, &ConvertRequest::new(OutputFormat::Xml))?;
+/// let report = client.convert_file("fixtures/sample.pdf", &out, &Request::convert(OutputFormat::Xml))?;
 /// assert_eq!(report.path(), out.as_path());
 /// assert_eq!(report.paths(), [out.clone()]);
 /// assert_eq!(report.bytes(), std::fs::metadata(&out)?.len());
@@ -252,10 +251,10 @@ fn body_text(body: &Value) -> String {
 /// # Example
 ///
 /// ```no_run
-/// use pdfco::{ConvertRequest, OutputFormat};
+/// use pdfco::{OutputFormat, Request};
 ///
 /// let client = pdfco::Client::from_env()?;
-/// let request = ConvertRequest::new(OutputFormat::Json);
+/// let request = Request::convert(OutputFormat::Json);
 /// let report = client
 ///     .conversion("big.pdf", "big.json", &request)
 ///     .checkpoint("big.pdfco-job")
@@ -270,7 +269,7 @@ pub struct FileConversion<'c, 'a> {
     client: &'c Client,
     input: Input<'a>,
     output: PathBuf,
-    request: ConvertRequest,
+    request: Request,
     checkpoint: Option<PathBuf>,
     skip_if_unchanged: bool,
 }
@@ -338,7 +337,7 @@ impl<'a> FileConversion<'_, 'a> {
             checkpoint,
             skip_if_unchanged,
         } = self;
-        let multi_file = request.format().is_multi_file();
+        let multi_file = request.is_multi_file();
         request.validate()?;
         let total = input.check()?;
         if multi_file {
@@ -405,7 +404,8 @@ impl<'a> FileConversion<'_, 'a> {
                 if total.is_some() {
                     on_progress(Progress::Uploaded { bytes: size });
                 }
-                let conversion = client.convert_until(&url, &request, deadline)?;
+                let conversion =
+                    client.start_until(&request, std::slice::from_ref(&url), deadline)?;
                 if let (Conversion::Started(job), Some(path), Some(stamp)) =
                     (&conversion, &checkpoint, &stamp)
                 {
@@ -468,7 +468,7 @@ pub(crate) fn finish(
     if let Done::Sync(result) = done {
         if result.urls().is_empty() && result.url().is_none() {
             return Err(Error::decode(
-                Step::Convert,
+                Step::Start,
                 "no result: PDF.co sent neither a link nor a body",
                 String::new(),
             ));
@@ -580,27 +580,27 @@ impl Client {
     /// # Example
     ///
     /// ```no_run
-    /// use pdfco::{ConvertRequest, OutputFormat};
+    /// use pdfco::{OutputFormat, Request};
     ///
     /// let client = pdfco::Client::from_env()?;
-    /// let request = ConvertRequest::new(OutputFormat::Png).pages("0-2");
+    /// let request = Request::convert(OutputFormat::Png).pages("0-2");
     /// let report = client.conversion("slides.pdf", "slides", &request).run()?;
     /// for image in report.paths() {
     ///     println!("{}", image.display()); // slides/slides-1.png, ...
     /// }
     /// # Ok::<(), pdfco::Error>(())
     /// ```
-    pub fn conversion<'a>(
+    pub fn conversion<'a, K>(
         &self,
         input: impl Into<Input<'a>>,
         output: impl AsRef<Path>,
-        request: &ConvertRequest,
+        request: &Request<K>,
     ) -> FileConversion<'_, 'a> {
         FileConversion {
             client: self,
             input: input.into(),
             output: output.as_ref().to_path_buf(),
-            request: request.clone(),
+            request: request.erased(),
             checkpoint: None,
             skip_if_unchanged: false,
         }
@@ -623,19 +623,19 @@ impl Client {
     /// # Example
     ///
     /// ```no_run
-    /// use pdfco::{ConvertRequest, OutputFormat};
+    /// use pdfco::{OutputFormat, Request};
     ///
     /// let client = pdfco::Client::from_env()?;
-    /// let request = ConvertRequest::new(OutputFormat::Xlsx).pages("0-2");
+    /// let request = Request::convert(OutputFormat::Xlsx).pages("0-2");
     /// let report = client.convert_file("invoice.pdf", "invoice.xlsx", &request)?;
     /// println!("{} bytes from job {:?}", report.bytes(), report.job_id());
     /// # Ok::<(), pdfco::Error>(())
     /// ```
-    pub fn convert_file<'a>(
+    pub fn convert_file<'a, K>(
         &self,
         input: impl Into<Input<'a>>,
         output: impl AsRef<Path>,
-        request: &ConvertRequest,
+        request: &Request<K>,
     ) -> Result<Report, Error> {
         self.conversion(input, output, request).run()
     }
@@ -649,10 +649,10 @@ impl Client {
     /// # Example
     ///
     /// ```no_run
-    /// use pdfco::{ConvertRequest, OutputFormat, Progress};
+    /// use pdfco::{OutputFormat, Progress, Request};
     ///
     /// let client = pdfco::Client::from_env()?;
-    /// let request = ConvertRequest::new(OutputFormat::Json);
+    /// let request = Request::convert(OutputFormat::Json);
     /// client.convert_file_with("in.pdf", "out.json", &request, |p| {
     ///     if let Progress::Status(s) = p {
     ///         eprintln!("{}", s.state());
@@ -660,11 +660,11 @@ impl Client {
     /// })?;
     /// # Ok::<(), pdfco::Error>(())
     /// ```
-    pub fn convert_file_with<'a>(
+    pub fn convert_file_with<'a, K>(
         &self,
         input: impl Into<Input<'a>>,
         output: impl AsRef<Path>,
-        request: &ConvertRequest,
+        request: &Request<K>,
         on_progress: impl FnMut(Progress<'_>),
     ) -> Result<Report, Error> {
         self.conversion(input, output, request)
@@ -685,21 +685,21 @@ impl Client {
     /// # Example
     ///
     /// ```no_run
-    /// use pdfco::{ConvertRequest, OutputFormat};
+    /// use pdfco::{OutputFormat, Request};
     ///
     /// let client = pdfco::Client::from_env()?;
-    /// let csv = client.convert_to_string("table.pdf", &ConvertRequest::new(OutputFormat::Csv))?;
+    /// let csv = client.convert_to_string("table.pdf", &Request::convert(OutputFormat::Csv))?;
     /// for line in csv.lines() {
     ///     println!("{line}");
     /// }
     /// # Ok::<(), pdfco::Error>(())
     /// ```
-    pub fn convert_to_string<'a>(
+    pub fn convert_to_string<'a, K>(
         &self,
         input: impl Into<Input<'a>>,
-        request: &ConvertRequest,
+        request: &Request<K>,
     ) -> Result<String, Error> {
-        let (done, bytes) = self.convert_in_memory(input.into(), request)?;
+        let (done, bytes) = self.convert_in_memory(input.into(), &request.erased())?;
         match (bytes, done.body()) {
             (Some(bytes), _) => String::from_utf8(bytes).map_err(|e| {
                 let excerpt = crate::redact::excerpt(e.as_bytes(), None);
@@ -723,27 +723,27 @@ impl Client {
     /// # Example
     ///
     /// ```no_run
-    /// use pdfco::{ConvertRequest, Document, OutputFormat};
+    /// use pdfco::{Document, OutputFormat, Request};
     ///
     /// let client = pdfco::Client::from_env()?;
-    /// let request = ConvertRequest::new(OutputFormat::Json).inline(true);
+    /// let request = Request::convert(OutputFormat::Json).inline(true);
     /// let value = client.convert_to_value("invoice.pdf", &request)?;
     /// let document = Document::from_value(&value)?;
     /// println!("{}", document.text());
     /// # Ok::<(), pdfco::Error>(())
     /// ```
-    pub fn convert_to_value<'a>(
+    pub fn convert_to_value<'a, K>(
         &self,
         input: impl Into<Input<'a>>,
-        request: &ConvertRequest,
+        request: &Request<K>,
     ) -> Result<Value, Error> {
-        if request.format().shape() != Shape::Json {
+        if let Some(format) = request.format().filter(|f| f.shape() != Shape::Json) {
             return Err(Error::InvalidOption {
                 option: "format",
-                reason: format!("{} results are not JSON", request.format()),
+                reason: format!("{format} results are not JSON"),
             });
         }
-        let (done, bytes) = self.convert_in_memory(input.into(), request)?;
+        let (done, bytes) = self.convert_in_memory(input.into(), &request.erased())?;
         match (bytes, done.body()) {
             (Some(bytes), _) => parse_json(&bytes).map_err(|e| with_job(e, done.job_id())),
             (None, Some(body)) => Ok(body.clone()),
@@ -755,19 +755,22 @@ impl Client {
     fn convert_in_memory(
         &self,
         input: Input<'_>,
-        request: &ConvertRequest,
+        request: &Request,
     ) -> Result<(Done, Option<Vec<u8>>), Error> {
-        if !matches!(request.format().shape(), Shape::Json | Shape::Text) {
+        if let Some(format) = request
+            .format()
+            .filter(|f| !matches!(f.shape(), Shape::Json | Shape::Text))
+        {
             return Err(Error::InvalidOption {
                 option: "format",
-                reason: format!("{} results are not text", request.format()),
+                reason: format!("{format} results are not text"),
             });
         }
         request.validate()?;
         input.check()?;
         let deadline = self.workflow_deadline();
         let url = self.upload_input(&input, &mut |_| {}, deadline)?;
-        let done = match self.convert_until(&url, request, deadline)? {
+        let done = match self.start_until(request, std::slice::from_ref(&url), deadline)? {
             Conversion::Finished(output) => Done::Sync(output),
             Conversion::Started(job) => {
                 let status = self.wait_until(&job, deadline, &mut |_| {})?;
@@ -799,7 +802,7 @@ impl Client {
         input: impl AsRef<Path>,
         output: impl AsRef<Path>,
     ) -> Result<Report, Error> {
-        let request = ConvertRequest::new(OutputFormat::Json);
+        let request = Request::convert(OutputFormat::Json);
         self.convert_file(input.as_ref(), output, &request)
     }
 
@@ -821,7 +824,7 @@ impl Client {
         input: impl AsRef<Path>,
         output: impl AsRef<Path>,
     ) -> Result<Report, Error> {
-        let request = ConvertRequest::new(OutputFormat::Xlsx);
+        let request = Request::convert(OutputFormat::Xlsx);
         self.convert_file(input.as_ref(), output, &request)
     }
 }

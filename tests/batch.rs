@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use common::{NOT_PDF, SAMPLE, TempDir};
 use pdfco::testing::{Emulator, Host, Outcome};
-use pdfco::{BatchProgress, ConvertRequest, Error, Job, JobState, OutputFormat, PollSchedule};
+use pdfco::{BatchProgress, Error, Job, JobState, OutputFormat, PollSchedule, Request};
 
 fn files(dir: &TempDir, n: usize) -> Vec<(String, std::path::PathBuf)> {
     (0..n)
@@ -24,15 +24,11 @@ fn many_files_convert_in_one_loop_that_checks_while_starting() {
         .unwrap();
     let dir = TempDir::new();
     let mut finished = Vec::new();
-    let report = client.convert_files(
-        files(&dir, 6),
-        &ConvertRequest::new(OutputFormat::Json),
-        |p| {
-            if let BatchProgress::Finished { index, .. } = p {
-                finished.push(index);
-            }
-        },
-    );
+    let report = client.convert_files(files(&dir, 6), &Request::convert(OutputFormat::Json), |p| {
+        if let BatchProgress::Finished { index, .. } = p {
+            finished.push(index);
+        }
+    });
     assert!(report.is_success(), "{report}");
     assert_eq!(report.checks(), 18, "three checks per job, no more");
     for (i, item) in report.items().iter().enumerate() {
@@ -86,7 +82,7 @@ fn one_failure_does_not_lose_the_others() {
         (SAMPLE.to_string(), dir.join("no/such/folder/x.json")),
         (SAMPLE.to_string(), dir.join("good-2.json")),
     ];
-    let report = client.convert_files(list, &ConvertRequest::new(OutputFormat::Json), |_| {});
+    let report = client.convert_files(list, &Request::convert(OutputFormat::Json), |_| {});
     let items = report.items();
     assert_eq!(report.failures(), 3, "{report}");
     assert!(items[0].result().is_ok() && items[4].result().is_ok());
@@ -126,7 +122,7 @@ fn requests_are_paced_to_the_rate_limit() {
     let dir = TempDir::new();
     let report = client.convert_files(
         files(&dir, 4),
-        &ConvertRequest::new(OutputFormat::Json),
+        &Request::convert(OutputFormat::Json),
         |_| {},
     );
     assert!(report.is_success(), "{report}");
@@ -157,7 +153,7 @@ fn saved_jobs_are_waited_for_together_and_unknown_ones_end() {
     let mut jobs = Vec::new();
     for _ in 0..3 {
         let pdfco::Conversion::Started(job) = client
-            .convert(file.url(), &ConvertRequest::new(OutputFormat::Xlsx))
+            .start(&Request::convert(OutputFormat::Xlsx).url(file.url()))
             .unwrap()
         else {
             panic!("async")
@@ -201,7 +197,7 @@ fn a_batch_ends_at_its_deadline_with_every_job_id() {
     let dir = TempDir::new();
     let report = client.convert_files(
         files(&dir, 3),
-        &ConvertRequest::new(OutputFormat::Json),
+        &Request::convert(OutputFormat::Json),
         |_| {},
     );
     assert_eq!(report.failures(), 3);
@@ -228,7 +224,7 @@ fn a_batch_under_the_default_schedule_checks_each_short_job_once() {
     let dir = TempDir::new();
     let report = client.convert_files(
         files(&dir, 4),
-        &ConvertRequest::new(OutputFormat::Json),
+        &Request::convert(OutputFormat::Json),
         |_| {},
     );
     assert!(report.is_success(), "{report}");
@@ -264,7 +260,7 @@ fn each_job_of_a_batch_keeps_to_its_own_schedule() {
     let dir = TempDir::new();
     let report = client.convert_files(
         files(&dir, 5),
-        &ConvertRequest::new(OutputFormat::Json),
+        &Request::convert(OutputFormat::Json),
         |_| {},
     );
     assert!(report.is_success(), "{report}");
@@ -299,7 +295,7 @@ fn a_throttled_check_holds_every_request_of_the_batch() {
     let dir = TempDir::new();
     let report = client.convert_files(
         files(&dir, 3),
-        &ConvertRequest::new(OutputFormat::Json),
+        &Request::convert(OutputFormat::Json),
         |_| {},
     );
     assert!(report.is_success(), "{report}");
@@ -328,7 +324,7 @@ fn starts_are_paced_to_the_rate_limit_too() {
     let dir = TempDir::new();
     let report = client.convert_files(
         files(&dir, 5),
-        &ConvertRequest::new(OutputFormat::Json),
+        &Request::convert(OutputFormat::Json),
         |_| {},
     );
     assert!(report.is_success(), "{report}");

@@ -6,10 +6,10 @@ use common::{
     ENCRYPTED, NOT_PDF, SAMPLE, TempDir, assert_clean, on, page_texts, setup, xlsx_sheet_names,
 };
 use pdfco::testing::{Endpoint, Fault, Host};
-use pdfco::{Conversion, ConvertRequest, Error, JobState, OutputFormat, Step};
+use pdfco::{Conversion, Error, JobState, OutputFormat, Request, Step};
 
-fn sync(format: OutputFormat) -> ConvertRequest {
-    ConvertRequest::new(format).asynchronous(false)
+fn sync(format: OutputFormat) -> Request<pdfco::kind::Convert> {
+    Request::convert(format).asynchronous(false)
 }
 
 fn download(client: &pdfco::Client, from: &pdfco::Output) -> Vec<u8> {
@@ -22,10 +22,10 @@ fn download(client: &pdfco::Client, from: &pdfco::Output) -> Vec<u8> {
 fn async_start_returns_a_job_and_sends_json_with_the_key() {
     let (emulator, client) = setup();
     let file = client.upload(SAMPLE).unwrap();
-    let request = ConvertRequest::new(OutputFormat::Json)
+    let request = Request::convert(OutputFormat::Json)
         .pages("0-1")
         .name("out.json");
-    let job = match client.convert(file.url(), &request).unwrap() {
+    let job = match client.start(&request.clone().url(file.url())).unwrap() {
         Conversion::Started(job) => job,
         other => panic!("expected a job, got {other:?}"),
     };
@@ -48,7 +48,7 @@ fn sync_json_has_exactly_the_selected_pages() {
     let (_emulator, client) = setup();
     let file = client.upload(SAMPLE).unwrap();
     let output = match client
-        .convert(file.url(), &sync(OutputFormat::Json).pages("0,2"))
+        .start(&sync(OutputFormat::Json).pages("0,2").url(file.url()))
         .unwrap()
     {
         Conversion::Finished(output) => output,
@@ -87,7 +87,7 @@ fn single_page_json_is_an_object_as_pdf_co_sends_it() {
     let (_emulator, client) = setup();
     let file = client.upload(SAMPLE).unwrap();
     let Conversion::Finished(output) = client
-        .convert(file.url(), &sync(OutputFormat::Json).pages("!0"))
+        .start(&sync(OutputFormat::Json).pages("!0").url(file.url()))
         .unwrap()
     else {
         panic!("sync")
@@ -102,7 +102,7 @@ fn sync_xlsx_is_a_workbook_with_a_sheet_per_selected_page() {
     let (_emulator, client) = setup();
     let file = client.upload(SAMPLE).unwrap();
     let Conversion::Finished(output) = client
-        .convert(file.url(), &sync(OutputFormat::Xlsx).pages("1-"))
+        .start(&sync(OutputFormat::Xlsx).pages("1-").url(file.url()))
         .unwrap()
     else {
         panic!("sync")
@@ -126,9 +126,9 @@ fn password_opens_an_encrypted_document() {
     let request = sync(OutputFormat::Json).password("secret");
     let (Conversion::Finished(a), Conversion::Finished(b)) = (
         client
-            .convert(plain.url(), &sync(OutputFormat::Json))
+            .start(&sync(OutputFormat::Json).url(plain.url()))
             .unwrap(),
-        client.convert(locked.url(), &request).unwrap(),
+        client.start(&request.clone().url(locked.url())).unwrap(),
     ) else {
         panic!("sync")
     };
@@ -148,12 +148,14 @@ fn missing_or_wrong_password_is_441() {
         sync(OutputFormat::Json),
         sync(OutputFormat::Xlsx).password("wrong"),
     ] {
-        let err = client.convert(locked.url(), &request).unwrap_err();
+        let err = client
+            .start(&request.clone().url(locked.url()))
+            .unwrap_err();
         assert!(
             matches!(
                 err,
                 Error::Api {
-                    step: Step::Convert,
+                    step: Step::Start,
                     status: 441,
                     ..
                 }
@@ -170,12 +172,12 @@ fn damaged_input_is_442_sync_and_a_failed_job_async() {
     let (_emulator, client) = setup();
     let bad = client.upload(NOT_PDF).unwrap();
     let err = client
-        .convert(bad.url(), &sync(OutputFormat::Json))
+        .start(&sync(OutputFormat::Json).url(bad.url()))
         .unwrap_err();
     assert_eq!(err.status(), Some(442), "{err:?}");
 
     let Conversion::Started(job) = client
-        .convert(bad.url(), &ConvertRequest::new(OutputFormat::Json))
+        .start(&Request::convert(OutputFormat::Json).url(bad.url()))
         .unwrap()
     else {
         panic!("async")
@@ -199,9 +201,10 @@ fn bad_page_syntax_fails_before_any_request() {
     let (emulator, client) = setup();
     for pages in ["1,,2", "a-b", "3-1", "-1"] {
         let err = client
-            .convert(
-                "http://example.invalid/x.pdf",
-                &ConvertRequest::new(OutputFormat::Json).pages(pages),
+            .start(
+                &Request::convert(OutputFormat::Json)
+                    .pages(pages)
+                    .url("http://example.invalid/x.pdf"),
             )
             .unwrap_err();
         assert!(
@@ -215,7 +218,7 @@ fn bad_page_syntax_fails_before_any_request() {
         .convert_file(
             SAMPLE,
             dir.join("x.json"),
-            &ConvertRequest::new(OutputFormat::Json).pages("x"),
+            &Request::convert(OutputFormat::Json).pages("x"),
         )
         .unwrap_err();
     assert!(matches!(err, Error::InvalidPages { .. }));
@@ -230,7 +233,7 @@ fn pages_beyond_the_document_are_refused_by_the_server() {
     let (_emulator, client) = setup();
     let file = client.upload(SAMPLE).unwrap();
     let err = client
-        .convert(file.url(), &sync(OutputFormat::Json).pages("5-"))
+        .start(&sync(OutputFormat::Json).pages("5-").url(file.url()))
         .unwrap_err();
     assert!(
         matches!(&err, Error::Api { status: 400, message, .. } if message.contains("page")),
@@ -242,7 +245,7 @@ fn pages_beyond_the_document_are_refused_by_the_server() {
 fn scripted_refusals_and_error_in_a_200_body() {
     let (emulator, client) = setup();
     let file = client.upload(SAMPLE).unwrap();
-    let request = ConvertRequest::new(OutputFormat::Json);
+    let request = Request::convert(OutputFormat::Json);
     // A 429 is retried (PDF.co did not process the request): seen here without retries.
     let no_retry = emulator
         .client_builder()
@@ -251,14 +254,16 @@ fn scripted_refusals_and_error_in_a_200_body() {
         .unwrap();
     for code in [401, 402, 429, 441, 442, 500] {
         emulator.fail_next(Endpoint::Convert, Fault::Status(code));
-        let err = no_retry.convert(file.url(), &request).unwrap_err();
+        let err = no_retry
+            .start(&request.clone().url(file.url()))
+            .unwrap_err();
         assert!(
             matches!(err, Error::Api { status, http_status, job_id: None, .. } if status == code && http_status == code),
             "{err:?}"
         );
     }
     emulator.fail_next(Endpoint::Convert, Fault::ErrorInBody(442));
-    let err = client.convert(file.url(), &request).unwrap_err();
+    let err = client.start(&request.clone().url(file.url())).unwrap_err();
     assert!(
         matches!(
             err,
@@ -286,7 +291,7 @@ fn not_enough_credits_is_402() {
     let client = emulator.client_builder().build().unwrap();
     let file = client.upload(SAMPLE).unwrap();
     let err = client
-        .convert(file.url(), &ConvertRequest::new(OutputFormat::Json))
+        .start(&Request::convert(OutputFormat::Json).url(file.url()))
         .unwrap_err();
     assert_eq!(
         err.status(),
@@ -295,9 +300,10 @@ fn not_enough_credits_is_402() {
     );
     assert!(
         client
-            .convert(
-                file.url(),
-                &ConvertRequest::new(OutputFormat::Json).pages("0")
+            .start(
+                &Request::convert(OutputFormat::Json)
+                    .pages("0")
+                    .url(file.url())
             )
             .is_ok()
     );
@@ -305,7 +311,7 @@ fn not_enough_credits_is_402() {
 
 #[test]
 fn request_debug_hides_the_password() {
-    let request = ConvertRequest::new(OutputFormat::Json)
+    let request = Request::convert(OutputFormat::Json)
         .password("hunter2")
         .pages("0");
     let debug = format!("{request:?}");
@@ -329,7 +335,7 @@ fn every_format_converts_end_to_end_with_the_selected_page() {
             format.endpoint(),
             format.extension()
         ));
-        let request = ConvertRequest::new(format).pages("1");
+        let request = Request::convert(format).pages("1");
         client.convert_file(SAMPLE, &dest, &request).unwrap();
         let bytes = std::fs::read(&dest).unwrap();
         let text = String::from_utf8_lossy(&bytes);

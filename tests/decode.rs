@@ -5,7 +5,7 @@ mod common;
 
 use common::{SAMPLE, assert_clean, setup, setup_no_retry};
 use pdfco::testing::{Endpoint, Fault};
-use pdfco::{ConvertRequest, Error, OutputFormat, Step};
+use pdfco::{Error, OutputFormat, Request, Step};
 
 fn body(status: u16, content_type: &str, body: &str) -> Fault {
     Fault::Body {
@@ -44,7 +44,7 @@ fn html_error_pages_become_api_errors_with_an_excerpt() {
 fn a_2xx_that_is_not_json_is_a_decode_error_naming_the_step() {
     let (emulator, client) = setup();
     let file = client.upload(SAMPLE).unwrap();
-    let request = ConvertRequest::new(OutputFormat::Json);
+    let request = Request::convert(OutputFormat::Json);
     for (fault, needle) in [
         (
             body(200, "text/html", "<html>maintenance</html>"),
@@ -61,9 +61,9 @@ fn a_2xx_that_is_not_json_is_a_decode_error_naming_the_step() {
         ),
     ] {
         emulator.fail_next(Endpoint::Convert, fault);
-        match client.convert(file.url(), &request).unwrap_err() {
+        match client.start(&request.clone().url(file.url())).unwrap_err() {
             Error::Decode { step, detail, .. } => {
-                assert_eq!(step, Step::Convert);
+                assert_eq!(step, Step::Start);
                 assert!(detail.contains(needle), "{detail}");
             }
             other => panic!("expected Decode, got {other:?}"),
@@ -87,7 +87,7 @@ fn job_check_garbage_carries_the_job_id() {
     let (emulator, client) = setup();
     let file = client.upload(SAMPLE).unwrap();
     let pdfco::Conversion::Started(job) = client
-        .convert(file.url(), &ConvertRequest::new(OutputFormat::Json))
+        .start(&Request::convert(OutputFormat::Json).url(file.url()))
         .unwrap()
     else {
         panic!("async")

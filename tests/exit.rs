@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::{SAMPLE, TempDir, setup};
 use pdfco::testing::{Endpoint, Fault};
-use pdfco::{ConvertRequest, Error, OutputFormat, Progress};
+use pdfco::{Error, OutputFormat, Progress, Request};
 
 /// A watchdog: a hang becomes a failure.
 const WATCHDOG: Duration = Duration::from_secs(20);
@@ -25,7 +25,7 @@ fn removing_temporary_files_mid_download_leaves_nothing_and_stops_new_ones() {
     {
         let (client, out) = (client.clone(), out.clone());
         std::thread::spawn(move || {
-            let request = ConvertRequest::new(OutputFormat::Json);
+            let request = Request::convert(OutputFormat::Json);
             let result = client.convert_file_with(SAMPLE, &out, &request, |p| {
                 if let Progress::Downloading { received } = p {
                     let _ = downloading.send(received);
@@ -60,7 +60,7 @@ fn removing_temporary_files_mid_download_leaves_nothing_and_stops_new_ones() {
     // Nothing new is made afterwards: the check before any request already fails.
     emulator.clear_requests();
     let err = client
-        .convert_file(SAMPLE, &out, &ConvertRequest::new(OutputFormat::Json))
+        .convert_file(SAMPLE, &out, &Request::convert(OutputFormat::Json))
         .unwrap_err();
     assert!(matches!(err, Error::WriteOutput { .. }), "{err}");
     assert!(emulator.requests().is_empty());

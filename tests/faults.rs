@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use common::{SAMPLE, TempDir, assert_clean, signature};
 use pdfco::testing::{Emulator, Endpoint, Fault, Host, Outcome};
-use pdfco::{ConvertRequest, Error, Job, JobState, OutputFormat, RetryPolicy, Step};
+use pdfco::{Error, Job, JobState, OutputFormat, Request, RetryPolicy, Step};
 
 /// What a case must end in.
 enum Expect {
@@ -55,7 +55,7 @@ fn run(case: Case, emulator: Emulator, client: pdfco::Client) -> String {
     std::fs::write(&dest, PREVIOUS).unwrap();
     emulator.fail_next(case.endpoint, case.fault.clone());
     let started = Instant::now();
-    let result = client.convert_file(SAMPLE, &dest, &ConvertRequest::new(OutputFormat::Json));
+    let result = client.convert_file(SAMPLE, &dest, &Request::convert(OutputFormat::Json));
     let elapsed = started.elapsed();
     let requests = emulator.requests();
 
@@ -222,7 +222,7 @@ fn fault_matrix() {
                 matches!(
                     e,
                     Error::Transport {
-                        step: Step::Convert,
+                        step: Step::Start,
                         ..
                     }
                 )
@@ -582,7 +582,7 @@ fn a_convert_that_never_reached_the_server_is_retried() {
         .unwrap()
         .upload(SAMPLE)
         .unwrap();
-    let request = ConvertRequest::new(OutputFormat::Json);
+    let request = Request::convert(OutputFormat::Json);
     // Fresh clients have no pooled connection, so their convert must connect.
     emulator.set_listening(Host::Api, false).unwrap();
 
@@ -591,12 +591,14 @@ fn a_convert_that_never_reached_the_server_is_retried() {
         .retry(RetryPolicy::disabled())
         .build()
         .unwrap();
-    let refused = no_retry.convert(file.url(), &request).unwrap_err();
+    let refused = no_retry
+        .start(&request.clone().url(file.url()))
+        .unwrap_err();
     assert!(
         matches!(
             &refused,
             Error::Transport {
-                step: Step::Convert,
+                step: Step::Start,
                 ..
             }
         ),
@@ -621,7 +623,7 @@ fn a_convert_that_never_reached_the_server_is_retried() {
             emulator.set_listening(Host::Api, true).unwrap();
         })
     };
-    let done = client.convert(file.url(), &request);
+    let done = client.start(&request.clone().url(file.url()));
     background.join().unwrap();
     assert!(
         matches!(done, Ok(pdfco::Conversion::Started(_))),

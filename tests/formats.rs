@@ -8,9 +8,7 @@ use std::time::Duration;
 
 use common::{ENCRYPTED, SAMPLE, TempDir, setup};
 use pdfco::testing::{Emulator, Endpoint, Fault, Host, Outcome};
-use pdfco::{
-    Conversion, ConvertRequest, Document, Error, Input, JobState, LineGrouping, OutputFormat,
-};
+use pdfco::{Conversion, Document, Error, Input, JobState, LineGrouping, OutputFormat, Request};
 
 /// The signature a file of `format` starts with.
 fn magic(format: OutputFormat) -> &'static [u8] {
@@ -30,7 +28,7 @@ fn page_images_go_into_a_folder_one_per_selected_page() {
     for format in [OutputFormat::Png, OutputFormat::Jpg, OutputFormat::Webp] {
         for asynchronous in [true, false] {
             let folder = dir.join(&format!("{format}-{asynchronous}"));
-            let request = ConvertRequest::new(format)
+            let request = Request::convert(format)
                 .pages("0,2")
                 .asynchronous(asynchronous);
             let report = client.convert_file(SAMPLE, &folder, &request).unwrap();
@@ -65,7 +63,7 @@ fn tiff_is_one_file_with_an_image_per_page() {
     let dir = TempDir::new();
     let dest = dir.join("all.tiff");
     client
-        .convert_file(SAMPLE, &dest, &ConvertRequest::new(OutputFormat::Tiff))
+        .convert_file(SAMPLE, &dest, &Request::convert(OutputFormat::Tiff))
         .unwrap();
     let tiff = std::fs::read(&dest).unwrap();
     assert!(tiff.starts_with(magic(OutputFormat::Tiff)));
@@ -93,7 +91,7 @@ fn a_refused_page_download_leaves_the_folder_as_it_was() {
     };
     emulator.fail_next(Endpoint::Download, whole);
     emulator.fail_next(Endpoint::Download, Fault::Status(403));
-    let request = ConvertRequest::new(OutputFormat::Png).asynchronous(false);
+    let request = Request::convert(OutputFormat::Png).asynchronous(false);
     let err = client.convert_file(SAMPLE, &folder, &request).unwrap_err();
     assert_eq!(err.status(), Some(403), "{err}");
     let names: Vec<_> = std::fs::read_dir(&folder)
@@ -108,7 +106,7 @@ fn a_refused_page_download_leaves_the_folder_as_it_was() {
 fn page_images_need_a_folder_whose_parent_exists() {
     let (emulator, client) = setup();
     let dir = TempDir::new();
-    let request = ConvertRequest::new(OutputFormat::Png);
+    let request = Request::convert(OutputFormat::Png);
     let file = dir.join("a-file");
     std::fs::write(&file, b"x").unwrap();
     for dest in [file, dir.join("missing/pages")] {
@@ -122,7 +120,7 @@ fn page_images_need_a_folder_whose_parent_exists() {
 fn options_reach_pdf_co_as_documented() {
     let (emulator, client) = setup();
     let file = client.upload(SAMPLE).unwrap();
-    let request = ConvertRequest::new(OutputFormat::Csv)
+    let request = Request::convert(OutputFormat::Csv)
         .inline(true)
         .profiles("{ 'profiles': [ { 'profile1': { 'RotationAngle': 1 } } ] }")
         .rect(10.0, 20.5, 300.0, 400.0)
@@ -134,7 +132,7 @@ fn options_reach_pdf_co_as_documented() {
         .callback("https://hooks.example/done?token=abc")
         .timeout(Duration::from_secs(30))
         .param("lineending", "unix");
-    client.convert(file.url(), &request).unwrap();
+    client.start(&request.clone().url(file.url())).unwrap();
     let sent = emulator.convert_params().pop().unwrap();
     let expect = [
         ("inline", "true"),
@@ -162,8 +160,8 @@ fn options_reach_pdf_co_as_documented() {
 
     // Profiles written from a value go as a JSON string; unset options are not sent.
     let value = serde_json::json!({ "SaveImages": "Embed" });
-    let request = ConvertRequest::new(OutputFormat::Json).profiles_json(&value);
-    client.convert(file.url(), &request).unwrap();
+    let request = Request::convert(OutputFormat::Json).profiles_json(&value);
+    client.start(&request.clone().url(file.url())).unwrap();
     let sent = emulator.convert_params().pop().unwrap();
     assert_eq!(sent["profiles"], r#"{"SaveImages":"Embed"}"#);
     let names: Vec<_> = sent.keys().map(String::as_str).collect();
@@ -173,12 +171,9 @@ fn options_reach_pdf_co_as_documented() {
 #[test]
 fn bad_options_fail_before_any_request() {
     let (emulator, client) = setup();
-    let json = || ConvertRequest::new(OutputFormat::Json);
+    let json = || Request::convert(OutputFormat::Json);
     let cases = [
-        (
-            "inline",
-            ConvertRequest::new(OutputFormat::Xlsx).inline(true),
-        ),
+        ("inline", Request::convert(OutputFormat::Xlsx).inline(true)),
         ("rect", json().rect(0.0, 0.0, 0.0, 10.0)),
         ("rect", json().rect(-1.0, 0.0, 10.0, 10.0)),
         ("rect", json().rect(f64::NAN, 0.0, 10.0, 10.0)),
@@ -214,11 +209,11 @@ fn bad_options_fail_before_any_request() {
 fn the_emulator_checks_profiles_and_line_grouping_like_pdf_co() {
     let (_emulator, client) = setup();
     let file = client.upload(SAMPLE).unwrap();
-    let request = ConvertRequest::new(OutputFormat::Json).profiles("{ not json");
-    let err = client.convert(file.url(), &request).unwrap_err();
+    let request = Request::convert(OutputFormat::Json).profiles("{ not json");
+    let err = client.start(&request.clone().url(file.url())).unwrap_err();
     assert_eq!(err.status(), Some(444), "{err}");
-    let request = ConvertRequest::new(OutputFormat::Json).param("lineGrouping", "7");
-    let err = client.convert(file.url(), &request).unwrap_err();
+    let request = Request::convert(OutputFormat::Json).param("lineGrouping", "7");
+    let err = client.start(&request.clone().url(file.url())).unwrap_err();
     assert_eq!(err.status(), Some(400), "{err}");
 }
 
@@ -226,15 +221,15 @@ fn the_emulator_checks_profiles_and_line_grouping_like_pdf_co() {
 fn rect_limits_the_extracted_text() {
     let (_emulator, client) = setup();
     let whole = client
-        .convert_to_string(SAMPLE, &ConvertRequest::new(OutputFormat::Text).pages("0"))
+        .convert_to_string(SAMPLE, &Request::convert(OutputFormat::Text).pages("0"))
         .unwrap();
     assert!(whole.contains("Sample Invoice"), "{whole}");
-    let corner = ConvertRequest::new(OutputFormat::Text)
+    let corner = Request::convert(OutputFormat::Text)
         .pages("0")
         .rect(0.0, 0.0, 5.0, 5.0);
     let none = client.convert_to_string(SAMPLE, &corner).unwrap();
     assert!(!none.contains("Sample Invoice"), "{none}");
-    let page = ConvertRequest::new(OutputFormat::Text)
+    let page = Request::convert(OutputFormat::Text)
         .pages("0")
         .rect(0.0, 0.0, 612.0, 792.0);
     assert_eq!(client.convert_to_string(SAMPLE, &page).unwrap(), whole);
@@ -245,27 +240,27 @@ fn inline_results_come_back_in_the_answer() {
     let (emulator, client) = setup();
     let file = client.upload(SAMPLE).unwrap();
 
-    let text = ConvertRequest::new(OutputFormat::Text)
+    let text = Request::convert(OutputFormat::Text)
         .inline(true)
         .asynchronous(false);
-    let Conversion::Finished(output) = client.convert(file.url(), &text).unwrap() else {
+    let Conversion::Finished(output) = client.start(&text.clone().url(file.url())).unwrap() else {
         panic!("a synchronous answer")
     };
     assert!(output.text().unwrap().contains("Sample Invoice"));
     assert_eq!(output.url(), None, "inline answers carry no link");
 
-    let json = ConvertRequest::new(OutputFormat::Json2)
+    let json = Request::convert(OutputFormat::Json2)
         .inline(true)
         .asynchronous(false);
-    let Conversion::Finished(output) = client.convert(file.url(), &json).unwrap() else {
+    let Conversion::Finished(output) = client.start(&json.clone().url(file.url())).unwrap() else {
         panic!("a synchronous answer")
     };
     let document = Document::from_value(output.body().unwrap()).unwrap();
     assert_eq!(document.pages().len(), 3);
 
     // Asynchronously, the successful check carries the body.
-    let json = ConvertRequest::new(OutputFormat::JsonMeta).inline(true);
-    let Conversion::Started(job) = client.convert(file.url(), &json).unwrap() else {
+    let json = Request::convert(OutputFormat::JsonMeta).inline(true);
+    let Conversion::Started(job) = client.start(&json.clone().url(file.url())).unwrap() else {
         panic!("a job")
     };
     let done = client.wait(&job, |_| {}).unwrap();
@@ -297,13 +292,13 @@ fn inline_results_come_back_in_the_answer() {
 fn results_read_into_memory() {
     let (_emulator, client) = setup();
     let csv = client
-        .convert_to_string(SAMPLE, &ConvertRequest::new(OutputFormat::Csv).pages("1"))
+        .convert_to_string(SAMPLE, &Request::convert(OutputFormat::Csv).pages("1"))
         .unwrap();
     assert!(csv.contains("Gizmo (large)"), "{csv}");
     assert!(!csv.contains("Sample Invoice"));
 
     let value = client
-        .convert_to_value(SAMPLE, &ConvertRequest::new(OutputFormat::Json))
+        .convert_to_value(SAMPLE, &Request::convert(OutputFormat::Json))
         .unwrap();
     let document = Document::from_value(&value).unwrap();
     assert_eq!(document.pages().len(), 3);
@@ -332,12 +327,12 @@ fn in_memory_results_are_capped_and_typed() {
     emulator.clear_requests();
     for format in [OutputFormat::Xlsx, OutputFormat::Png] {
         let err = client
-            .convert_to_string(SAMPLE, &ConvertRequest::new(format))
+            .convert_to_string(SAMPLE, &Request::convert(format))
             .unwrap_err();
         assert!(matches!(err, Error::InvalidOption { .. }), "{err}");
     }
     let err = client
-        .convert_to_value(SAMPLE, &ConvertRequest::new(OutputFormat::Csv))
+        .convert_to_value(SAMPLE, &Request::convert(OutputFormat::Csv))
         .unwrap_err();
     assert!(matches!(err, Error::InvalidOption { .. }), "{err}");
     assert!(emulator.requests().is_empty());
@@ -347,7 +342,7 @@ fn in_memory_results_are_capped_and_typed() {
 fn inputs_from_bytes_and_readers_upload_with_their_length() {
     let (emulator, client) = setup();
     let pdf = std::fs::read(SAMPLE).unwrap();
-    let request = ConvertRequest::new(OutputFormat::Text).pages("0");
+    let request = Request::convert(OutputFormat::Text).pages("0");
     let from_bytes = client
         .convert_to_string(Input::bytes("mem.pdf", &pdf[..]), &request)
         .unwrap();
@@ -409,14 +404,14 @@ fn url_inputs_skip_the_upload_and_one_upload_converts_many_times() {
     for format in [OutputFormat::Json, OutputFormat::Csv, OutputFormat::Xlsx] {
         let dest = dir.join(&format!("out.{}", format.extension()));
         client
-            .convert_file(&file, &dest, &ConvertRequest::new(format))
+            .convert_file(&file, &dest, &Request::convert(format))
             .unwrap();
         assert!(std::fs::metadata(&dest).unwrap().len() > 0);
     }
     let url_text = client
         .convert_to_string(
             Input::url(file.url()),
-            &ConvertRequest::new(OutputFormat::Text),
+            &Request::convert(OutputFormat::Text),
         )
         .unwrap();
     assert!(url_text.contains("Sample Invoice"));
@@ -430,7 +425,7 @@ fn url_inputs_skip_the_upload_and_one_upload_converts_many_times() {
     let bad = client
         .convert_to_string(
             Input::url("file:///etc/passwd"),
-            &ConvertRequest::new(OutputFormat::Text),
+            &Request::convert(OutputFormat::Text),
         )
         .unwrap_err();
     assert!(bad.is_local(), "{bad}");
@@ -450,7 +445,7 @@ fn a_checkpoint_lets_a_rerun_continue_the_paid_job() {
         .unwrap();
     let dir = TempDir::new();
     let (dest, checkpoint) = (dir.join("out.json"), dir.join("out.job"));
-    let request = ConvertRequest::new(OutputFormat::Json);
+    let request = Request::convert(OutputFormat::Json);
     let run = || {
         client
             .conversion(SAMPLE, &dest, &request)
@@ -502,7 +497,7 @@ fn a_checkpoint_of_a_job_that_failed_is_dropped() {
         .conversion(
             SAMPLE,
             dir.join("o.json"),
-            &ConvertRequest::new(OutputFormat::Json),
+            &Request::convert(OutputFormat::Json),
         )
         .checkpoint(&checkpoint)
         .run()
@@ -518,8 +513,8 @@ fn build_script_mode_skips_unchanged_inputs() {
     let input = dir.join("in.pdf");
     std::fs::copy(SAMPLE, &input).unwrap();
     let dest = dir.join("out.csv");
-    let request = ConvertRequest::new(OutputFormat::Csv);
-    let run = |request: &ConvertRequest| {
+    let request = Request::convert(OutputFormat::Csv);
+    let run = |request: &Request<pdfco::kind::Convert>| {
         client
             .conversion(&input, &dest, request)
             .skip_if_unchanged(true)
@@ -557,7 +552,7 @@ fn build_script_mode_skips_unchanged_inputs() {
 
     // Page images: the sidecar lists every file.
     let folder = dir.join("pages");
-    let images = ConvertRequest::new(OutputFormat::Png);
+    let images = Request::convert(OutputFormat::Png);
     let convert = || {
         client
             .conversion(&input, &folder, &images)
@@ -582,7 +577,7 @@ fn a_batch_writes_page_images_into_a_folder_per_input() {
         (copy, dir.join("b")),
     ];
     for asynchronous in [true, false] {
-        let request = ConvertRequest::new(OutputFormat::Jpg)
+        let request = Request::convert(OutputFormat::Jpg)
             .pages("0-1")
             .asynchronous(asynchronous);
         let report = client.convert_files(files.clone(), &request, |_| {});
@@ -598,7 +593,7 @@ fn a_batch_writes_page_images_into_a_folder_per_input() {
     // A folder whose parent is missing fails that item alone, before any request for it.
     let report = client.convert_files(
         [(SAMPLE, dir.join("missing/x"))],
-        &ConvertRequest::new(OutputFormat::Png),
+        &Request::convert(OutputFormat::Png),
         |_| {},
     );
     assert!(report.items()[0].result().unwrap_err().is_local());
@@ -609,10 +604,11 @@ fn resumed_image_jobs_are_saved_by_what_they_know_of_their_format() {
     let (_emulator, client) = setup();
     let dir = TempDir::new();
     let file = client.upload(SAMPLE).unwrap();
-    let request = ConvertRequest::new(OutputFormat::Webp).pages("2");
+    let request = Request::convert(OutputFormat::Webp).pages("2");
     let mut saved = Vec::new();
     for _ in 0..2 {
-        let Conversion::Started(job) = client.convert(file.url(), &request).unwrap() else {
+        let Conversion::Started(job) = client.start(&request.clone().url(file.url())).unwrap()
+        else {
             panic!("a job")
         };
         assert_eq!(job.format(), Some(OutputFormat::Webp));

@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use common::{SAMPLE, TempDir, setup};
 use pdfco::testing::Emulator;
-use pdfco::{ConvertRequest, Error, OutputFormat};
+use pdfco::{Error, OutputFormat, Request};
 
-fn json() -> ConvertRequest {
-    ConvertRequest::new(OutputFormat::Json)
+fn json() -> Request<pdfco::kind::Convert> {
+    Request::convert(OutputFormat::Json)
 }
 
 /// Asserts that `err` was found locally and that the emulator saw no request at all.
@@ -177,14 +177,14 @@ fn a_fifo_output_is_written_through_not_replaced() {
     use std::os::unix::fs::FileTypeExt;
     let (_emulator, client) = setup();
     let expected = client
-        .convert_to_string(SAMPLE, &ConvertRequest::new(OutputFormat::Text))
+        .convert_to_string(SAMPLE, &Request::convert(OutputFormat::Text))
         .unwrap();
     // A downloaded result, and an inline body.
     for inline in [false, true] {
         let dir = TempDir::new();
         let fifo = dir.join("fifo");
         let reader = fifo_with_reader(&fifo);
-        let request = ConvertRequest::new(OutputFormat::Text).inline(inline);
+        let request = Request::convert(OutputFormat::Text).inline(inline);
         let (send, finished) = std::sync::mpsc::channel();
         {
             let client = client.clone();
@@ -228,7 +228,7 @@ fn a_character_device_output_stays_a_device() {
         return;
     }
     let report = client
-        .convert_file(SAMPLE, &null, &ConvertRequest::new(OutputFormat::Text))
+        .convert_file(SAMPLE, &null, &Request::convert(OutputFormat::Text))
         .unwrap();
     assert!(report.bytes() > 0);
     let kind = std::fs::symlink_metadata(&null).unwrap().file_type();
@@ -249,7 +249,7 @@ fn an_existing_output_keeps_its_permissions() {
         let other_link = dir.join(&format!("link.{}", format.extension()));
         std::fs::hard_link(&out, &other_link).unwrap();
         client
-            .convert_file(SAMPLE, &out, &ConvertRequest::new(format))
+            .convert_file(SAMPLE, &out, &Request::convert(format))
             .unwrap();
         assert_ne!(std::fs::read(&out).unwrap(), b"old");
         // As documented: the path gets a new file, other hard links keep the old one.
@@ -265,7 +265,7 @@ fn an_existing_output_keeps_its_permissions() {
         .convert_file(
             SAMPLE,
             &out,
-            &ConvertRequest::new(OutputFormat::Csv).inline(true),
+            &Request::convert(OutputFormat::Csv).inline(true),
         )
         .unwrap();
     let now = std::fs::metadata(&out).unwrap().permissions().mode() & 0o7777;
@@ -421,7 +421,7 @@ fn an_output_folder_that_cannot_be_written_is_found_before_any_request() {
         .convert_file(
             SAMPLE,
             "/proc/pdfco-pages",
-            &ConvertRequest::new(OutputFormat::Png),
+            &Request::convert(OutputFormat::Png),
         )
         .unwrap_err();
     refused_before_any_request(&emulator, &err);

@@ -7,7 +7,7 @@ mod common;
 
 use common::{SAMPLE, TempDir, setup_no_retry};
 use pdfco::testing::{Emulator, Endpoint, Fault, Outcome};
-use pdfco::{Conversion, ConvertRequest, Error, OutputFormat};
+use pdfco::{Conversion, Error, OutputFormat, Request};
 
 /// Every printable form of an error: `Display`, alternate `Display`, `Debug`, and its
 /// message fields.
@@ -58,10 +58,10 @@ fn a_refusal_that_repeats_the_password_masks_it() {
             message: "Invalid password {password} for {name}".into(),
         },
     );
-    let request = ConvertRequest::new(OutputFormat::Json)
+    let request = Request::convert(OutputFormat::Json)
         .password("s3cret-pdf")
         .name("report.json");
-    let err = client.convert(file.url(), &request).unwrap_err();
+    let err = client.start(&request.clone().url(file.url())).unwrap_err();
     assert!(matches!(err, Error::Api { status: 441, .. }), "{err:?}");
     let text = texts(&err);
     assert_masked(&text, &["s3cret-pdf"]);
@@ -84,10 +84,10 @@ fn a_password_repeated_percent_encoded_is_masked_too() {
                 .into(),
         },
     );
-    let request = ConvertRequest::new(OutputFormat::Csv)
+    let request = Request::convert(OutputFormat::Csv)
         .password(password)
         .http_auth("me", "basic secret");
-    let err = client.convert(file.url(), &request).unwrap_err();
+    let err = client.start(&request.clone().url(file.url())).unwrap_err();
     let text = texts(&err);
     assert_masked(&text, &[password, "basic secret", "basic+secret"]);
     assert!(
@@ -106,11 +106,15 @@ fn the_userinfo_of_urls_in_the_request_is_masked() {
             message: "Cannot download {url} (callback {callback}, source {source:url})".into(),
         },
     );
-    let request = ConvertRequest::new(OutputFormat::Json)
+    let request = Request::convert(OutputFormat::Json)
         .callback("https://hook:t0ken-pw@example.com/done")
         .param("source", "https://bob:s%40fe-pw@files.example.com/a.pdf");
     let err = client
-        .convert("https://user:hunter2@files.example.com/a.pdf", &request)
+        .start(
+            &request
+                .clone()
+                .url("https://user:hunter2@files.example.com/a.pdf"),
+        )
         .unwrap_err();
     let text = texts(&err);
     assert_masked(&text, &["hunter2", "t0ken-pw", "s@fe-pw", "s%40fe-pw"]);
@@ -131,8 +135,8 @@ fn a_failed_job_whose_message_repeats_the_password_masks_it() {
     let client = emulator.client_builder().build().unwrap();
     let file = client.upload(SAMPLE).unwrap();
     let password = "s3cret pdf";
-    let request = ConvertRequest::new(OutputFormat::Json).password(password);
-    let Conversion::Started(job) = client.convert(file.url(), &request).unwrap() else {
+    let request = Request::convert(OutputFormat::Json).password(password);
+    let Conversion::Started(job) = client.start(&request.clone().url(file.url())).unwrap() else {
         panic!("asynchronous by default")
     };
     assert!(!format!("{job:?}").contains(password), "{job:?}");
@@ -179,8 +183,9 @@ fn a_storage_refusal_that_repeats_the_signature_masks_it() {
 
     // The same for a result download.
     let file = client.upload(SAMPLE).unwrap();
-    let request = ConvertRequest::new(OutputFormat::Csv).asynchronous(false);
-    let Conversion::Finished(output) = client.convert(file.url(), &request).unwrap() else {
+    let request = Request::convert(OutputFormat::Csv).asynchronous(false);
+    let Conversion::Finished(output) = client.start(&request.clone().url(file.url())).unwrap()
+    else {
         panic!("synchronous")
     };
     let url = output.url().unwrap().to_string();
@@ -201,7 +206,7 @@ fn a_storage_refusal_that_repeats_the_signature_masks_it() {
 fn a_body_that_is_not_json_repeating_the_password_is_masked_in_the_excerpt() {
     let (emulator, client) = setup_no_retry();
     let file = client.upload(SAMPLE).unwrap();
-    let request = ConvertRequest::new(OutputFormat::Json).password("s3cret-pdf");
+    let request = Request::convert(OutputFormat::Json).password("s3cret-pdf");
     for status in [200, 502] {
         emulator.fail_next(
             Endpoint::Convert,
@@ -211,7 +216,7 @@ fn a_body_that_is_not_json_repeating_the_password_is_masked_in_the_excerpt() {
                 body: "<html>no document for s3cret-pdf</html>".into(),
             },
         );
-        let err = client.convert(file.url(), &request).unwrap_err();
+        let err = client.start(&request.clone().url(file.url())).unwrap_err();
         assert_masked(&texts(&err), &["s3cret-pdf"]);
     }
 }
@@ -250,7 +255,7 @@ fn a_batch_masks_the_password_in_failed_jobs_and_their_statuses() {
         .build()
         .unwrap();
     let dir = TempDir::new();
-    let request = ConvertRequest::new(OutputFormat::Json).password("s3cret-pdf");
+    let request = Request::convert(OutputFormat::Json).password("s3cret-pdf");
     let mut seen = String::new();
     let report = client.convert_files(
         [(SAMPLE, dir.join("a.json")), (SAMPLE, dir.join("b.json"))],

@@ -4,7 +4,7 @@ mod common;
 
 use common::{SAMPLE, TempDir};
 use pdfco::testing::Emulator;
-use pdfco::{ConvertRequest, OutputFormat};
+use pdfco::{OutputFormat, Request};
 
 /// Live threads of this process that are not the emulator's (whose names start
 /// `pdfco-emulator`).
@@ -44,7 +44,7 @@ fn whole_workflow_runs_on_the_calling_thread_alone() {
         .convert_file_with(
             SAMPLE,
             dir.join("t.json"),
-            &ConvertRequest::new(OutputFormat::Json),
+            &Request::convert(OutputFormat::Json),
             |_| seen.push(client_side_threads()),
         )
         .unwrap();

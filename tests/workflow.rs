@@ -7,7 +7,7 @@ use common::{
     xlsx_sheet_names,
 };
 use pdfco::testing::{Emulator, Endpoint, Fault, Host, Outcome};
-use pdfco::{ConvertRequest, OutputFormat, Progress};
+use pdfco::{OutputFormat, Progress, Request};
 
 #[test]
 fn pdf_to_json_runs_the_four_steps_in_order_on_one_connection_per_host() {
@@ -103,7 +103,7 @@ fn pdf_to_xlsx_names_the_output_after_the_destination() {
 fn convert_file_honours_pages_password_and_sync_mode() {
     let (emulator, client) = setup();
     let dir = TempDir::new();
-    let request = ConvertRequest::new(OutputFormat::Json)
+    let request = Request::convert(OutputFormat::Json)
         .pages("1")
         .password("secret")
         .asynchronous(false);
@@ -136,7 +136,7 @@ fn progress_reports_every_phase_in_order() {
         .convert_file_with(
             SAMPLE,
             dir.join("p.json"),
-            &ConvertRequest::new(OutputFormat::Json),
+            &Request::convert(OutputFormat::Json),
             |p| {
                 let tag = match p {
                     Progress::Uploading { sent, total } => {
@@ -154,7 +154,6 @@ fn progress_reports_every_phase_in_order() {
                         last_download = received;
                         "download"
                     }
-                    _ => "other",
                 };
                 if events.last() != Some(&tag) {
                     events.push(tag);
@@ -176,7 +175,7 @@ fn progress_reports_every_phase_in_order() {
 #[test]
 fn every_error_after_the_job_started_carries_its_id() {
     let dir = TempDir::new();
-    let request = ConvertRequest::new(OutputFormat::Json);
+    let request = Request::convert(OutputFormat::Json);
     type Script = fn(&Emulator);
     let cases: [(&str, Script); 3] = [
         ("check refused", |e| {
@@ -239,12 +238,13 @@ fn no_secret_appears_in_any_error_or_debug_output() {
     signatures.push(signature(file.url()));
     texts.push(format!("{file:?}"));
     let locked = client.upload(ENCRYPTED).unwrap();
-    let request = ConvertRequest::new(OutputFormat::Json).password("pa55word-x");
+    let request = Request::convert(OutputFormat::Json).password("pa55word-x");
     texts.push(format!("{request:?}"));
     let job = match client
-        .convert(
-            locked.url(),
-            &ConvertRequest::new(OutputFormat::Json).password("wrong-pa55"),
+        .start(
+            &Request::convert(OutputFormat::Json)
+                .password("wrong-pa55")
+                .url(locked.url()),
         )
         .unwrap()
     {

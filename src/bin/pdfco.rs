@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use pdfco::{Client, ClientBuilder, ConvertRequest, Error, Input, OutputFormat, Progress};
+use pdfco::{Client, ClientBuilder, Error, Input, OutputFormat, Progress, Request};
 
 const HELP: &str = "pdfco: PDF.co from the command line
 
@@ -342,7 +342,7 @@ fn convert(args: &Args, job: &StartedJob) -> Result<(), Failure> {
             "convert takes an input and an output".into(),
         ));
     };
-    let mut request = ConvertRequest::new(format);
+    let mut request = Request::convert(format);
     if let Some(pages) = args.value("--pages") {
         request = request.pages(pages);
     }

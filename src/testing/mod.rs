@@ -426,7 +426,7 @@ impl EmulatorBuilder {
     /// ```
     /// use std::time::Duration;
     /// use pdfco::testing::Emulator;
-    /// use pdfco::{Conversion, ConvertRequest, JobState, OutputFormat};
+    /// use pdfco::{Conversion, JobState, OutputFormat, Request};
     ///
     /// let emulator = Emulator::builder()
     ///     .job_durations([Duration::ZERO, Duration::from_secs(3600)])
@@ -434,9 +434,9 @@ impl EmulatorBuilder {
     ///     .start()?;
     /// let client = emulator.client_builder().build()?;
     /// let file = client.upload("fixtures/sample.pdf")?;
-    /// let request = ConvertRequest::new(OutputFormat::Csv);
+    /// let request = Request::convert(OutputFormat::Csv);
     /// let (Conversion::Started(quick), Conversion::Started(slow)) =
-    ///     (client.convert(file.url(), &request)?, client.convert(file.url(), &request)?)
+    ///     (client.start(&request.clone().url(file.url()))?, client.start(&request.clone().url(file.url()))?)
     /// else {
     ///     unreachable!()
     /// };
@@ -682,12 +682,12 @@ impl Emulator {
     /// ```
     /// use std::time::Duration;
     /// use pdfco::testing::Emulator;
-    /// use pdfco::{Conversion, ConvertRequest, OutputFormat};
+    /// use pdfco::{Conversion, OutputFormat, Request};
     ///
     /// let emulator = Emulator::start()?;
     /// let client = emulator.client_builder().build()?;
     /// let file = client.upload("fixtures/sample.pdf")?;
-    /// let Conversion::Started(job) = client.convert(file.url(), &ConvertRequest::new(OutputFormat::Csv))? else {
+    /// let Conversion::Started(job) = client.start(&Request::convert(OutputFormat::Csv).url(file.url()))? else {
     ///     unreachable!()
     /// };
     /// client.wait(&job, |_| {})?;

@@ -61,8 +61,8 @@ pub fn setup() -> (Emulator, Client) {
 /// Uploads the sample and starts an asynchronous JSON conversion of it.
 pub fn start_job(client: &Client) -> pdfco::Job {
     let file = client.upload(SAMPLE).unwrap();
-    let request = pdfco::ConvertRequest::new(pdfco::OutputFormat::Json);
-    match client.convert(file.url(), &request).unwrap() {
+    let request = pdfco::Request::convert(pdfco::OutputFormat::Json);
+    match client.start(&request.clone().url(file.url())).unwrap() {
         pdfco::Conversion::Started(job) => job,
         other => panic!("expected a job, got {other:?}"),
     }
