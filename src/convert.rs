@@ -136,6 +136,20 @@ impl FromStr for OutputFormat {
     }
 }
 
+/// Saved as its endpoint name, such as `"json"`.
+impl serde::Serialize for OutputFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.endpoint())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OutputFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        name.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 impl fmt::Display for OutputFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.endpoint())
@@ -197,14 +211,23 @@ pub enum Conversion {
 /// assert!(done.state().is_terminal());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct Job {
     id: String,
+    #[serde(default)]
     result_url: Option<String>,
+    #[serde(default)]
     name: Option<String>,
+    /// The endpoint the job was started at, when known: what it produces.
+    #[serde(default)]
+    path: Option<String>,
+    #[serde(default)]
     format: Option<OutputFormat>,
+    #[serde(default)]
     credits: Credits,
-    /// The secrets of the request that started the job, masked in its statuses.
+    /// The secrets of the request that started the job, masked in its statuses. Never
+    /// saved.
+    #[serde(skip)]
     secrets: Secrets,
 }
 
@@ -220,10 +243,17 @@ impl Job {
             id: id.into(),
             result_url,
             name: None,
+            path: None,
             format: None,
             credits: Credits::default(),
             secrets: Secrets::default(),
         }
+    }
+
+    /// The endpoint the job was started at, such as `pdf/merge`, when known: always for a
+    /// job this client started, and for a saved one.
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
     }
 
     /// The secrets of the request that started the job, when this client started it.
@@ -321,7 +351,7 @@ impl Output {
             urls: answer.strings("urls"),
             body: answer.value("body").cloned(),
             data,
-            answer: answer.fields().clone(),
+            answer: answer.masked_fields(),
             name: answer.str("name").map(str::to_string),
             page_count: answer.u64("pageCount"),
             duration: answer.u64("duration").map(Duration::from_millis),
@@ -336,7 +366,8 @@ impl Output {
         self.data.as_ref()
     }
 
-    /// The whole answer, as PDF.co sent it (its URLs carry signatures).
+    /// The whole answer, as PDF.co sent it, with the request's secrets masked wherever it
+    /// repeated them. Its URLs carry signatures; treat them as secrets.
     pub fn answer(&self) -> &Map<String, Value> {
         &self.answer
     }
@@ -483,11 +514,13 @@ impl Client {
         };
         let conversion =
             Conversion::from_answer(&answer, request.is_asynchronous(), request.produces())?;
-        Ok(match (conversion, request.format()) {
-            (Conversion::Started(job), Some(format)) => {
-                Conversion::Started(job.with_format(format))
+        Ok(match conversion {
+            Conversion::Started(mut job) => {
+                job.path = Some(request.path().to_string());
+                job.format = request.format();
+                Conversion::Started(job)
             }
-            (conversion, _) => conversion,
+            finished => finished,
         })
     }
 }
@@ -505,6 +538,7 @@ impl Conversion {
                 id: id.to_string(),
                 result_url: answer.str("url").map(str::to_string),
                 name: answer.str("name").map(str::to_string),
+                path: None,
                 format: None,
                 credits: answer.credits(),
                 secrets: answer.secrets().clone(),

@@ -81,6 +81,19 @@ impl JobState {
     }
 }
 
+/// Saved as PDF.co spells it, such as `"working"`.
+impl serde::Serialize for JobState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for JobState {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(JobState::parse(&String::deserialize(deserializer)?))
+    }
+}
+
 impl fmt::Display for JobState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -109,17 +122,26 @@ impl fmt::Display for JobState {
 /// assert!(done.url().is_some() && done.remaining_credits().is_some());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct JobStatus {
     job_id: String,
     state: JobState,
+    #[serde(default)]
     message: Option<String>,
+    #[serde(default)]
     url: Option<String>,
+    #[serde(default)]
     page_count: Option<u64>,
+    #[serde(default)]
     duration: Option<Duration>,
+    #[serde(default)]
     credits: Credits,
+    #[serde(default)]
     body: Option<serde_json::Value>,
+    #[serde(default)]
     urls: Vec<String>,
+    #[serde(default)]
+    answer: serde_json::Map<String, serde_json::Value>,
 }
 
 impl JobStatus {
@@ -151,7 +173,15 @@ impl JobStatus {
                     .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
                     .collect(),
             },
+            answer: answer.masked_fields(),
         })
+    }
+
+    /// The whole answer of the check, as PDF.co sent it, with the request's secrets masked
+    /// wherever it repeated them: for endpoints whose result is data in a field of its own,
+    /// such as `pdf/info`'s `info`. Its URLs carry signatures; treat them as secrets.
+    pub fn answer(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.answer
     }
 
     /// Fills in the result URL from the job's start when the check gave none.

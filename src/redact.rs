@@ -69,6 +69,23 @@ pub(crate) const MIN_ANYWHERE: usize = 6;
 pub(crate) struct Secrets(Vec<String>);
 
 impl Secrets {
+    /// `value` with each of these secrets masked in every string it holds, keys included.
+    /// Name patterns (`X-Amz-Signature=`, ...) are left alone: the URLs in an answer are the
+    /// program's own results and must stay usable.
+    pub(crate) fn mask_json(&self, value: &Value) -> Value {
+        match value {
+            Value::String(text) => Value::String(self.mask(text)),
+            Value::Array(items) => Value::Array(items.iter().map(|v| self.mask_json(v)).collect()),
+            Value::Object(fields) => Value::Object(
+                fields
+                    .iter()
+                    .map(|(k, v)| (self.mask(k), self.mask_json(v)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+
     /// Adds one secret value as it is. Longer secrets are kept first, so that a secret
     /// containing another is masked whole.
     pub(crate) fn add(&mut self, value: &str) {

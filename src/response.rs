@@ -21,7 +21,8 @@ pub(crate) struct Answer {
 }
 
 /// The account figures PDF.co attaches to most answers.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub(crate) struct Credits {
     pub(crate) spent: Option<u64>,
     pub(crate) remaining: Option<u64>,
@@ -67,9 +68,13 @@ impl Answer {
         }
     }
 
-    /// Every field of the answer, as sent.
-    pub(crate) fn fields(&self) -> &serde_json::Map<String, Value> {
-        &self.fields
+    /// Every field of the answer, with the request's secrets masked wherever the server
+    /// repeated them (the URLs of results stay usable).
+    pub(crate) fn masked_fields(&self) -> serde_json::Map<String, Value> {
+        match self.secrets.mask_json(&Value::Object(self.fields.clone())) {
+            Value::Object(fields) => fields,
+            _ => serde_json::Map::new(),
+        }
     }
 
     /// A field by name, matched case-insensitively (PDF.co mixes `jobId` and `jobid`).

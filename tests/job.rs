@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use common::{on, setup, setup_no_retry, start_job};
 use pdfco::testing::{Emulator, Endpoint, Fault, Host, Outcome};
-use pdfco::{Error, Job, JobState, PollSchedule};
+use pdfco::{Error, Job, JobState, JobStatus, OutputFormat, PollSchedule};
 
 #[test]
 fn wait_polls_until_success_and_reports_every_status() {
@@ -340,4 +340,29 @@ fn a_throttled_check_waits_out_retry_after() {
         "the next check came {:?} after the 429",
         next.received - checks[throttled].received
     );
+}
+
+#[test]
+fn a_saved_job_is_resumed_by_another_client() {
+    let (emulator, client) = setup();
+    let job = start_job(&client);
+    let saved = serde_json::to_string(&job).unwrap();
+
+    // Later, maybe in another process.
+    let other = emulator.client_builder().build().unwrap();
+    let job: Job = serde_json::from_str(&saved).unwrap();
+    assert_eq!(job.path(), Some("pdf/convert/to/json"));
+    assert_eq!(job.format(), Some(OutputFormat::Json));
+    let done = other.wait(&job, |_| {}).unwrap();
+    let saved = serde_json::to_string(&done).unwrap();
+    let done: JobStatus = serde_json::from_str(&saved).unwrap();
+    assert_eq!(done.state(), &JobState::Success);
+    assert_eq!(
+        done.answer().get("status"),
+        Some(&serde_json::json!("success"))
+    );
+    let dir = common::TempDir::new();
+    let bytes = other.download(&done, dir.join("out.json")).unwrap();
+    assert!(bytes > 0);
+    assert_eq!(emulator.job_count(), 1, "the same job, not a new one");
 }

@@ -144,6 +144,8 @@ fn a_failed_job_whose_message_repeats_the_password_masks_it() {
     let err = client
         .wait(&job, |status| {
             seen.push_str(&format!("{status:?} {:?}\n", status.message()));
+            seen.push_str(&serde_json::to_string(status.answer()).unwrap());
+            seen.push_str(&serde_json::to_string(status).unwrap());
         })
         .unwrap_err();
     assert!(matches!(err, Error::JobFailed { .. }), "{err:?}");
