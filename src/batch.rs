@@ -6,13 +6,13 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::download::check_destination;
-use crate::{job, poll};
 use crate::retry::Deadline;
 use crate::upload::check_input;
 use crate::workflow::{Done, check_folder, check_not_input, finish};
 use crate::{
     Client, Conversion, ConvertRequest, Error, Input, Job, JobState, JobStatus, OutputFormat,
 };
+use crate::{job, poll};
 
 /// What a batch is doing, reported to its callback between requests.
 ///

@@ -238,6 +238,11 @@
 //! it appears, and job messages are not logged. With `env_logger`, for example,
 //! `RUST_LOG=pdfco::http=debug,pdfco=info` shows them all.
 //!
+//! ureq and ureq-proto log on their own targets (`ureq::*`, `ureq_proto::*`): at debug with
+//! URL paths and sensitive headers masked, but at **trace** they print whole URLs (presigned
+//! signatures included) and the raw request bytes, the `x-api-key` header among them. Keep
+//! those targets at debug or below wherever logs are kept.
+//!
 //! # Features
 //!
 //! | feature | default | what it does |

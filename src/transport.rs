@@ -337,7 +337,15 @@ impl Transport {
                 .header("content-length", len.to_string())
                 .send(SendBody::from_reader(&mut reader));
             let note = format!(", {len} bytes");
-            self.log_request("PUT", &target, &Secrets::default(), &sent, started, attempt, &note);
+            self.log_request(
+                "PUT",
+                &target,
+                &Secrets::default(),
+                &sent,
+                started,
+                attempt,
+                &note,
+            );
             let response = sent.map_err(|e| self.request_error(step, &target, e))?;
             match self.redirect_target(&target, response) {
                 Hop::Follow(next, status)
@@ -393,7 +401,15 @@ impl Transport {
             } else {
                 String::new()
             };
-            self.log_request("GET", &target, &Secrets::default(), &sent, started, attempt, &note);
+            self.log_request(
+                "GET",
+                &target,
+                &Secrets::default(),
+                &sent,
+                started,
+                attempt,
+                &note,
+            );
             let response = sent.map_err(|e| self.request_error(step, &target, e))?;
             match self.redirect_target(&target, response) {
                 Hop::Follow(next, _) => target = next,

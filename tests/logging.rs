@@ -160,23 +160,54 @@ fn a_conversion_logs_each_request_retry_and_state_without_secrets() {
     // One line per attempt: method, where, status or failure, elapsed, attempt number.
     find(
         &http,
-        &["GET ", "/v1/file/upload/get-presigned-url", "status 429", " ms", "(attempt 1"],
+        &[
+            "GET ",
+            "/v1/file/upload/get-presigned-url",
+            "status 429",
+            " ms",
+            "(attempt 1",
+        ],
     );
     find(
         &http,
-        &["GET ", "/v1/file/upload/get-presigned-url", "status 200", "(attempt 2"],
+        &[
+            "GET ",
+            "/v1/file/upload/get-presigned-url",
+            "status 200",
+            "(attempt 2",
+        ],
     );
     let put = find(&http, &["PUT ", "status 503", "(attempt 1", "bytes"]);
     assert!(put.contains("X-Amz-Signature=***"), "{put}");
     find(&http, &["PUT ", "status 200", "(attempt 2"]);
-    find(&http, &["POST ", "/v1/pdf/convert/to/json", "status 200", "(attempt 1"]);
-    find(&http, &["GET ", "/v1/job/check?jobid=", "status 503", "(attempt 1"]);
-    find(&http, &["GET ", "/v1/job/check?jobid=", "status 200", "(attempt 2"]);
+    find(
+        &http,
+        &[
+            "POST ",
+            "/v1/pdf/convert/to/json",
+            "status 200",
+            "(attempt 1",
+        ],
+    );
+    find(
+        &http,
+        &["GET ", "/v1/job/check?jobid=", "status 503", "(attempt 1"],
+    );
+    find(
+        &http,
+        &["GET ", "/v1/job/check?jobid=", "status 200", "(attempt 2"],
+    );
     // The body broke off, so the download resumed with a Range request.
-    find(&http, &["GET ", "status 206", "(attempt 2", "Range from byte"]);
+    find(
+        &http,
+        &["GET ", "status 206", "(attempt 2", "Range from byte"],
+    );
 
     let retries = texts(Level::Warn, "pdfco::retry");
-    find(&retries, &["get-presigned-url: retry 1 of 4 in ", " ms after: ", "429"]);
+    find(
+        &retries,
+        &["get-presigned-url: retry 1 of 4 in ", " ms after: ", "429"],
+    );
     find(&retries, &["storage upload: retry 1 of 4", "503"]);
     find(&retries, &["job/check: retry 1 of 4", "503"]);
     find(&retries, &["result download: retry 1 of 4"]);
@@ -185,7 +216,11 @@ fn a_conversion_logs_each_request_retry_and_state_without_secrets() {
     find(&jobs, &[&format!("job {job_id}: working")]);
     find(&jobs, &[&format!("job {job_id}: working -> success")]);
 
-    let mut secrets = vec![emulator.api_key(), password.into(), "basic-secret-pw".into()];
+    let mut secrets = vec![
+        emulator.api_key(),
+        password.into(),
+        "basic-secret-pw".into(),
+    ];
     secrets.extend(query_values(&emulator, Host::Storage, "X-Amz-Signature"));
     secrets.extend(query_values(&emulator, Host::Storage, "X-Amz-Credential"));
     assert!(secrets.len() > 4, "storage URLs were signed: {secrets:?}");
@@ -206,7 +241,9 @@ fn a_url_input_with_userinfo_and_an_echoing_throttle_leak_nothing() {
     );
     let input = format!(
         "{}/missing/in.pdf?X-Amz-Signature=sig-in-the-url-123",
-        emulator.storage_origin().replacen("://", "://alice:hunter2-pw@", 1)
+        emulator
+            .storage_origin()
+            .replacen("://", "://alice:hunter2-pw@", 1)
     );
     let request = ConvertRequest::new(OutputFormat::Text).password("pdf-pass-77");
     let err = client
@@ -215,11 +252,22 @@ fn a_url_input_with_userinfo_and_an_echoing_throttle_leak_nothing() {
     assert!(matches!(err, Error::Api { .. }), "{err}");
 
     let http = texts(Level::Debug, "pdfco::http");
-    find(&http, &["POST ", "/v1/pdf/convert/to/text", "status 429", "(attempt 1"]);
+    find(
+        &http,
+        &[
+            "POST ",
+            "/v1/pdf/convert/to/text",
+            "status 429",
+            "(attempt 1",
+        ],
+    );
     find(&http, &["POST ", "/v1/pdf/convert/to/text", "(attempt 2"]);
     let retries = texts(Level::Warn, "pdfco::retry");
     let retry = find(&retries, &["convert: retry 1 of 4", "429"]);
-    assert!(retry.contains("alice:***@"), "the URL stays readable: {retry}");
+    assert!(
+        retry.contains("alice:***@"),
+        "the URL stays readable: {retry}"
+    );
     assert_no_secret(&[
         &emulator.api_key(),
         "hunter2-pw",
@@ -258,6 +306,8 @@ fn a_job_pdfco_does_not_know_logs_its_forced_check() {
         .job_timeout(Duration::from_secs(20))
         .build()
         .unwrap();
+    // A first check that gets no answer: a failure line, then a retry.
+    emulator.fail_next(Endpoint::JobCheck, Fault::ResetRequest);
     let job = Job::resume("LOST-JOB-1", None);
     let err = client.wait(&job, |_| {}).unwrap_err();
     assert!(matches!(err, Error::JobFailed { .. }), "{err}");
@@ -266,7 +316,19 @@ fn a_job_pdfco_does_not_know_logs_its_forced_check() {
     find(&jobs, &["job LOST-JOB-1: forced check"]);
     find(&jobs, &["job LOST-JOB-1: working -> unknown"]);
     let http = texts(Level::Debug, "pdfco::http");
-    find(&http, &["GET ", "jobid=LOST-JOB-1&force=true", "status 200"]);
+    find(
+        &http,
+        &["GET ", "jobid=LOST-JOB-1&force=true", "status 200"],
+    );
+    find(
+        &http,
+        &["GET ", "jobid=LOST-JOB-1 -> failed: ", " ms (attempt 1)"],
+    );
+    let retries = texts(Level::Warn, "pdfco::retry");
+    find(
+        &retries,
+        &["job/check: retry 1 of 4", "job/check request failed ("],
+    );
     assert_no_secret(&[&emulator.api_key()]);
 }
 
@@ -301,7 +363,10 @@ fn a_checkpoint_resume_is_logged() {
     std::thread::sleep(Duration::from_millis(400));
     run().unwrap();
     let resumed = texts(Level::Info, "pdfco::checkpoint");
-    find(&resumed, &[&format!("resuming job {job_id} from "), "out.job"]);
+    find(
+        &resumed,
+        &[&format!("resuming job {job_id} from "), "out.job"],
+    );
     let mut secrets = vec![emulator.api_key(), "ckpt-pw-99".to_string()];
     secrets.extend(query_values(&emulator, Host::Storage, "X-Amz-Signature"));
     assert_no_secret(&secrets.iter().map(String::as_str).collect::<Vec<_>>());
