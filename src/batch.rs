@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::download::check_destination;
-use crate::poll;
 use crate::retry::Deadline;
 use crate::upload::check_input;
 use crate::workflow::{Done, check_folder, check_not_input, finish};
 use crate::{Client, Conversion, Error, Input, Job, JobState, JobStatus, OutputFormat, Request};
+use crate::{job, poll};
 
 /// What a batch is doing, reported to its callback between requests.
 ///
@@ -181,6 +181,8 @@ struct Pending {
     checks: u32,
     next_check: Instant,
     force_after: Instant,
+    /// The state of its last check, for the log.
+    seen: Option<JobState>,
 }
 
 /// Spaces requests out to a rate.
@@ -483,6 +485,7 @@ impl<'c> Poller<'c> {
             checks: 0,
             next_check: self.plan(started, 0),
             force_after: poll::later(started, self.client.inner.force_check_after),
+            seen: None,
         };
         self.pending.push(entry);
     }
@@ -540,6 +543,7 @@ impl<'c> Poller<'c> {
         entry.checks += 1;
         let status = match self.client.check_job(&entry.job, force, self.outer) {
             Ok(mut status) => {
+                job::log_state(entry.job.id(), &mut entry.seen, status.state());
                 status.set_url(entry.job.result_url());
                 status
             }

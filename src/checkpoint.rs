@@ -119,10 +119,17 @@ impl Checkpoint {
         {
             return None;
         }
-        Some(Checkpoint {
+        let saved = Checkpoint {
             job_id: text("jobId").filter(|id| !id.is_empty())?.to_string(),
             result_url: text("url").map(str::to_string),
-        })
+        };
+        log::info!(
+            target: "pdfco::checkpoint",
+            "resuming job {} from {}",
+            saved.job_id,
+            path.display()
+        );
+        Some(saved)
     }
 
     /// Writes the started `job` to `path` (readable by the owner only, since the result URL
@@ -141,7 +148,14 @@ impl Checkpoint {
             path: path.to_path_buf(),
             job_id: Some(job.id().to_string()),
             source,
-        })
+        })?;
+        log::info!(
+            target: "pdfco::checkpoint",
+            "job {} saved to {}",
+            job.id(),
+            path.display()
+        );
+        Ok(())
     }
 
     /// Removes the checkpoint at `path`; a missing one is fine.

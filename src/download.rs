@@ -646,9 +646,11 @@ impl Client {
             .url
             .ok_or_else(|| Error::decode(step, "no result URL: PDF.co sent none", String::new()))?;
         let policy = &self.inner.transport.retry_policy();
-        retry::run(policy, Safety::Idempotent, deadline, |_| {
+        retry::run(policy, Safety::Idempotent, deadline, |attempt| {
             let offset = out.written;
-            let response = self.transport().get_storage(step, url, offset, deadline)?;
+            let response = self
+                .transport()
+                .get_storage(step, url, offset, deadline, attempt)?;
             let partial = response.status().as_u16() == 206;
             let length = response.body().content_length();
             let total = if offset > 0 && partial {

@@ -347,6 +347,7 @@ impl Client {
         let mut query = vec![("jobid", job_id)];
         if force {
             query.push(("force", "true"));
+            log::info!(target: "pdfco::job", "job {job_id}: forced check");
         }
         let path = url::with_query("/job/check", &query);
         self.transport()
@@ -418,6 +419,7 @@ impl Client {
         };
         let mut checks = 0;
         let mut last_state = JobState::Working;
+        let mut seen = None;
         loop {
             // The next check when the schedule says, or at the deadline if that comes first,
             // so that one final check lands on it.
@@ -434,6 +436,7 @@ impl Client {
             // decides when to stop checking.
             let mut status = self.check_job(job, force, outer)?;
             checks += 1;
+            log_state(job.id(), &mut seen, &status.state);
             status.set_url(job.result_url());
             on_status(&status);
             match status.state {
@@ -453,6 +456,17 @@ impl Client {
             last_state = status.state;
         }
     }
+}
+
+/// Logs on `pdfco::job` at info level a job's state when it is not the one `seen` before
+/// (`None` before the first check), and remembers it.
+pub(crate) fn log_state(job_id: &str, seen: &mut Option<JobState>, now: &JobState) {
+    match seen.as_ref() {
+        Some(before) if before == now => return,
+        Some(before) => log::info!(target: "pdfco::job", "job {job_id}: {before} -> {now}"),
+        None => log::info!(target: "pdfco::job", "job {job_id}: {now}"),
+    }
+    *seen = Some(now.clone());
 }
 
 #[cfg(test)]

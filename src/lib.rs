@@ -219,6 +219,30 @@
 //! every redirect hop; never to storage URLs. Plain `http` is refused except to loopback,
 //! unless [`ClientBuilder::allow_insecure_http`] says otherwise.
 //!
+//! # Logging
+//!
+//! The crate logs through the [`log`](https://docs.rs/log) facade (already in the tree
+//! through ureq), on the calling thread; nothing is printed unless the program installs a
+//! logger. One target per concern:
+//!
+//! | target | level | one line per |
+//! |---|---|---|
+//! | `pdfco::http` | debug | request attempt (each redirect hop too): method, URL, HTTP status or the failure, milliseconds until the answer's head, attempt number; for a resumed download the `Range` start, for an upload the bytes sent |
+//! | `pdfco::retry` | warn | retry: the step, the error that caused it (its `Display`, and the kind of a network failure), the wait, retry *n* of *max* |
+//! | `pdfco::job` | info | change of a job's state (`job <id>: working -> success`, the first check as `job <id>: working`), and each check made with `force` |
+//! | `pdfco::checkpoint` | info | checkpoint written (`job <id> saved to <path>`) or resumed (`resuming job <id> from <path>`) |
+//!
+//! No line holds a secret: URLs show their scheme, host, path and query with the userinfo
+//! password and secret parameters (`X-Amz-Signature`, `X-Amz-Credential`, ...) masked as
+//! `***`, every secret the request carries (the key, passwords, signatures) is masked wherever
+//! it appears, and job messages are not logged. With `env_logger`, for example,
+//! `RUST_LOG=pdfco::http=debug,pdfco=info` shows them all.
+//!
+//! ureq and ureq-proto log on their own targets (`ureq::*`, `ureq_proto::*`): at debug with
+//! URL paths and sensitive headers masked, but at **trace** they print whole URLs (presigned
+//! signatures included) and the raw request bytes, the `x-api-key` header among them. Keep
+//! those targets at debug or below wherever logs are kept.
+//!
 //! # Features
 //!
 //! | feature | default | what it does |

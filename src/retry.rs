@@ -254,9 +254,39 @@ pub(crate) fn run<T>(
         if deadline.remaining().is_some_and(|left| left <= wait) {
             return Err(error);
         }
+        log_retry(&error, wait, retry + 1, policy.max_retries);
         std::thread::sleep(wait);
         retry += 1;
     }
+}
+
+/// Logs a retry on `pdfco::retry` at warn level: the step, why (the error's `Display`, which
+/// holds no secret, and for a network failure its kind), the wait, and which retry of how
+/// many this is.
+fn log_retry(error: &Error, wait: Duration, retry: u32, max_retries: u32) {
+    let step = match error {
+        Error::Transport { step, .. }
+        | Error::Proxy { step, .. }
+        | Error::Api { step, .. }
+        | Error::Storage { step, .. }
+        | Error::Decode { step, .. }
+        | Error::Incomplete { step, .. } => step.to_string(),
+        _ => "request".to_string(),
+    };
+    // ureq's own text may hold a URL; its kind never does.
+    let cause = match network_source(error) {
+        Some(ureq::Error::Io(e)) => format!(" ({:?})", e.kind()),
+        Some(ureq::Error::Timeout(timeout)) => format!(" (timeout: {timeout})"),
+        Some(ureq::Error::HostNotFound) => " (host not found)".to_string(),
+        Some(ureq::Error::ConnectionFailed) => " (connection failed)".to_string(),
+        Some(ureq::Error::Protocol(_)) => " (protocol error)".to_string(),
+        _ => String::new(),
+    };
+    log::warn!(
+        target: "pdfco::retry",
+        "{step}: retry {retry} of {max_retries} in {} ms after: {error}{cause}",
+        wait.as_millis()
+    );
 }
 
 /// Parses a `Retry-After` value: delay-seconds, or an HTTP date (IMF-fixdate).

@@ -218,8 +218,8 @@ impl Transport {
         extra: &Secrets,
     ) -> Result<Answer, Error> {
         let secrets = self.secrets_of(path_and_query, request, extra);
-        retry::run(&self.retry, safety, deadline, |_| {
-            self.api_once(step, path_and_query, request, deadline, &secrets)
+        retry::run(&self.retry, safety, deadline, |attempt| {
+            self.api_once(step, path_and_query, request, deadline, &secrets, attempt)
         })
     }
 
@@ -248,6 +248,7 @@ impl Transport {
         request: ApiRequest<'_>,
         deadline: Deadline,
         secrets: &Secrets,
+        attempt: u32,
     ) -> Result<Answer, Error> {
         Self::check_deadline(step, deadline)?;
         let mut target = self.api_url(path_and_query);
@@ -260,6 +261,11 @@ impl Transport {
             // is kept by ureq's phase timeouts, set in `bounded`: this check, made before
             // each read, would also refuse a body that has already arrived.)
             let until = Instant::now() + self.timeouts.response;
+            let started = Instant::now();
+            let method = match request {
+                ApiRequest::Get => "GET",
+                ApiRequest::PostJson(_) => "POST",
+            };
             let sent = match request {
                 ApiRequest::Get => {
                     let mut r = self.bounded(self.agent.get(&target), deadline, Reading::Json);
@@ -278,6 +284,7 @@ impl Transport {
                     r.send(body)
                 }
             };
+            self.log_request(method, &target, secrets, &sent, started, attempt, "");
             let response = sent.map_err(|e| self.request_error(step, &target, e))?;
             match self.redirect_target(&target, response) {
                 Hop::Follow(next, status) => {
@@ -313,8 +320,8 @@ impl Transport {
             UploadBody::Reader { .. } => RetryPolicy::disabled(),
             _ => self.retry.clone(),
         };
-        retry::run(&policy, Safety::Idempotent, deadline, |_| {
-            self.put_once(url, content_type, body, on_bytes, deadline)
+        retry::run(&policy, Safety::Idempotent, deadline, |attempt| {
+            self.put_once(url, content_type, body, on_bytes, deadline, attempt)
         })
     }
 
@@ -325,6 +332,7 @@ impl Transport {
         body: &mut UploadBody<'_>,
         on_bytes: &mut dyn FnMut(u64),
         deadline: Deadline,
+        attempt: u32,
     ) -> Result<u64, Error> {
         let step = Step::Upload;
         Self::check_deadline(step, deadline)?;
@@ -338,12 +346,23 @@ impl Transport {
             };
             // A reader body would go out chunked, which S3 refuses; a Content-Length that we
             // set ourselves makes ureq send it length-delimited.
-            let response = self
+            let started = Instant::now();
+            let sent = self
                 .bounded(self.agent.put(&target), deadline, Reading::Json)
                 .content_type(content_type)
                 .header("content-length", len.to_string())
-                .send(SendBody::from_reader(&mut reader))
-                .map_err(|e| self.request_error(step, &target, e))?;
+                .send(SendBody::from_reader(&mut reader));
+            let note = format!(", {len} bytes");
+            self.log_request(
+                "PUT",
+                &target,
+                &Secrets::default(),
+                &sent,
+                started,
+                attempt,
+                &note,
+            );
+            let response = sent.map_err(|e| self.request_error(step, &target, e))?;
             match self.redirect_target(&target, response) {
                 Hop::Follow(next, status)
                     if status == StatusCode::TEMPORARY_REDIRECT
@@ -375,13 +394,14 @@ impl Transport {
 
     /// `GET`s a storage URL, from byte `from` on when it is not zero, and returns the 2xx
     /// response for the caller to stream. Never sends the API key. Not retried here: the
-    /// caller knows how much it already has.
+    /// caller knows how much it already has, and says which try (`attempt`, 0-based) this is.
     pub(crate) fn get_storage(
         &self,
         step: Step,
         url: &str,
         from: u64,
         deadline: Deadline,
+        attempt: u32,
     ) -> Result<Response<Body>, Error> {
         Self::check_deadline(step, deadline)?;
         let mut target = url.to_string();
@@ -390,9 +410,23 @@ impl Transport {
             if from > 0 {
                 request = request.header("range", format!("bytes={from}-"));
             }
-            let response = request
-                .call()
-                .map_err(|e| self.request_error(step, &target, e))?;
+            let started = Instant::now();
+            let sent = request.call();
+            let note = if from > 0 {
+                format!(", resuming with Range from byte {from}")
+            } else {
+                String::new()
+            };
+            self.log_request(
+                "GET",
+                &target,
+                &Secrets::default(),
+                &sent,
+                started,
+                attempt,
+                &note,
+            );
+            let response = sent.map_err(|e| self.request_error(step, &target, e))?;
             match self.redirect_target(&target, response) {
                 Hop::Follow(next, _) => target = next,
                 Hop::Done(response) if response.status().is_success() => {
@@ -405,6 +439,41 @@ impl Transport {
             }
         }
         Err(Error::transport(step, ureq::Error::TooManyRedirects))
+    }
+
+    /// Logs one request (one hop of it) on `pdfco::http` at debug level: the method, where it
+    /// went (the URL with its userinfo and secret parameters masked, and every secret of
+    /// `secrets`, of the URL itself and the key masked wherever it appears), its status or
+    /// failure, how long the answer's head took, which try of the request it was (1-based),
+    /// and `note`.
+    #[allow(clippy::too_many_arguments)]
+    fn log_request(
+        &self,
+        method: &str,
+        target: &str,
+        secrets: &Secrets,
+        sent: &Result<Response<Body>, ureq::Error>,
+        started: Instant,
+        attempt: u32,
+        note: &str,
+    ) {
+        if !log::log_enabled!(target: "pdfco::http", log::Level::Debug) {
+            return;
+        }
+        let mut secrets = secrets.clone();
+        secrets.add_url(target);
+        secrets.add(self.api_key.expose());
+        let outcome = match sent {
+            Ok(response) => format!("status {}", response.status().as_u16()),
+            Err(e) => format!("failed: {e}"),
+        };
+        let line = format!(
+            "{method} {} -> {outcome} in {} ms (attempt {}{note})",
+            redact::url(target),
+            started.elapsed().as_millis(),
+            attempt.saturating_add(1),
+        );
+        log::debug!(target: "pdfco::http", "{}", redact::text(&line, Some(&secrets)));
     }
 
     fn redirect_target(&self, current: &str, response: Response<Body>) -> Hop {
