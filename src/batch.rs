@@ -5,13 +5,14 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::cancel::Cancel;
 use crate::download::check_destination;
 use crate::poll;
 use crate::retry::Deadline;
 use crate::upload::check_input;
 use crate::workflow::{Done, check_folder, check_not_input, finish};
 use crate::{
-    Client, Conversion, ConvertRequest, Error, Input, Job, JobState, JobStatus, OutputFormat,
+    Client, Conversion, ConvertRequest, Error, Input, Job, JobState, JobStatus, OutputFormat, Step,
 };
 
 /// What a batch is doing, reported to its callback between requests.
@@ -214,18 +215,27 @@ impl Pacer {
     }
 
     /// Sleeps until `at` (a [`slot`](Self::slot)), then counts `requests` requests as made
-    /// now: the next slot is that many intervals later.
-    fn take(&mut self, at: Instant, requests: u32) {
-        poll::sleep_until(at);
+    /// now: the next slot is that many intervals later. Fails with [`Error::Cancelled`]
+    /// (naming `step`) when the program asks to stop first.
+    fn take(
+        &mut self,
+        at: Instant,
+        requests: u32,
+        (cancel, step): (&Cancel, Step),
+    ) -> Result<(), Error> {
+        cancel.sleep_until(at, step)?;
         let now = Instant::now();
         let extra = self.interval.saturating_mul(requests.saturating_sub(1));
         self.last = Some(poll::later(now, extra));
+        Ok(())
     }
 
     /// Sleeps until both `not_before` and the rate allow the next request.
     #[cfg(test)]
     fn wait(&mut self, not_before: Instant) {
-        self.take(self.slot(not_before), 1);
+        let never = Cancel::default();
+        self.take(self.slot(not_before), 1, (&never, Step::JobCheck))
+            .unwrap();
     }
 }
 
@@ -428,7 +438,8 @@ impl Client {
             check_destination(output)?;
         }
         check_not_input(&Input::path(input), output)?;
-        pacer.take(pacer.slot(Instant::now()), 2);
+        let cancel = self.transport().cancel();
+        pacer.take(pacer.slot(Instant::now()), 2, (cancel, Step::Presign))?;
         let url = self.upload_input(&Input::path(input), &mut |_| {}, deadline)?;
         self.convert_until(&url, &request.named_for(output), deadline)
     }
@@ -529,7 +540,12 @@ impl<'c> Poller<'c> {
             finish(items, on_progress);
             return true;
         }
-        self.pacer.take(at, 1);
+        let cancel = self.client.transport().cancel();
+        if let Err(e) = self.pacer.take(at, 1, (cancel, Step::JobCheck)) {
+            items[index].result = Err(e.for_job(entry.job.id()));
+            finish(items, on_progress);
+            return true;
+        }
         let force = Instant::now() >= entry.force_after;
         if force {
             entry.force_after = poll::later(Instant::now(), self.client.inner.force_check_after);

@@ -6,6 +6,7 @@ use std::io::{self, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::cancel;
 use crate::redact;
 use crate::retry::{self, Deadline, Safety};
 use crate::tempfile::{self, TempFile, parent_dir};
@@ -537,6 +538,11 @@ impl Client {
         let mut done = Vec::with_capacity(urls.len());
         let mut received_before = 0;
         for (index, url) in urls.iter().enumerate() {
+            // Between pages; the pages done so far are temporary files, removed on return.
+            self.transport()
+                .cancel()
+                .check(Step::Download)
+                .map_err(|e| with_job(e, from.job_id))?;
             let dest = dir.join(format!("{stem}-{}.{}", index + 1, extension_of(url)));
             let (path, permissions) = match target(&dest).map_err(|e| write_error(&dest, e))? {
                 Target::Replace { path, permissions } => (path, permissions),
@@ -646,7 +652,8 @@ impl Client {
             .url
             .ok_or_else(|| Error::decode(step, "no result URL: PDF.co sent none", String::new()))?;
         let policy = &self.inner.transport.retry_policy();
-        retry::run(policy, Safety::Idempotent, deadline, |_| {
+        let cancel = self.transport().cancel();
+        retry::run(policy, Safety::Idempotent, deadline, (cancel, step), |_| {
             let offset = out.written;
             let response = self.transport().get_storage(step, url, offset, deadline)?;
             let partial = response.status().as_u16() == 206;
@@ -682,7 +689,9 @@ impl Client {
                 length
             };
             let (min_bytes, per) = self.transport().min_throughput();
-            let mut reader = MinThroughput::new(response.into_body().into_reader(), min_bytes, per);
+            // The flag is looked at before each chunk is read.
+            let body = cancel.reader(response.into_body().into_reader());
+            let mut reader = MinThroughput::new(body, min_bytes, per);
             // io::copy reads straight into a BufWriter's buffer, so the transfer moves in
             // large pieces. It is flushed even after a failed read, so that every byte that
             // arrived counts before a resume asks for the rest.
@@ -701,6 +710,9 @@ impl Client {
                     _ => Ok(out.written),
                 },
                 Err(e) if out.write_failed => Err(out.write_error(dest, e)),
+                Err(e) if cancel::caused_io(cancel, &e) => {
+                    Err(Error::Cancelled { step, job_id: None })
+                }
                 Err(e) => match (total, ureq::Error::from(e)) {
                     // A body that ends before its Content-Length.
                     (Some(expected), ureq::Error::Io(io))

@@ -392,7 +392,13 @@ impl Client {
             // The next check when the schedule says, or at the deadline if that comes first,
             // so that one final check lands on it.
             let planned = poll::later(started, schedule.next_check(checks, started.elapsed()));
-            poll::sleep_until(deadline.0.map_or(planned, |d| planned.min(d)));
+            self.transport()
+                .cancel()
+                .sleep_until(
+                    deadline.0.map_or(planned, |d| planned.min(d)),
+                    Step::JobCheck,
+                )
+                .map_err(|e| e.for_job(job.id()))?;
             if outer.is_past() {
                 return Err(timeout(last_state));
             }

@@ -237,6 +237,7 @@
 
 mod account;
 mod batch;
+mod cancel;
 mod checkpoint;
 mod client;
 mod convert;
