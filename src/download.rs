@@ -308,7 +308,9 @@ impl Client {
     /// - [`Error::WriteOutput`] if the file cannot be written: checked before any request
     ///   for a path ending with a slash, a folder, a missing folder or one that cannot be
     ///   written (a temporary file is created and removed there);
-    /// - [`Error::Transport`] for network failures; [`Error::Decode`] if there is no URL.
+    /// - [`Error::Transport`] for network failures; [`Error::Decode`] if there is no URL;
+    /// - [`Error::Cancelled`] when the [cancel flag](crate::ClientBuilder::cancel_flag) is
+    ///   set (between two chunks, or during a retry's wait).
     ///
     /// Errors carry the job id when `from` knows it. For page images (PNG, JPEG, WebP), whose
     /// asynchronous result URL is a listing of page URLs, use [`Client::download_pages`].

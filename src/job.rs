@@ -349,6 +349,8 @@ impl Client {
     ///
     /// - [`Error::JobFailed`] when the job ends `failed`, `aborted` or `unknown`;
     /// - [`Error::JobTimeout`] when the deadline passes first (the job may still finish);
+    /// - [`Error::Cancelled`] when the [cancel flag](crate::ClientBuilder::cancel_flag) is set,
+    ///   within 100 ms during a sleep;
     /// - any error of [`Client::check`].
     ///
     /// Every one carries the job id.

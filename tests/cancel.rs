@@ -288,7 +288,7 @@ fn cancel_a_batch() {
 }
 
 #[test]
-fn a_client_without_a_flag_is_not_cancelled_and_a_reset_flag_reuses_the_client() {
+fn a_set_flag_sends_nothing_and_a_reset_flag_reuses_the_client() {
     let emulator = Emulator::start().unwrap();
     let stop = flag();
     let client = emulator
