@@ -315,3 +315,32 @@ fn a_set_flag_sends_nothing_and_a_reset_flag_reuses_the_client() {
     stop.store(false, Ordering::SeqCst);
     client.upload(SAMPLE).unwrap();
 }
+
+#[test]
+fn a_one_call_conversion_cancelled_while_waiting_keeps_the_job_id_and_the_old_output() {
+    let emulator = Emulator::builder().outcome(Outcome::Stuck).start().unwrap();
+    let stop = flag();
+    let client = slow_polling(&emulator, &stop);
+    let dir = TempDir::new();
+    std::fs::write(dir.join("out.json"), b"old").unwrap();
+    let mut started = None;
+    let mut set_at = None;
+    let result = client.convert_file_with(
+        SAMPLE,
+        dir.join("out.json"),
+        &ConvertRequest::new(OutputFormat::Json),
+        |progress| match progress {
+            pdfco::Progress::Started(job) => started = Some(job.id().to_string()),
+            pdfco::Progress::Status(_) => {
+                set_at = Some(Instant::now());
+                stop.store(true, Ordering::SeqCst);
+            }
+            _ => {}
+        },
+    );
+    let took = set_at.expect("a status was seen").elapsed();
+    let err = result.unwrap_err();
+    let id = started.expect("the job started");
+    assert_cancelled("one-call conversion", &err, Step::JobCheck, Some(&id), took);
+    assert_nothing_left(&dir);
+}
