@@ -344,3 +344,45 @@ fn a_one_call_conversion_cancelled_while_waiting_keeps_the_job_id_and_the_old_ou
     assert_cancelled("one-call conversion", &err, Step::JobCheck, Some(&id), took);
     assert_nothing_left(&dir);
 }
+
+#[test]
+fn cancel_during_a_page_set_download_leaves_no_page() {
+    let emulator = Emulator::start().unwrap();
+    let stop = flag();
+    let client = emulator
+        .client_builder()
+        .cancel_flag(stop.clone())
+        .build()
+        .unwrap();
+    let file = client.upload(SAMPLE).unwrap();
+    let job = match client
+        .convert(file.url(), &ConvertRequest::new(OutputFormat::Png))
+        .unwrap()
+    {
+        pdfco::Conversion::Started(job) => job,
+        other => panic!("expected a job, got {other:?}"),
+    };
+    let done = client.wait(&job, |_| {}).unwrap();
+    let dir = TempDir::new();
+    std::fs::write(dir.join("out.json"), b"old").unwrap();
+    // The listing of page URLs comes whole (an `identity` encoding changes nothing); the
+    // first page trickles.
+    emulator.fail_next(
+        Endpoint::Download,
+        Fault::ContentEncoding("identity".into()),
+    );
+    emulator.fail_next(
+        Endpoint::Download,
+        Fault::Trickle {
+            bytes: 20,
+            pause: Duration::from_millis(20),
+        },
+    );
+    let (result, took) = {
+        let (client, done, dir) = (client.clone(), done.clone(), dir.path().to_path_buf());
+        cancel_while(&stop, move || client.download_pages(&done, dir, "page"))
+    };
+    let err = result.unwrap_err();
+    assert_cancelled("page set", &err, Step::Download, Some(done.job_id()), took);
+    assert_nothing_left(&dir);
+}
