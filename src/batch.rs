@@ -5,11 +5,14 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::cancel::Cancel;
 use crate::download::check_destination;
 use crate::retry::Deadline;
 use crate::upload::check_input;
 use crate::workflow::{Done, check_folder, check_not_input, finish};
-use crate::{Client, Conversion, Error, Input, Job, JobState, JobStatus, OutputFormat, Request};
+use crate::{
+    Client, Conversion, Error, Input, Job, JobState, JobStatus, OutputFormat, Request, Step,
+};
 use crate::{job, poll};
 
 /// What a batch is doing, reported to its callback between requests.
@@ -213,18 +216,27 @@ impl Pacer {
     }
 
     /// Sleeps until `at` (a [`slot`](Self::slot)), then counts `requests` requests as made
-    /// now: the next slot is that many intervals later.
-    fn take(&mut self, at: Instant, requests: u32) {
-        poll::sleep_until(at);
+    /// now: the next slot is that many intervals later. Fails with [`Error::Cancelled`]
+    /// (naming `step`) when the program asks to stop first.
+    fn take(
+        &mut self,
+        at: Instant,
+        requests: u32,
+        (cancel, step): (&Cancel, Step),
+    ) -> Result<(), Error> {
+        cancel.sleep_until(at, step)?;
         let now = Instant::now();
         let extra = self.interval.saturating_mul(requests.saturating_sub(1));
         self.last = Some(poll::later(now, extra));
+        Ok(())
     }
 
     /// Sleeps until both `not_before` and the rate allow the next request.
     #[cfg(test)]
     fn wait(&mut self, not_before: Instant) {
-        self.take(self.slot(not_before), 1);
+        let never = Cancel::default();
+        self.take(self.slot(not_before), 1, (&never, Step::JobCheck))
+            .unwrap();
     }
 }
 
@@ -428,7 +440,8 @@ impl Client {
             check_destination(output)?;
         }
         check_not_input(&Input::path(input), output)?;
-        pacer.take(pacer.slot(Instant::now()), 2);
+        let cancel = self.transport().cancel();
+        pacer.take(pacer.slot(Instant::now()), 2, (cancel, Step::Presign))?;
         let url = self.upload_input(&Input::path(input), &mut |_| {}, deadline)?;
         self.start_until(
             &request.named_for(output),
@@ -534,7 +547,12 @@ impl<'c> Poller<'c> {
             finish(items, on_progress);
             return true;
         }
-        self.pacer.take(at, 1);
+        let cancel = self.client.transport().cancel();
+        if let Err(e) = self.pacer.take(at, 1, (cancel, Step::JobCheck)) {
+            items[index].result = Err(e.for_job(entry.job.id()));
+            finish(items, on_progress);
+            return true;
+        }
         let force = Instant::now() >= entry.force_after;
         if force {
             entry.force_after = poll::later(Instant::now(), self.client.inner.force_check_after);

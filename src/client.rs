@@ -2,8 +2,10 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
+use crate::cancel::Cancel;
 use crate::redact::{self, Secret};
 use crate::retry::{Deadline, RetryPolicy};
 use crate::transport::{Timeouts, Transport};
@@ -115,6 +117,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     user_agent: String,
     json_limit: u64,
+    cancel_flag: Option<Arc<AtomicBool>>,
 }
 
 impl Client {
@@ -286,6 +289,7 @@ impl ClientBuilder {
             retry: RetryPolicy::new(),
             user_agent: concat!("pdfco/", env!("CARGO_PKG_VERSION")).to_string(),
             json_limit: 16 * 1024 * 1024,
+            cancel_flag: None,
         }
     }
 
@@ -432,6 +436,47 @@ impl ClientBuilder {
         self
     }
 
+    /// A flag that stops whatever the client is doing once it becomes `true`: an upload,
+    /// a wait, a batch, a download. It is looked at before each request, between the
+    /// chunks of every transfer, and during every sleep (retry backoffs, poll waits, the
+    /// batches' pacing), which are cut into slices of at most 100 ms; the call then
+    /// returns [`Error::Cancelled`], with the job id once a job was started. A download
+    /// that is cancelled removes its temporary file and leaves any existing output as it
+    /// was. A cancellation is never retried. A read blocked on a silent server is not cut
+    /// short: it returns within the [stall timeout](Self::timeout_stall) at worst.
+    ///
+    /// The flag is an `Arc<AtomicBool>` so that another thread, or a signal handler
+    /// (`signal_hook::flag::register(SIGINT, flag)`, which is async-signal-safe), can set
+    /// it. The client never resets it: reset it (`store(false)`) to use the client again.
+    ///
+    /// Defaults to none.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicBool, Ordering};
+    /// use pdfco::testing::{Emulator, Outcome};
+    ///
+    /// let emulator = Emulator::builder().outcome(Outcome::Stuck).start()?;
+    /// let stop = Arc::new(AtomicBool::new(false));
+    /// let client = emulator.client_builder().cancel_flag(stop.clone()).build()?;
+    /// let file = client.upload("fixtures/sample.pdf")?;
+    /// let request = pdfco::Request::convert(pdfco::OutputFormat::Json).url(file.url());
+    /// let pdfco::Conversion::Started(job) = client.start(&request)? else {
+    ///     panic!("asynchronous by default")
+    /// };
+    /// // The status callback asks to stop; so could a Ctrl-C handler.
+    /// let err = client.wait(&job, |_| stop.store(true, Ordering::SeqCst)).unwrap_err();
+    /// assert!(matches!(err, pdfco::Error::Cancelled { .. }), "{err}");
+    /// assert_eq!(err.job_id(), Some(job.id()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn cancel_flag(mut self, flag: Arc<AtomicBool>) -> Self {
+        self.cancel_flag = Some(flag);
+        self
+    }
+
     /// Checks the settings and builds the client. Sends no request.
     ///
     /// Requests go through the proxy named by `ALL_PROXY`, `HTTPS_PROXY` or `HTTP_PROXY` (or
@@ -519,7 +564,8 @@ impl ClientBuilder {
                 min_bytes_per: self.min_throughput.1,
             },
             proxy,
-        );
+        )
+        .cancelled_by(Cancel::new(self.cancel_flag));
         Ok(Client {
             inner: Arc::new(Inner {
                 transport,
@@ -562,6 +608,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
             .field("json_limit", &self.json_limit)
+            .field("cancel_flag", &self.cancel_flag)
             .finish()
     }
 }

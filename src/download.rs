@@ -6,6 +6,7 @@ use std::io::{self, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::cancel;
 use crate::redact;
 use crate::retry::{self, Deadline, Safety};
 use crate::tempfile::{self, TempFile, parent_dir};
@@ -307,7 +308,9 @@ impl Client {
     /// - [`Error::WriteOutput`] if the file cannot be written: checked before any request
     ///   for a path ending with a slash, a folder, a missing folder or one that cannot be
     ///   written (a temporary file is created and removed there);
-    /// - [`Error::Transport`] for network failures; [`Error::Decode`] if there is no URL.
+    /// - [`Error::Transport`] for network failures; [`Error::Decode`] if there is no URL;
+    /// - [`Error::Cancelled`] when the [cancel flag](crate::ClientBuilder::cancel_flag) is
+    ///   set (between two chunks, or during a retry's wait).
     ///
     /// Errors carry the job id when `from` knows it. For page images (PNG, JPEG, WebP), whose
     /// asynchronous result URL is a listing of page URLs, use [`Client::download_pages`].
@@ -537,6 +540,11 @@ impl Client {
         let mut done = Vec::with_capacity(urls.len());
         let mut received_before = 0;
         for (index, url) in urls.iter().enumerate() {
+            // Between pages; the pages done so far are temporary files, removed on return.
+            self.transport()
+                .cancel()
+                .check(Step::Download)
+                .map_err(|e| with_job(e, from.job_id))?;
             let dest = dir.join(format!("{stem}-{}.{}", index + 1, extension_of(url)));
             let (path, permissions) = match target(&dest).map_err(|e| write_error(&dest, e))? {
                 Target::Replace { path, permissions } => (path, permissions),
@@ -646,79 +654,93 @@ impl Client {
             .url
             .ok_or_else(|| Error::decode(step, "no result URL: PDF.co sent none", String::new()))?;
         let policy = &self.inner.transport.retry_policy();
-        retry::run(policy, Safety::Idempotent, deadline, |attempt| {
-            let offset = out.written;
-            let response = self
-                .transport()
-                .get_storage(step, url, offset, deadline, attempt)?;
-            let partial = response.status().as_u16() == 206;
-            let length = response.body().content_length();
-            let total = if offset > 0 && partial {
-                let range = response
-                    .headers()
-                    .get("content-range")
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(parse_content_range);
-                match range {
-                    Some((start, total)) if start == offset => total.or(length.map(|l| offset + l)),
-                    _ => {
-                        return Err(Error::decode(
-                            step,
-                            format!("a resumed download did not start at byte {offset}"),
-                            String::new(),
-                        ));
+        let cancel = self.transport().cancel();
+        retry::run(
+            policy,
+            Safety::Idempotent,
+            deadline,
+            (cancel, step),
+            |attempt| {
+                let offset = out.written;
+                let response = self
+                    .transport()
+                    .get_storage(step, url, offset, deadline, attempt)?;
+                let partial = response.status().as_u16() == 206;
+                let length = response.body().content_length();
+                let total = if offset > 0 && partial {
+                    let range = response
+                        .headers()
+                        .get("content-range")
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(parse_content_range);
+                    match range {
+                        Some((start, total)) if start == offset => {
+                            total.or(length.map(|l| offset + l))
+                        }
+                        _ => {
+                            return Err(Error::decode(
+                                step,
+                                format!("a resumed download did not start at byte {offset}"),
+                                String::new(),
+                            ));
+                        }
                     }
-                }
-            } else {
-                if offset > 0 {
-                    // Storage ignored the range and sends everything again.
-                    if !restart(&mut out.inner).map_err(|e| out.write_error(dest, e))? {
-                        return Err(Error::decode(
-                            step,
-                            "storage ignored the Range request, so the download cannot resume",
-                            String::new(),
-                        ));
+                } else {
+                    if offset > 0 {
+                        // Storage ignored the range and sends everything again.
+                        if !restart(&mut out.inner).map_err(|e| out.write_error(dest, e))? {
+                            return Err(Error::decode(
+                                step,
+                                "storage ignored the Range request, so the download cannot resume",
+                                String::new(),
+                            ));
+                        }
+                        out.written = 0;
                     }
-                    out.written = 0;
-                }
-                length
-            };
-            let (min_bytes, per) = self.transport().min_throughput();
-            let mut reader = MinThroughput::new(response.into_body().into_reader(), min_bytes, per);
-            // io::copy reads straight into a BufWriter's buffer, so the transfer moves in
-            // large pieces. It is flushed even after a failed read, so that every byte that
-            // arrived counts before a resume asks for the rest.
-            let mut buffered = io::BufWriter::with_capacity(COPY_BUFFER, &mut *out);
-            let copied = io::copy(&mut reader, &mut buffered);
-            let flushed = buffered.flush();
-            drop(buffered);
-            match copied.and(flushed).and_then(|_| out.flush()) {
-                Ok(()) => match total {
-                    Some(expected) if expected != out.written => Err(Error::Incomplete {
-                        step,
-                        expected,
-                        received: out.written,
-                        job_id: None,
-                    }),
-                    _ => Ok(out.written),
-                },
-                Err(e) if out.write_failed => Err(out.write_error(dest, e)),
-                Err(e) => match (total, ureq::Error::from(e)) {
-                    // A body that ends before its Content-Length.
-                    (Some(expected), ureq::Error::Io(io))
-                        if io.kind() == io::ErrorKind::UnexpectedEof =>
-                    {
-                        Err(Error::Incomplete {
+                    length
+                };
+                let (min_bytes, per) = self.transport().min_throughput();
+                // The flag is looked at before each chunk is read.
+                let body = cancel.reader(response.into_body().into_reader());
+                let mut reader = MinThroughput::new(body, min_bytes, per);
+                // io::copy reads straight into a BufWriter's buffer, so the transfer moves in
+                // large pieces. It is flushed even after a failed read, so that every byte that
+                // arrived counts before a resume asks for the rest.
+                let mut buffered = io::BufWriter::with_capacity(COPY_BUFFER, &mut *out);
+                let copied = io::copy(&mut reader, &mut buffered);
+                let flushed = buffered.flush();
+                drop(buffered);
+                match copied.and(flushed).and_then(|_| out.flush()) {
+                    Ok(()) => match total {
+                        Some(expected) if expected != out.written => Err(Error::Incomplete {
                             step,
                             expected,
                             received: out.written,
                             job_id: None,
-                        })
+                        }),
+                        _ => Ok(out.written),
+                    },
+                    Err(e) if out.write_failed => Err(out.write_error(dest, e)),
+                    Err(e) if cancel::caused_io(cancel, &e) => {
+                        Err(Error::Cancelled { step, job_id: None })
                     }
-                    (_, e) => Err(Error::transport(step, e)),
-                },
-            }
-        })
+                    Err(e) => match (total, ureq::Error::from(e)) {
+                        // A body that ends before its Content-Length.
+                        (Some(expected), ureq::Error::Io(io))
+                            if io.kind() == io::ErrorKind::UnexpectedEof =>
+                        {
+                            Err(Error::Incomplete {
+                                step,
+                                expected,
+                                received: out.written,
+                                job_id: None,
+                            })
+                        }
+                        (_, e) => Err(Error::transport(step, e)),
+                    },
+                }
+            },
+        )
     }
 }
 

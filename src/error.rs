@@ -300,6 +300,18 @@ pub enum Error {
         job_id: Option<String>,
     },
 
+    /// The program set the client's [cancel flag](crate::ClientBuilder::cancel_flag): the
+    /// work stopped before a request, between two chunks of a transfer, or during a sleep.
+    /// A download leaves no temporary file and any existing output as it was. Never retried.
+    #[error("cancelled during {step}{}", for_job(job_id))]
+    #[non_exhaustive]
+    Cancelled {
+        /// The step that was running or about to start.
+        step: Step,
+        /// The job, if one was started.
+        job_id: Option<String>,
+    },
+
     /// A body ended before its `Content-Length`.
     #[error(
         "{step} incomplete: got {received} of {expected} bytes{}",
@@ -347,6 +359,7 @@ impl Error {
             | Error::Storage { job_id, .. }
             | Error::Decode { job_id, .. }
             | Error::DeadlineExceeded { job_id, .. }
+            | Error::Cancelled { job_id, .. }
             | Error::Incomplete { job_id, .. } => job_id.as_deref(),
             Error::JobFailed { job_id, .. } | Error::JobTimeout { job_id, .. } => Some(job_id),
             _ => None,
@@ -437,6 +450,7 @@ impl Error {
             | Error::Storage { job_id, .. }
             | Error::Decode { job_id, .. }
             | Error::DeadlineExceeded { job_id, .. }
+            | Error::Cancelled { job_id, .. }
             | Error::Incomplete { job_id, .. }
                 if job_id.is_none() =>
             {
@@ -487,6 +501,19 @@ mod tests {
         assert_eq!(e.job_id(), Some("J1"));
         assert_eq!(e.status(), Some(429));
         assert!(!e.is_local());
+    }
+
+    #[test]
+    fn cancelled_names_its_step_and_job() {
+        let e = Error::Cancelled {
+            step: Step::JobCheck,
+            job_id: None,
+        };
+        assert_eq!(e.to_string(), "cancelled during job/check");
+        let e = e.for_job("J7");
+        assert_eq!(e.to_string(), "cancelled during job/check (job J7)");
+        assert_eq!(e.job_id(), Some("J7"));
+        assert!(!e.is_local() && !e.is_timeout());
     }
 
     #[test]

@@ -380,6 +380,8 @@ impl Client {
     ///
     /// - [`Error::JobFailed`] when the job ends `failed`, `aborted` or `unknown`;
     /// - [`Error::JobTimeout`] when the deadline passes first (the job may still finish);
+    /// - [`Error::Cancelled`] when the [cancel flag](crate::ClientBuilder::cancel_flag) is set,
+    ///   within 100 ms during a sleep;
     /// - any error of [`Client::check`].
     ///
     /// Every one carries the job id.
@@ -424,7 +426,13 @@ impl Client {
             // The next check when the schedule says, or at the deadline if that comes first,
             // so that one final check lands on it.
             let planned = poll::later(started, schedule.next_check(checks, started.elapsed()));
-            poll::sleep_until(deadline.0.map_or(planned, |d| planned.min(d)));
+            self.transport()
+                .cancel()
+                .sleep_until(
+                    deadline.0.map_or(planned, |d| planned.min(d)),
+                    Step::JobCheck,
+                )
+                .map_err(|e| e.for_job(job.id()))?;
             if outer.is_past() {
                 return Err(timeout(last_state));
             }

@@ -182,6 +182,14 @@
 //! [`workflow_timeout`](ClientBuilder::workflow_timeout) every request of a one-call
 //! conversion is cut to the time left.
 //!
+//! **Cancellation.** A client built with a [`cancel_flag`](ClientBuilder::cancel_flag) stops
+//! whatever it is doing once the flag is set, from another thread or a signal handler: the
+//! flag is looked at before every request, between the chunks of every upload and download,
+//! and in every sleep (retry backoffs, poll waits, the batches' pacing), which sleeps in
+//! slices of at most 100 ms. The call returns [`Error::Cancelled`], with the job id once a job
+//! was started; a cancelled download removes its temporary file and leaves an existing output
+//! as it was. A cancellation is never retried, and the crate never resets the flag.
+//!
 //! **Downloads resume.** When a result download breaks off (a reset, a body shorter than
 //! its `Content-Length`, a stall), the next try asks for the rest with `Range` and checks the
 //! `206` answer's `Content-Range` against the bytes already written. Only a complete file,
@@ -261,6 +269,7 @@
 
 mod account;
 mod batch;
+mod cancel;
 mod checkpoint;
 mod client;
 mod convert;

@@ -1,12 +1,8 @@
-//! When to check a job: the poll schedule, a pure function of the time waited so far, and
-//! the sleep that follows it.
+//! When to check a job: the poll schedule, a pure function of the time waited so far. The
+//! sleep that follows it is [`Cancel::sleep_until`](crate::cancel::Cancel::sleep_until).
 
 use std::hash::{BuildHasher, RandomState};
 use std::time::{Duration, Instant};
-
-/// The longest single sleep: a wait ends at most this long after its time, and a loop that
-/// sleeps can look at the clock (and, later, a cancellation flag) this often.
-const SLICE: Duration = Duration::from_millis(100);
 
 /// The shortest gap between two checks, so that a schedule of zeros cannot spin.
 const MIN_GAP: Duration = Duration::from_millis(1);
@@ -232,17 +228,6 @@ pub(crate) fn later(start: Instant, offset: Duration) -> Instant {
         .unwrap_or(start)
 }
 
-/// Sleeps on the calling thread until `at`, in slices of at most 100 ms.
-pub(crate) fn sleep_until(at: Instant) {
-    loop {
-        let now = Instant::now();
-        if now >= at {
-            return;
-        }
-        std::thread::sleep((at - now).min(SLICE));
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -439,13 +424,5 @@ mod tests {
             "jitter spreads checks: {} distinct",
             seen.len()
         );
-    }
-
-    #[test]
-    fn sleep_until_a_past_instant_returns_at_once() {
-        let started = Instant::now();
-        sleep_until(started);
-        sleep_until(started + Duration::from_millis(30));
-        assert!(started.elapsed() >= Duration::from_millis(30));
     }
 }

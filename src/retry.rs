@@ -4,7 +4,8 @@ use std::hash::{BuildHasher, RandomState};
 use std::io;
 use std::time::{Duration, Instant};
 
-use crate::Error;
+use crate::cancel::Cancel;
+use crate::{Error, Step};
 
 /// How transient failures are retried: exponential backoff with jitter, honouring
 /// `Retry-After`, never past a deadline.
@@ -233,12 +234,15 @@ fn retry_after(error: &Error) -> Option<Duration> {
     }
 }
 
-/// Runs `attempt` until it succeeds, fails for good, runs out of retries, or the next try
-/// could not start before the deadline. Sleeps between tries on the calling thread.
+/// Runs `attempt` until it succeeds, fails for good, runs out of retries, the next try
+/// could not start before the deadline, or the program asks to stop (`stop`: the cancel flag,
+/// and the step named by the [`Error::Cancelled`] a sleep ends with). Sleeps between tries on
+/// the calling thread, in slices that look at the flag. A cancellation is never retried.
 pub(crate) fn run<T>(
     policy: &RetryPolicy,
     safety: Safety,
     deadline: Deadline,
+    (cancel, step): (&Cancel, Step),
     mut attempt: impl FnMut(u32) -> Result<T, Error>,
 ) -> Result<T, Error> {
     let mut retry = 0;
@@ -255,7 +259,7 @@ pub(crate) fn run<T>(
             return Err(error);
         }
         log_retry(&error, wait, retry + 1, policy.max_retries);
-        std::thread::sleep(wait);
+        cancel.sleep(wait, step)?;
         retry += 1;
     }
 }
@@ -339,7 +343,8 @@ pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Step;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
 
     fn io_error(kind: io::ErrorKind) -> Error {
         Error::transport(Step::Start, ureq::Error::Io(io::Error::from(kind)))
@@ -447,22 +452,34 @@ mod tests {
             .initial_backoff(Duration::from_millis(1))
             .max_retries(3);
         let mut calls = 0;
-        let r: Result<(), Error> = run(&p, Safety::Idempotent, Deadline::none(), |_| {
-            calls += 1;
-            Err(api(503, 503))
-        });
+        let r: Result<(), Error> = run(
+            &p,
+            Safety::Idempotent,
+            Deadline::none(),
+            (&Cancel::default(), Step::Start),
+            |_| {
+                calls += 1;
+                Err(api(503, 503))
+            },
+        );
         assert!(r.is_err());
         assert_eq!(calls, 4, "one try and three retries");
 
         let mut calls = 0;
-        let r = run(&p, Safety::Idempotent, Deadline::none(), |_| {
-            calls += 1;
-            if calls < 3 {
-                Err(api(429, 429))
-            } else {
-                Ok(calls)
-            }
-        });
+        let r = run(
+            &p,
+            Safety::Idempotent,
+            Deadline::none(),
+            (&Cancel::default(), Step::Start),
+            |_| {
+                calls += 1;
+                if calls < 3 {
+                    Err(api(429, 429))
+                } else {
+                    Ok(calls)
+                }
+            },
+        );
         assert_eq!(r.unwrap(), 3);
 
         let mut calls = 0;
@@ -470,6 +487,7 @@ mod tests {
             &p,
             Safety::Idempotent,
             Deadline::none(),
+            (&Cancel::default(), Step::Start),
             |_| -> Result<(), Error> {
                 calls += 1;
                 Err(api(401, 401))
@@ -482,6 +500,7 @@ mod tests {
             &p,
             Safety::OnlyIfNotSent,
             Deadline::none(),
+            (&Cancel::default(), Step::Start),
             |_| -> Result<(), Error> {
                 calls += 1;
                 Err(io_error(io::ErrorKind::ConnectionReset))
@@ -502,6 +521,7 @@ mod tests {
             &p,
             Safety::Idempotent,
             Deadline::after(Duration::from_millis(50)),
+            (&Cancel::default(), Step::Start),
             |_| -> Result<(), Error> {
                 calls += 1;
                 Err(api(503, 503))
@@ -509,6 +529,35 @@ mod tests {
         );
         assert_eq!(calls, 1);
         assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn a_cancelled_backoff_ends_the_retries_at_once() {
+        let p = RetryPolicy::new().initial_backoff(Duration::from_secs(60));
+        let flag = Arc::new(AtomicBool::new(false));
+        let cancel = Cancel::new(Some(flag.clone()));
+        let mut calls = 0;
+        let started = Instant::now();
+        let r = run(
+            &p,
+            Safety::Idempotent,
+            Deadline::none(),
+            (&cancel, Step::JobCheck),
+            |_| -> Result<(), Error> {
+                calls += 1;
+                flag.store(true, Ordering::SeqCst);
+                Err(api(503, 503))
+            },
+        );
+        assert_eq!(calls, 1);
+        assert!(matches!(
+            r,
+            Err(Error::Cancelled {
+                step: Step::JobCheck,
+                ..
+            })
+        ));
+        assert!(started.elapsed() < Duration::from_secs(20));
     }
 
     #[test]

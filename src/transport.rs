@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use ureq::http::{Response, StatusCode};
 use ureq::{Agent, Body, Proxy, RequestBuilder, SendBody};
 
+use crate::cancel::{self, Cancel};
 use crate::redact::{self, Secret, Secrets};
 use crate::response::Answer;
 use crate::retry::{self, Deadline, RetryPolicy, Safety};
@@ -44,6 +45,8 @@ pub(crate) struct Transport {
     timeouts: Timeouts,
     /// The proxy the agent goes through, to tell a failure to reach it from others.
     proxy: Option<Proxy>,
+    /// The program's cancel flag, looked at before each request and between body chunks.
+    cancel: Cancel,
 }
 
 /// The agent's per-phase timeouts, kept so that a deadline can shorten them per request,
@@ -79,7 +82,19 @@ impl Transport {
             retry,
             timeouts,
             proxy,
+            cancel: Cancel::default(),
         }
+    }
+
+    /// The same transport, stopped by `cancel`.
+    pub(crate) fn cancelled_by(mut self, cancel: Cancel) -> Self {
+        self.cancel = cancel;
+        self
+    }
+
+    /// The cancel flag every request, transfer and sleep looks at.
+    pub(crate) fn cancel(&self) -> &Cancel {
+        &self.cancel
     }
 
     /// Shortens a request's timeouts so that it cannot outlive `deadline`, and for a JSON
@@ -111,9 +126,13 @@ impl Transport {
             .build()
     }
 
-    /// The error for a request that got no answer: [`Error::Proxy`] when it failed on the
-    /// way to the proxy, else [`Error::Transport`].
+    /// The error for a request that got no answer: [`Error::Cancelled`] when the program
+    /// asked to stop, [`Error::Proxy`] when it failed on the way to the proxy, else
+    /// [`Error::Transport`].
     fn request_error(&self, step: Step, target: &str, error: ureq::Error) -> Error {
+        if cancel::caused(&self.cancel, &error) {
+            return Error::Cancelled { step, job_id: None };
+        }
         let proxy = self.proxy.as_ref().filter(|proxy| {
             target
                 .parse::<ureq::http::Uri>()
@@ -148,8 +167,10 @@ impl Transport {
         (self.timeouts.min_bytes, self.timeouts.min_bytes_per)
     }
 
-    /// Fails at once when the deadline has already passed.
-    fn check_deadline(step: Step, deadline: Deadline) -> Result<(), Error> {
+    /// Fails at once when the program asked to stop or the deadline has already passed:
+    /// looked at before every request.
+    fn check_start(&self, step: Step, deadline: Deadline) -> Result<(), Error> {
+        self.cancel.check(step)?;
         if deadline.is_past() {
             Err(Error::DeadlineExceeded { step, job_id: None })
         } else {
@@ -218,9 +239,13 @@ impl Transport {
         extra: &Secrets,
     ) -> Result<Answer, Error> {
         let secrets = self.secrets_of(path_and_query, request, extra);
-        retry::run(&self.retry, safety, deadline, |attempt| {
-            self.api_once(step, path_and_query, request, deadline, &secrets, attempt)
-        })
+        retry::run(
+            &self.retry,
+            safety,
+            deadline,
+            (&self.cancel, step),
+            |attempt| self.api_once(step, path_and_query, request, deadline, &secrets, attempt),
+        )
     }
 
     /// What an API request's answer must not repeat: the key, the secrets the request
@@ -250,10 +275,11 @@ impl Transport {
         secrets: &Secrets,
         attempt: u32,
     ) -> Result<Answer, Error> {
-        Self::check_deadline(step, deadline)?;
+        self.check_start(step, deadline)?;
         let mut target = self.api_url(path_and_query);
         let mut request = request;
         for _ in 0..=MAX_REDIRECTS {
+            self.cancel.check(step)?;
             // The key goes to the API origin only: checked on every hop, not just the first.
             let key = (Origin::of(&target).as_ref() == Some(&self.api_origin))
                 .then(|| self.api_key.expose());
@@ -320,7 +346,8 @@ impl Transport {
             UploadBody::Reader { .. } => RetryPolicy::disabled(),
             _ => self.retry.clone(),
         };
-        retry::run(&policy, Safety::Idempotent, deadline, |attempt| {
+        let stop = (&self.cancel, Step::Upload);
+        retry::run(&policy, Safety::Idempotent, deadline, stop, |attempt| {
             self.put_once(url, content_type, body, on_bytes, deadline, attempt)
         })
     }
@@ -335,12 +362,14 @@ impl Transport {
         attempt: u32,
     ) -> Result<u64, Error> {
         let step = Step::Upload;
-        Self::check_deadline(step, deadline)?;
+        self.check_start(step, deadline)?;
         let mut target = url.to_string();
         for _ in 0..=MAX_REDIRECTS {
+            self.cancel.check(step)?;
             let (source, len) = body.open()?;
+            // The flag is looked at before each chunk ureq reads from the body.
             let mut reader = Counting {
-                inner: source,
+                inner: self.cancel.reader(source),
                 count: 0,
                 on_bytes: &mut *on_bytes,
             };
@@ -403,9 +432,10 @@ impl Transport {
         deadline: Deadline,
         attempt: u32,
     ) -> Result<Response<Body>, Error> {
-        Self::check_deadline(step, deadline)?;
+        self.check_start(step, deadline)?;
         let mut target = url.to_string();
         for _ in 0..=MAX_REDIRECTS {
+            self.cancel.check(step)?;
             let mut request = self.bounded(self.agent.get(&target), deadline, Reading::Streamed);
             if from > 0 {
                 request = request.header("range", format!("bytes={from}-"));
