@@ -511,8 +511,9 @@ impl<K> Request<K> {
         self.inline
     }
 
-    /// Whether the result is several files, saved into a folder.
-    pub(crate) fn is_multi_file(&self) -> bool {
+    /// Whether the result is several files (page images, split parts, attachments), which
+    /// the one-call helpers save into a folder.
+    pub fn is_multi_file(&self) -> bool {
         self.endpoint.produces == Produces::Files
     }
 

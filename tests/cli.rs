@@ -117,7 +117,15 @@ fn help_names_the_environment_and_the_exit_codes() {
     }
     let output = run(pdfco(&emulator).arg("--help"));
     let help = String::from_utf8_lossy(&output.stdout);
-    for word in ["PDFCO_API_KEY", "PDFCO_BASE_URL", "130", "--timeout"] {
+    for word in [
+        "PDFCO_API_KEY",
+        "PDFCO_BASE_URL",
+        "130",
+        "--timeout",
+        "merge",
+        "info",
+        "call",
+    ] {
         assert!(help.contains(word), "{word} missing from: {help}");
     }
     assert!(emulator.requests().is_empty());
@@ -304,4 +312,108 @@ fn stdout_through_a_link_is_a_valid_output() {
         assert!(link.is_symlink(), "the link is still a link");
         assert_eq!(dir.files(), ["stdout"], "nothing else was written");
     }
+}
+
+/// The pages of a PDF, as lopdf reads them.
+fn page_count(path: &std::path::Path) -> usize {
+    lopdf::Document::load(path)
+        .expect("a PDF")
+        .get_pages()
+        .len()
+}
+
+#[test]
+fn merge_joins_local_files_in_order() {
+    let emulator = Emulator::start().unwrap();
+    let dir = TempDir::new();
+    let out = dir.join("both.pdf");
+    let output = run(pdfco(&emulator)
+        .arg("merge")
+        .arg(&out)
+        .args([SAMPLE, SAMPLE]));
+    assert_eq!(code(output.status), 0, "{}", stderr(&output));
+    assert_eq!(page_count(&out), 6);
+    let merged = emulator
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/v1/pdf/merge")
+        .expect("a merge request");
+    let urls = merged.param("url").unwrap_or_default();
+    assert_eq!(urls.split(',').count(), 2, "{urls}");
+    assert_eq!(merged.param("name").as_deref(), Some("both.pdf"));
+
+    let output = run(pdfco(&emulator).args(["merge", "x.pdf", SAMPLE]));
+    assert_eq!(code(output.status), 2, "one input is a usage error");
+}
+
+#[test]
+fn info_prints_the_info_object() {
+    let emulator = Emulator::start().unwrap();
+    let output = run(pdfco(&emulator).args(["info", SAMPLE]));
+    assert_eq!(code(output.status), 0, "{}", stderr(&output));
+    let info: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(info["PageCount"], 3, "{info}");
+}
+
+#[test]
+fn call_reaches_any_endpoint_and_saves_what_it_gives() {
+    let emulator = Emulator::start().unwrap();
+    let dir = TempDir::new();
+
+    // No --output: the final answer on stdout, here a synchronous one.
+    let output = run(pdfco(&emulator).args([
+        "call",
+        "pdf/info",
+        "--input",
+        SAMPLE,
+        "--param",
+        "async=false",
+    ]));
+    assert_eq!(code(output.status), 0, "{}", stderr(&output));
+    let answer: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(answer["info"]["PageCount"], 3, "{answer}");
+
+    // One file, from a job.
+    let merged = dir.join("merged.pdf");
+    let output = run(pdfco(&emulator)
+        .args([
+            "call",
+            "pdf/merge",
+            "--input",
+            SAMPLE,
+            "--input",
+            SAMPLE,
+            "--output",
+        ])
+        .arg(&merged));
+    assert_eq!(code(output.status), 0, "{}", stderr(&output));
+    assert_eq!(page_count(&merged), 6);
+
+    // Several files into a folder.
+    let pages = dir.join("pages");
+    let output = run(pdfco(&emulator)
+        .args([
+            "call",
+            "pdf/convert/to/png",
+            "--input",
+            SAMPLE,
+            "--json",
+            "inline=false",
+        ])
+        .arg("--output")
+        .arg(&pages));
+    assert_eq!(code(output.status), 0, "{}", stderr(&output));
+    let mut names: Vec<String> = std::fs::read_dir(&pages)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["pages-1.png", "pages-2.png", "pages-3.png"]);
+
+    // Bad JSON is a usage error; an endpoint PDF.co does not have is its refusal.
+    let output = run(pdfco(&emulator).args(["call", "pdf/info", "--json", "x={"]));
+    assert_eq!(code(output.status), 2, "{}", stderr(&output));
+    let output = run(pdfco(&emulator).args(["call", "pdf/no-such-thing", "--input", SAMPLE]));
+    assert_eq!(code(output.status), 3, "{}", stderr(&output));
+    assert!(stderr(&output).contains("404"), "{}", stderr(&output));
 }

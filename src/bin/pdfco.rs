@@ -12,15 +12,20 @@ use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use pdfco::{Client, ClientBuilder, Error, Input, OutputFormat, Progress, Request};
+use pdfco::{Client, ClientBuilder, Conversion, Error, Input, OutputFormat, Progress, Request};
 
 const HELP: &str = "pdfco: PDF.co from the command line
 
 usage:
   pdfco convert --to FORMAT INPUT OUTPUT [options]
+  pdfco merge OUTPUT INPUT INPUT... [--any]
+  pdfco info INPUT [--password P]
+  pdfco call ENDPOINT [--input FILE_OR_URL]... [--param NAME=VALUE]... [--json NAME=JSON]...
+             [--output PATH]
   pdfco check JOB_ID
   pdfco balance
   pdfco help [COMMAND]
@@ -55,6 +60,34 @@ options:
   --skip-unchanged      do nothing when OUTPUT is up to date with INPUT and the options
   --timeout SECS        give up after SECS seconds (exit 5)";
 
+const HELP_MERGE: &str = "usage: pdfco merge OUTPUT INPUT INPUT... [--any] [--timeout SECS]
+
+Merges the PDFs INPUT... (local files or http(s) URLs), in order, into OUTPUT (pdf/merge).
+With --any, the inputs may also be images, Office documents or ZIP files (pdf/merge2).";
+
+const HELP_INFO: &str = "usage: pdfco info INPUT [--password P] [--timeout SECS]
+
+Prints what PDF.co reads from the PDF INPUT (a local file or an http(s) URL): page count,
+page size, title, author, producer, encryption, permissions... (pdf/info), as JSON on stdout.";
+
+const HELP_CALL: &str =
+    "usage: pdfco call ENDPOINT [--input FILE_OR_URL]... [--param NAME=VALUE]...
+                  [--json NAME=JSON]... [--output PATH] [--timeout SECS]
+
+Calls any PDF.co endpoint. ENDPOINT is the path after /v1/ (pdf/edit/rotate, pdf/split,
+barcode/generate...) or a path from the API root (/v2/pdf/compress).
+
+  --input FILE_OR_URL   a document: a local file is uploaded first; several are sent in order,
+                        comma-joined in `url`
+  --param NAME=VALUE    a parameter, sent as a JSON string
+  --json NAME=JSON      a parameter given as JSON: a number, true, an array, an object...
+  --output PATH         save the result: one file to PATH; several (page images, split parts)
+                        into the folder PATH as {stem}-1.ext, {stem}-2.ext...; data as JSON
+
+Requests run as background jobs unless --param async=false; the command waits for the job.
+Without --output, the final answer (the job check or the synchronous answer) is printed as
+JSON on stdout.";
+
 const HELP_CHECK: &str = "usage: pdfco check JOB_ID [--timeout SECS]
 
 Prints the job's state (working, success, failed, aborted, unknown) on stdout, and PDF.co's
@@ -65,11 +98,14 @@ const HELP_BALANCE: &str = "usage: pdfco balance [--timeout SECS]
 Prints the credits left on the account on stdout.";
 
 fn main() -> ExitCode {
-    let job = Arc::new(Mutex::new(None));
-    if let Err(e) = handle_signals(Arc::clone(&job)) {
+    let stop = Stop {
+        job: Arc::new(Mutex::new(None)),
+        flag: Arc::new(AtomicBool::new(false)),
+    };
+    if let Err(e) = handle_signals(stop.clone()) {
         note(format_args!("pdfco: cannot handle signals: {e}"));
     }
-    match run(&job) {
+    match run(&stop) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(problem)) => {
             note(format_args!("pdfco: {problem}\n(see pdfco --help)"));
@@ -80,6 +116,14 @@ fn main() -> ExitCode {
                 "pdfco: cannot write the result to stdout: {e}"
             ));
             ExitCode::from(1)
+        }
+        Err(Failure::Write(path, e)) => {
+            note(format_args!("pdfco: cannot write {path}: {e}"));
+            ExitCode::from(1)
+        }
+        Err(Failure::Failed(Error::Cancelled { job_id, .. })) => {
+            interrupted(job_id.as_deref());
+            ExitCode::from(130)
         }
         Err(Failure::Failed(error)) => {
             report(&error);
@@ -92,6 +136,7 @@ fn main() -> ExitCode {
 enum Failure {
     Usage(String),
     Stdout(io::Error),
+    Write(String, io::Error),
     Failed(Error),
 }
 
@@ -101,33 +146,50 @@ impl From<Error> for Failure {
     }
 }
 
-/// The job a running conversion started, for the signal handler to print.
-type StartedJob = Arc<Mutex<Option<String>>>;
+/// What a signal stops: the client's cancel flag, and the job a conversion started, for the
+/// message.
+#[derive(Clone)]
+struct Stop {
+    job: Arc<Mutex<Option<String>>>,
+    flag: Arc<AtomicBool>,
+}
 
-/// On SIGINT or SIGTERM, on a thread of the CLI's own: remove the crate's temporary files,
-/// print the job id, exit 130. An output being replaced is renamed into place only once
-/// complete, so stopping at any moment leaves the old one or the whole new one.
-fn handle_signals(job: StartedJob) -> io::Result<()> {
+/// How long a stopped command has to unwind by itself before the signal thread ends it.
+const GRACE: Duration = Duration::from_millis(500);
+
+/// On SIGINT or SIGTERM, on a thread of the CLI's own: set the client's cancel flag, so that
+/// the command stops at its next check (within 100 ms, unless a read is blocked on a silent
+/// server), removes its temporary files and returns [`Error::Cancelled`]; `main` then exits
+/// 130. If it has not within [`GRACE`], remove the crate's temporary files here, print the job
+/// id and exit 130. An output being replaced is renamed into place only once complete, so
+/// stopping at any moment leaves the old one or the whole new one.
+fn handle_signals(stop: Stop) -> io::Result<()> {
     use signal_hook::consts::{SIGINT, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
     std::thread::Builder::new()
         .name("pdfco-signals".into())
         .spawn(move || {
             if signals.forever().next().is_some() {
+                stop.flag.store(true, Ordering::SeqCst);
+                std::thread::sleep(GRACE);
                 pdfco::remove_temporary_files();
-                let started = job.lock().map_or(None, |j| j.clone());
-                match started {
-                    Some(id) => note(format_args!(
-                        "pdfco: interrupted; job {id} was started and may still finish: \
-                         `pdfco check {id}` shows it, and a rerun with the same --checkpoint \
-                         continues it"
-                    )),
-                    None => note(format_args!("pdfco: interrupted")),
-                }
+                let started = stop.job.lock().map_or(None, |j| j.clone());
+                interrupted(started.as_deref());
                 std::process::exit(130);
             }
         })?;
     Ok(())
+}
+
+/// What an interrupted command says: the job to continue, if one was started.
+fn interrupted(job: Option<&str>) {
+    match job {
+        Some(id) => note(format_args!(
+            "pdfco: interrupted; job {id} was started and may still finish: `pdfco check {id}` \
+             shows it, and a rerun with the same --checkpoint continues it"
+        )),
+        None => note(format_args!("pdfco: interrupted")),
+    }
 }
 
 /// A line on stderr. Progress and reports are best effort: if stderr is closed or full there
@@ -196,6 +258,10 @@ struct Args {
 
 /// Flags that take a value.
 const VALUED: &[&str] = &[
+    "--input",
+    "--param",
+    "--json",
+    "--output",
     "--to",
     "--pages",
     "--password",
@@ -269,6 +335,15 @@ impl Args {
             .and_then(|(_, v)| v.as_deref())
     }
 
+    /// Every value of a flag that may be repeated, in order.
+    fn values(&self, name: &str) -> Vec<&str> {
+        self.flags
+            .iter()
+            .filter(|(n, _)| n == name)
+            .filter_map(|(_, v)| v.as_deref())
+            .collect()
+    }
+
     fn has(&self, name: &str) -> bool {
         self.flags.iter().any(|(n, _)| n == name)
     }
@@ -287,7 +362,7 @@ impl Args {
     }
 }
 
-fn run(job: &StartedJob) -> Result<(), Failure> {
+fn run(stop: &Stop) -> Result<(), Failure> {
     let args = parse_args(std::env::args_os().skip(1).collect())?;
     let help = |text: &str| out(format_args!("{text}"));
     match (args.command.as_str(), args.wants_help()) {
@@ -295,31 +370,41 @@ fn run(job: &StartedJob) -> Result<(), Failure> {
         ("help", _) => match args.positional.first().map(String::as_str) {
             None => help(HELP),
             Some("convert") => help(HELP_CONVERT),
+            Some("merge") => help(HELP_MERGE),
+            Some("info") => help(HELP_INFO),
+            Some("call") => help(HELP_CALL),
             Some("check") => help(HELP_CHECK),
             Some("balance") => help(HELP_BALANCE),
             Some(other) => Err(Failure::Usage(format!("no command {other}"))),
         },
         ("convert", true) => help(HELP_CONVERT),
+        ("merge", true) => help(HELP_MERGE),
+        ("info", true) => help(HELP_INFO),
+        ("call", true) => help(HELP_CALL),
         ("check", true) => help(HELP_CHECK),
         ("balance", true) => help(HELP_BALANCE),
-        ("convert", false) => convert(&args, job),
-        ("check", false) => check(&args),
-        ("balance", false) => balance(&args),
+        ("convert", false) => convert(&args, stop),
+        ("merge", false) => merge(&args, stop),
+        ("info", false) => info(&args, stop),
+        ("call", false) => call(&args, stop),
+        ("check", false) => check(&args, stop),
+        ("balance", false) => balance(&args, stop),
         (other, _) => Err(Failure::Usage(format!("unknown command {other}"))),
     }
 }
 
-/// The client from the environment, with `--timeout` as the deadline of the whole command.
-fn client(args: &Args) -> Result<Client, Failure> {
+/// The client from the environment, with `--timeout` as the deadline of the whole command,
+/// stopped by a signal.
+fn client(args: &Args, stop: &Stop) -> Result<Client, Failure> {
     let timeout = args.timeout()?;
-    let mut builder: ClientBuilder = Client::builder_from_env()?;
+    let mut builder: ClientBuilder = Client::builder_from_env()?.cancel_flag(stop.flag.clone());
     if let Some(timeout) = timeout {
         builder = builder.workflow_timeout(timeout).job_timeout(timeout);
     }
     Ok(builder.build()?)
 }
 
-fn convert(args: &Args, job: &StartedJob) -> Result<(), Failure> {
+fn convert(args: &Args, stop: &Stop) -> Result<(), Failure> {
     args.only(&[
         "--to",
         "--pages",
@@ -377,7 +462,7 @@ fn convert(args: &Args, job: &StartedJob) -> Result<(), Failure> {
         Input::from(input)
     };
 
-    let client = client(args)?;
+    let client = client(args, stop)?;
     let mut conversion = client
         .conversion(input, output, &request)
         .skip_if_unchanged(args.has("--skip-unchanged"));
@@ -387,7 +472,7 @@ fn convert(args: &Args, job: &StartedJob) -> Result<(), Failure> {
     let report = conversion.run_with(|event| match event {
         Progress::Uploaded { bytes } => progress(format_args!("uploaded {bytes} bytes")),
         Progress::Started(started) => {
-            if let Ok(mut slot) = job.lock() {
+            if let Ok(mut slot) = stop.job.lock() {
                 *slot = Some(started.id().to_string());
             }
             progress(format_args!("job {}", started.id()));
@@ -410,21 +495,210 @@ fn convert(args: &Args, job: &StartedJob) -> Result<(), Failure> {
     Ok(())
 }
 
-fn balance(args: &Args) -> Result<(), Failure> {
+/// Adds the documents to `request`: http(s) URLs as they are, local files uploaded first.
+fn with_inputs<'a, K>(
+    client: &Client,
+    mut request: Request<K>,
+    inputs: impl IntoIterator<Item = &'a str>,
+) -> Result<Request<K>, Failure> {
+    for input in inputs {
+        if input.starts_with("https://") || input.starts_with("http://") {
+            request = request.url(input);
+        } else {
+            let file = client.upload(input)?;
+            progress(format_args!("uploaded {} ({} bytes)", input, file.size()));
+            request = request.url(file.url());
+        }
+    }
+    Ok(request)
+}
+
+/// What a request ended with: the synchronous answer, or the last check of its job.
+enum Finished {
+    Now(pdfco::Output),
+    Job(pdfco::JobStatus),
+}
+
+impl Finished {
+    fn answer(&self) -> &serde_json::Map<String, serde_json::Value> {
+        match self {
+            Finished::Now(output) => output.answer(),
+            Finished::Job(status) => status.answer(),
+        }
+    }
+
+    fn url(&self) -> Option<&str> {
+        match self {
+            Finished::Now(output) => output.url(),
+            Finished::Job(status) => status.url(),
+        }
+    }
+
+    fn urls(&self) -> &[String] {
+        match self {
+            Finished::Now(output) => output.urls(),
+            Finished::Job(status) => status.urls(),
+        }
+    }
+}
+
+/// Starts `request` and waits for its job, printing each state.
+fn finish<K>(client: &Client, request: &Request<K>, stop: &Stop) -> Result<Finished, Failure> {
+    Ok(match client.start(request)? {
+        Conversion::Finished(output) => Finished::Now(output),
+        Conversion::Started(job) => {
+            if let Ok(mut slot) = stop.job.lock() {
+                *slot = Some(job.id().to_string());
+            }
+            progress(format_args!("job {}", job.id()));
+            let status =
+                client.wait(&job, |status| progress(format_args!("{}", status.state())))?;
+            Finished::Job(status)
+        }
+    })
+}
+
+/// Saves a result to `path`: several files into the folder `path`, one file at `path`, or
+/// data as JSON.
+fn save<K>(
+    client: &Client,
+    request: &Request<K>,
+    done: &Finished,
+    path: &std::path::Path,
+) -> Result<(), Failure> {
+    let several = request.is_multi_file() || !done.urls().is_empty();
+    let from = match done {
+        Finished::Now(output) => pdfco::ResultUrl::from(output),
+        Finished::Job(status) => pdfco::ResultUrl::from(status),
+    };
+    if several {
+        if !path.is_dir() {
+            std::fs::create_dir(path).map_err(|source| {
+                Failure::Usage(format!(
+                    "cannot make the folder {}: {source}",
+                    path.display()
+                ))
+            })?;
+        }
+        let stem = path
+            .file_name()
+            .map_or("result".into(), |n| n.to_string_lossy().into_owned());
+        let paths = client.download_pages(from, path, &stem)?;
+        progress(format_args!(
+            "saved {} files into {}",
+            paths.len(),
+            path.display()
+        ));
+    } else if done.url().is_some() {
+        let bytes = client.download(from, path)?;
+        progress(format_args!("saved {} ({bytes} bytes)", path.display()));
+    } else {
+        let text = serde_json::to_string_pretty(done.answer()).unwrap_or_default();
+        std::fs::write(path, text.as_bytes())
+            .map_err(|e| Failure::Write(path.display().to_string(), e))?;
+        progress(format_args!("saved {}", path.display()));
+    }
+    Ok(())
+}
+
+fn call(args: &Args, stop: &Stop) -> Result<(), Failure> {
+    args.only(&["--input", "--param", "--json", "--output", "--timeout"])?;
+    let [endpoint] = args.positional.as_slice() else {
+        return Err(Failure::Usage("call takes one endpoint path".into()));
+    };
+    let mut request = Request::new(endpoint.as_str());
+    for pair in args.values("--param") {
+        let (name, value) = pair
+            .split_once('=')
+            .ok_or_else(|| Failure::Usage(format!("--param takes NAME=VALUE, not {pair}")))?;
+        request = match name {
+            "async" => request.asynchronous(!value.eq_ignore_ascii_case("false")),
+            _ => request.param(name, value),
+        };
+    }
+    for pair in args.values("--json") {
+        let (name, text) = pair
+            .split_once('=')
+            .ok_or_else(|| Failure::Usage(format!("--json takes NAME=JSON, not {pair}")))?;
+        let value: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| Failure::Usage(format!("--json {name}: not JSON ({e})")))?;
+        request = request.param(name, value);
+    }
+    request.validate()?;
+    let client = client(args, stop)?;
+    let request = with_inputs(&client, request, args.values("--input"))?;
+    let done = finish(&client, &request, stop)?;
+    match args.value("--output") {
+        Some(path) => save(&client, &request, &done, std::path::Path::new(path)),
+        None => out(format_args!(
+            "{}",
+            serde_json::to_string_pretty(done.answer()).unwrap_or_default()
+        )),
+    }
+}
+
+fn merge(args: &Args, stop: &Stop) -> Result<(), Failure> {
+    args.only(&["--any", "--timeout"])?;
+    let [output, inputs @ ..] = args.positional.as_slice() else {
+        return Err(Failure::Usage("merge takes an output and inputs".into()));
+    };
+    if inputs.len() < 2 {
+        return Err(Failure::Usage("merge takes at least two inputs".into()));
+    }
+    let path = if args.has("--any") {
+        "pdf/merge2"
+    } else {
+        "pdf/merge"
+    };
+    let output = std::path::Path::new(output);
+    let mut request = Request::new(path);
+    if let Some(name) = output.file_name() {
+        request = request.name(name.to_string_lossy());
+    }
+    let client = client(args, stop)?;
+    let request = with_inputs(&client, request, inputs.iter().map(String::as_str))?;
+    let done = finish(&client, &request, stop)?;
+    save(&client, &request, &done, output)
+}
+
+fn info(args: &Args, stop: &Stop) -> Result<(), Failure> {
+    args.only(&["--password", "--timeout"])?;
+    let [input] = args.positional.as_slice() else {
+        return Err(Failure::Usage("info takes one input".into()));
+    };
+    let mut request = Request::new("pdf/info").asynchronous(false);
+    if let Some(password) = args.value("--password") {
+        request = request.password(password);
+    }
+    let client = client(args, stop)?;
+    let request = with_inputs(&client, request, [input.as_str()])?;
+    let done = finish(&client, &request, stop)?;
+    let info = done
+        .answer()
+        .get("info")
+        .cloned()
+        .unwrap_or(serde_json::Value::Null);
+    out(format_args!(
+        "{}",
+        serde_json::to_string_pretty(&info).unwrap_or_default()
+    ))
+}
+
+fn balance(args: &Args, stop: &Stop) -> Result<(), Failure> {
     args.only(&["--timeout"])?;
     if !args.positional.is_empty() {
         return Err(Failure::Usage("balance takes no argument".into()));
     }
-    let credits = client(args)?.balance()?;
+    let credits = client(args, stop)?.balance()?;
     out(format_args!("{credits}"))
 }
 
-fn check(args: &Args) -> Result<(), Failure> {
+fn check(args: &Args, stop: &Stop) -> Result<(), Failure> {
     args.only(&["--timeout"])?;
     let [job_id] = args.positional.as_slice() else {
         return Err(Failure::Usage("check takes one job id".into()));
     };
-    let status = client(args)?.check(job_id)?;
+    let status = client(args, stop)?.check(job_id)?;
     out(format_args!("{}", status.state()))?;
     if let Some(message) = status.message() {
         note(format_args!("{message}"));
