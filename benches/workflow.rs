@@ -82,7 +82,7 @@ fn self_usage() -> (u64, u64) {
 }
 
 fn client_mode(args: &[String]) {
-    let client = Client::builder_from_env()
+    let client = pdfco::ClientBuilder::from_env()
         .expect("PDFCO_API_KEY")
         .poll_interval(env_ms("PDFCO_BENCH_POLL_MS", 3000))
         .requests_per_second(
@@ -481,7 +481,9 @@ fn orchestrate(quick: bool) -> String {
             // The emulator keeps uploads on disk: delete this round's two, so that the page
             // cache they fill does not weigh on the next round.
             for uploaded in [&url, &curl_put] {
-                admin.delete_file(uploaded).expect("delete an upload");
+                admin
+                    .start(&pdfco::Request::new("file/delete").url(uploaded.as_str()))
+                    .expect("delete an upload");
             }
         }
         let _ = std::fs::remove_file(&dest);

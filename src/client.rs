@@ -18,7 +18,7 @@ use ureq::Proxy;
 /// # Example
 ///
 /// ```
-/// let client = pdfco::Client::new("my-api-key")?;
+/// let client = pdfco::Client::builder("my-api-key").build()?;
 /// assert_eq!(client.base_url(), pdfco::DEFAULT_BASE_URL);
 /// # Ok::<(), pdfco::Error>(())
 /// ```
@@ -121,24 +121,6 @@ pub struct ClientBuilder {
 }
 
 impl Client {
-    /// A client with the default settings.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::MissingApiKey`] if the key is empty.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// let client = pdfco::Client::new("my-api-key")?;
-    /// assert!(pdfco::Client::new("").is_err());
-    /// # drop(client);
-    /// # Ok::<(), pdfco::Error>(())
-    /// ```
-    pub fn new(api_key: impl Into<String>) -> Result<Client, Error> {
-        Client::builder(api_key).build()
-    }
-
     /// A builder that starts from the defaults. The key is the only required input.
     ///
     /// # Example
@@ -172,27 +154,7 @@ impl Client {
     /// }
     /// ```
     pub fn from_env() -> Result<Client, Error> {
-        Client::builder_from_env()?.build()
-    }
-
-    /// A builder configured from the environment as [`Client::from_env`] does, for further
-    /// settings.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::MissingApiKey`] if `PDFCO_API_KEY` is unset or empty.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// let client = pdfco::Client::builder_from_env()?
-    ///     .workflow_timeout(std::time::Duration::from_secs(600))
-    ///     .build()?;
-    /// # drop(client);
-    /// # Ok::<(), pdfco::Error>(())
-    /// ```
-    pub fn builder_from_env() -> Result<ClientBuilder, Error> {
-        builder_from_vars(|name| std::env::var(name).ok())
+        ClientBuilder::from_env()?.build()
     }
 
     /// The base URL requests go to, such as `https://api.pdf.co/v1`.
@@ -212,7 +174,7 @@ impl Client {
     }
 }
 
-/// [`Client::builder_from_env`] over any source of variables.
+/// [`ClientBuilder::from_env`] over any source of variables.
 fn builder_from_vars(var: impl Fn(&str) -> Option<String>) -> Result<ClientBuilder, Error> {
     let key = var(API_KEY_VAR).unwrap_or_default();
     if key.trim().is_empty() {
@@ -271,6 +233,26 @@ fn proxy_from_vars(var: &impl Fn(&str) -> Option<String>) -> Result<Option<Proxy
 }
 
 impl ClientBuilder {
+    /// A builder configured from the environment as [`Client::from_env`] does, for further
+    /// settings.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingApiKey`] if `PDFCO_API_KEY` is unset or empty.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// let client = pdfco::ClientBuilder::from_env()?
+    ///     .workflow_timeout(std::time::Duration::from_secs(600))
+    ///     .build()?;
+    /// # drop(client);
+    /// # Ok::<(), pdfco::Error>(())
+    /// ```
+    pub fn from_env() -> Result<ClientBuilder, Error> {
+        builder_from_vars(|name| std::env::var(name).ok())
+    }
+
     /// A builder with every default; see each setter for its value.
     pub fn new(api_key: impl Into<String>) -> ClientBuilder {
         ClientBuilder {
@@ -619,7 +601,10 @@ mod tests {
 
     #[test]
     fn empty_key_is_refused() {
-        assert!(matches!(Client::new("  "), Err(Error::MissingApiKey)));
+        assert!(matches!(
+            Client::builder("  ").build(),
+            Err(Error::MissingApiKey)
+        ));
     }
 
     #[test]

@@ -47,8 +47,6 @@ pub enum Step {
     JobCheck,
     /// The `GET` of the result URL.
     Download,
-    /// `/v1/file/delete`.
-    Delete,
     /// `/v1/account/credit/balance`.
     Balance,
 }
@@ -61,7 +59,6 @@ impl fmt::Display for Step {
             Step::Start => "start",
             Step::JobCheck => "job/check",
             Step::Download => "result download",
-            Step::Delete => "file/delete",
             Step::Balance => "account/credit/balance",
         })
     }
@@ -422,7 +419,7 @@ impl Error {
     /// # Example
     ///
     /// ```
-    /// let client = pdfco::Client::new("key")?;
+    /// let client = pdfco::Client::builder("key").build()?;
     /// let err = client.pdf_to_json("no/such/file.pdf", "out.json").unwrap_err();
     /// assert!(err.is_local(), "nothing was sent: {err}");
     /// # Ok::<(), pdfco::Error>(())

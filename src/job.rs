@@ -289,28 +289,6 @@ impl Client {
         self.check_with(job_id, false, Deadline::none())
     }
 
-    /// [`Client::check`] with `force`: PDF.co then answers `unknown` for a job id it does not
-    /// know, instead of `working`. Meant for long jobs; [`Client::wait`] uses it by itself
-    /// (see [`ClientBuilder::force_check_after`](crate::ClientBuilder::force_check_after)).
-    ///
-    /// # Errors
-    ///
-    /// As [`Client::check`].
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// let client = pdfco::Client::from_env()?;
-    /// let status = client.check_forced("an-old-job-id")?;
-    /// if status.state() == &pdfco::JobState::Unknown {
-    ///     eprintln!("PDF.co no longer knows that job");
-    /// }
-    /// # Ok::<(), pdfco::Error>(())
-    /// ```
-    pub fn check_forced(&self, job_id: &str) -> Result<JobStatus, Error> {
-        self.check_with(job_id, true, Deadline::none())
-    }
-
     pub(crate) fn check_with(
         &self,
         job_id: &str,

@@ -45,7 +45,7 @@
 //! ```no_run
 //! use pdfco::{OutputFormat, Request};
 //!
-//! let client = pdfco::Client::builder_from_env()?.requests_per_second(10.0).build()?;
+//! let client = pdfco::ClientBuilder::from_env()?.requests_per_second(10.0).build()?;
 //! let files = [("a.pdf", "a.json"), ("b.pdf", "b.json")];
 //! let report = client.convert_files(files, &Request::convert(OutputFormat::Json), |_| {});
 //! println!("{report}");

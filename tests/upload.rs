@@ -258,7 +258,9 @@ fn storage_redirects_are_followed_for_uploads() {
 fn an_upload_can_be_deleted_early() {
     let (emulator, client) = setup();
     let uploaded = client.upload(SAMPLE).unwrap();
-    client.delete_file(uploaded.url()).unwrap();
+    client
+        .start(&pdfco::Request::new("file/delete").url(uploaded.url()))
+        .unwrap();
     let delete = on(&emulator, Host::Api).pop().unwrap();
     assert_eq!(
         (delete.method.as_str(), delete.path.as_str()),
@@ -274,12 +276,14 @@ fn an_upload_can_be_deleted_early() {
         matches!(&err, Error::Storage { status: 404, .. }),
         "{err:?}"
     );
-    let err = client.delete_file(uploaded.url()).unwrap_err();
+    let err = client
+        .start(&pdfco::Request::new("file/delete").url(uploaded.url()))
+        .unwrap_err();
     assert!(
         matches!(
             err,
             Error::Api {
-                step: Step::Delete,
+                step: Step::Start,
                 status: 404,
                 ..
             }

@@ -397,7 +397,8 @@ fn run(stop: &Stop) -> Result<(), Failure> {
 /// stopped by a signal.
 fn client(args: &Args, stop: &Stop) -> Result<Client, Failure> {
     let timeout = args.timeout()?;
-    let mut builder: ClientBuilder = Client::builder_from_env()?.cancel_flag(stop.flag.clone());
+    let mut builder: ClientBuilder =
+        pdfco::ClientBuilder::from_env()?.cancel_flag(stop.flag.clone());
     if let Some(timeout) = timeout {
         builder = builder.workflow_timeout(timeout).job_timeout(timeout);
     }
