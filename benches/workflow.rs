@@ -115,7 +115,12 @@ fn client_mode(args: &[String]) {
                 .download_to(file.url(), std::io::sink())
                 .expect("download")
         }
-        ["workflow", input, output] => client.pdf_to_json(input, output).expect("workflow").bytes(),
+        ["workflow", input, output] => client
+            .run(&pdfco::Request::convert(pdfco::OutputFormat::Json))
+            .input(*input)
+            .save(output)
+            .expect("workflow")
+            .bytes(),
         ["batch", n, dir] => {
             let n: usize = n.parse().expect("count");
             let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample.pdf");

@@ -79,11 +79,15 @@ fn convert(
 ) -> Result<(), pdfco::Error> {
     println!("\n{} -> {}", input.display(), output.display());
     let request = Request::convert(format);
-    let report = client.convert_file_with(input, &output, &request, |progress| match progress {
-        Progress::Started(job) => println!("{}: job {} started", common::timestamp(), job.id()),
-        Progress::Status(status) => println!("{}: {}", common::timestamp(), status.state()),
-        _ => {}
-    })?;
+    let report = client
+        .run(&request)
+        .input(input)
+        .on_progress(|progress| match progress {
+            Progress::Started(job) => println!("{}: job {} started", common::timestamp(), job.id()),
+            Progress::Status(status) => println!("{}: {}", common::timestamp(), status.state()),
+            _ => {}
+        })
+        .save(&output)?;
     println!(
         "saved {} bytes, {} pages, credits left: {}",
         report.bytes(),

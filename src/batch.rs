@@ -250,7 +250,7 @@ impl Client {
     /// first. Every API request (the presign and start of each file, every check) is paced to
     /// [`requests_per_second`](crate::ClientBuilder::requests_per_second).
     ///
-    /// Results are saved as [`Client::convert_file`] saves them: page images (PNG, JPEG,
+    /// Results are saved as [`Run::save`](crate::Run::save) saves them: page images (PNG, JPEG,
     /// WebP) into the folder given as the output, named after the input. A file that fails
     /// (bad input, a refusal, a failed job) is reported and does not stop the others. The batch as a whole is bounded by the job timeout (and the workflow
     /// timeout, when set). Never returns an error itself: look at the report.
@@ -409,12 +409,12 @@ impl Client {
         deadline: Deadline,
     ) -> Result<u64, Error> {
         let named_after = item.input.as_deref().unwrap_or(&item.output);
-        let input = Input::path(named_after);
+        let stem = Input::path(named_after).stem();
         let report = finish(
             self,
             done,
             &item.output,
-            &input,
+            &stem,
             multi_file,
             &mut |_| {},
             deadline,

@@ -372,7 +372,7 @@ impl ClientBuilder {
         self
     }
 
-    /// One deadline for each whole one-call conversion ([`Client::convert_file`] and the
+    /// One deadline for each whole one-call conversion ([`Run::save`](crate::Run::save) and the
     /// helpers): upload, job and download together, retries and waits included. The job
     /// timeout still applies within it.
     ///
@@ -409,7 +409,7 @@ impl ClientBuilder {
     }
 
     /// The largest JSON answer, listing of page URLs or result read into memory
-    /// ([`Client::read_text`], [`Client::read_json`], [`Client::convert_to_string`]); a larger
+    /// ([`Client::read_text`], [`Client::read_json`], [`Run::text`](crate::Run::text)); a larger
     /// one is an [`Error::Decode`]. Downloads to files are streamed and not affected.
     ///
     /// Defaults to 16 MiB.

@@ -156,7 +156,7 @@ impl fmt::Display for OutputFormat {
     }
 }
 
-/// What [`Client::convert`] got back.
+/// What [`Client::start`] got back.
 ///
 /// # Example
 ///
@@ -187,7 +187,7 @@ pub enum Conversion {
 /// Keep its [`id`](Job::id) (and [`result_url`](Job::result_url)) to pick the paid work up
 /// again later with [`Job::resume`].
 ///
-/// A job started by [`Client::convert`] remembers the secrets of the request that started
+/// A job started by [`Client::start`] remembers the secrets of the request that started
 /// it (the document and basic-auth passwords, the password in a URL's userinfo, the values
 /// of secret-named parameters), never printing them, so that [`Client::wait`] masks them
 /// when PDF.co repeats one in the job's message.

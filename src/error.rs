@@ -14,7 +14,7 @@ use crate::JobState;
 /// ```
 /// fn convert() -> pdfco::Result<u64> {
 ///     let client = pdfco::Client::from_env()?;
-///     Ok(client.pdf_to_json("in.pdf", "out.json")?.bytes())
+///     Ok(client.run(&pdfco::Request::convert(pdfco::OutputFormat::Json)).input("in.pdf").save("out.json")?.bytes())
 /// }
 /// # let _ = convert;
 /// ```
@@ -80,7 +80,7 @@ impl fmt::Display for Step {
 /// let client = emulator.client_builder().build()?;
 /// emulator.fail_next(Endpoint::Convert, Fault::Status(441));
 /// let out = std::env::temp_dir().join("pdfco-error-doc.json");
-/// match client.pdf_to_json("fixtures/sample.pdf", &out) {
+/// match client.run(&pdfco::Request::convert(pdfco::OutputFormat::Json)).input("fixtures/sample.pdf").save(&out) {
 ///     Err(Error::Api { status, message, .. }) => assert_eq!((status, message.as_str()), (441, "Invalid password")),
 ///     other => panic!("{other:?}"),
 /// }
@@ -340,7 +340,7 @@ impl Error {
     ///
     /// ```
     /// # fn no_run(client: &pdfco::Client) {
-    /// if let Err(e) = client.pdf_to_json("big.pdf", "big.json") {
+    /// if let Err(e) = client.run(&pdfco::Request::convert(pdfco::OutputFormat::Json)).input("big.pdf").save("big.json") {
     ///     if let Some(id) = e.job_id() {
     ///         eprintln!("{e}; resume later with Job::resume({id:?}, None)");
     ///     }
@@ -392,7 +392,7 @@ impl Error {
     ///
     /// ```
     /// # fn no_run(client: &pdfco::Client) {
-    /// match client.pdf_to_json("big.pdf", "big.json") {
+    /// match client.run(&pdfco::Request::convert(pdfco::OutputFormat::Json)).input("big.pdf").save("big.json") {
     ///     Err(e) if e.is_timeout() => eprintln!("try again later: {e}"),
     ///     Err(e) => eprintln!("{e}"),
     ///     Ok(_) => {}
@@ -420,7 +420,7 @@ impl Error {
     ///
     /// ```
     /// let client = pdfco::Client::builder("key").build()?;
-    /// let err = client.pdf_to_json("no/such/file.pdf", "out.json").unwrap_err();
+    /// let err = client.run(&pdfco::Request::convert(pdfco::OutputFormat::Json)).input("no/such/file.pdf").save("out.json").unwrap_err();
     /// assert!(err.is_local(), "nothing was sent: {err}");
     /// # Ok::<(), pdfco::Error>(())
     /// ```

@@ -13,7 +13,7 @@ use crate::transport::UploadBody;
 use crate::upload::{check_input, file_name_of};
 use crate::{Client, Error, UploadedFile};
 
-/// The input of a one-call conversion ([`Client::convert_file`] and friends).
+/// The input of a one-call conversion ([`Run::save`](crate::Run::save) and friends).
 ///
 /// A local path (the usual case, and what `&str`, `&Path` and `PathBuf` turn into), bytes in
 /// memory, any reader whose length is known, or a URL that PDF.co fetches itself, which skips

@@ -4,7 +4,8 @@
 //! crate has one method for each, plus one-call helpers that chain them:
 //!
 //! 1. [`Client::upload`]: get a presigned storage URL and `PUT` the file there;
-//! 2. [`Client::convert`]: start a conversion (JSON, XLSX, ...) of the uploaded file;
+//! 2. [`Client::start`]: send a [`Request`] (a conversion to JSON or XLSX, a merge, any
+//!    endpoint) for the uploaded file;
 //! 3. [`Client::wait`]: poll the job with `std::thread::sleep` until it ends or a deadline
 //!    passes ([`Client::check`] asks once);
 //! 4. [`Client::download`]: stream the result into a file, renamed into place only when
@@ -16,7 +17,7 @@
 //!
 //! ```no_run
 //! let client = pdfco::Client::from_env()?; // PDFCO_API_KEY, and PDFCO_BASE_URL if set
-//! let report = client.pdf_to_json("invoice.pdf", "invoice.json")?;
+//! let report = client.run(&pdfco::Request::convert(pdfco::OutputFormat::Json)).input("invoice.pdf").save("invoice.json")?;
 //! println!("{} bytes, job {:?}", report.bytes(), report.job_id());
 //! # Ok::<(), pdfco::Error>(())
 //! ```
@@ -56,14 +57,14 @@
 //!
 //! [`OutputFormat`] covers the whole `pdf/convert/to/*` family: JSON (`json`, `json2`,
 //! `json-meta`), CSV, XML, HTML, text, XLSX, XLS, TIFF, and PNG, JPEG and WebP with one image
-//! per page, which [`Client::convert_file`] writes into a folder as `{stem}-1.png`, ...
+//! per page, which [`Run::save`](crate::Run::save) writes into a folder as `{stem}-1.png`, ...
 //! ([`Client::download_pages`] step by step). [`Request`] carries PDF.co's options
 //! (`rect`, `lang`, `lineGrouping`, `profiles`, `inline`, `expiration`, ...), checked locally
 //! before anything is sent.
 //!
 //! The input of a one-call conversion is an [`Input`]: a path, bytes, a reader of known
 //! length, or a URL that PDF.co fetches itself. Results can stay in memory:
-//! [`Client::convert_to_string`], [`Client::convert_to_value`], and the typed
+//! [`Run::text`](crate::Run::text), [`Run::json`](crate::Run::json), and the typed
 //! [`Document`] model of PDF.co's JSON.
 //!
 //! ```no_run
@@ -72,17 +73,17 @@
 //! let client = pdfco::Client::from_env()?;
 //! let pdf: Vec<u8> = std::fs::read("invoice.pdf").unwrap_or_default();
 //! let request = Request::convert(OutputFormat::Json).pages("0").inline(true);
-//! let value = client.convert_to_value(Input::bytes("invoice.pdf", pdf), &request)?;
+//! let value = client.run(&request).input(Input::bytes("invoice.pdf", pdf)).json()?;
 //! println!("{}", Document::from_value(&value)?.text());
 //! # Ok::<(), pdfco::Error>(())
 //! ```
 //!
 //! # Build scripts and resuming
 //!
-//! [`Client::conversion`] adds two options to a file conversion. With
-//! [`skip_if_unchanged`](FileConversion::skip_if_unchanged), a sidecar file next to the
+//! [`Client::run`] adds two options to a file conversion. With
+//! [`skip_if_unchanged`](crate::Run::skip_if_unchanged), a sidecar file next to the
 //! output records the input's SHA-256 and the options, and a rerun with neither changed sends
-//! no request at all. With [`checkpoint`](FileConversion::checkpoint), the job id and result
+//! no request at all. With [`checkpoint`](crate::Run::checkpoint), the job id and result
 //! URL are written down before waiting, so a build interrupted mid-job continues that paid
 //! job the next time instead of starting another. A checkpoint or sidecar path that is the
 //! input, the output (also through a link) or an existing file the crate did not write as
@@ -96,10 +97,11 @@
 //!     let out = std::path::PathBuf::from(std::env::var("OUT_DIR")?).join("tables.csv");
 //!     let client = pdfco::Client::from_env()?;
 //!     let report = client
-//!         .conversion("data/tables.pdf", &out, &Request::convert(OutputFormat::Csv))
+//!         .run(&Request::convert(OutputFormat::Csv))
+//!         .input("data/tables.pdf")
 //!         .skip_if_unchanged(true)
 //!         .checkpoint(out.with_extension("pdfco-job"))
-//!         .run()?;
+//!         .save(&out)?;
 //!     for line in report.cargo_directives() {
 //!         println!("{line}"); // cargo:rerun-if-changed=data/tables.pdf
 //!     }
@@ -122,7 +124,7 @@
 //! storage repeats one in its message: the secrets a request carries (the key, the document
 //! and basic-auth passwords, the password in a URL's `user:password@`, a presigned URL's
 //! signature) are masked wherever they appear in its answer, raw or percent-encoded. A job
-//! started by [`Client::convert`] remembers its request's secrets for [`Client::wait`]; a job
+//! started by [`Client::start`] remembers its request's secrets for [`Client::wait`]; a job
 //! rebuilt with [`Job::resume`] cannot know them. Secrets shorter than 6 characters are masked
 //! only where they stand as a word of their own, so that a password such as `a` cannot garble
 //! a message.
@@ -312,7 +314,7 @@ pub use request::{LineGrouping, Request, kind};
 pub use retry::RetryPolicy;
 pub use tempfile::remove_temporary_files;
 pub use upload::UploadedFile;
-pub use workflow::{FileConversion, Progress, Report};
+pub use workflow::{Progress, Report, Run};
 
 #[cfg(test)]
 mod tests {
@@ -340,7 +342,7 @@ mod tests {
         check::<crate::Request>();
         check::<crate::Request<crate::kind::Convert>>();
         check::<crate::Error>();
-        check::<crate::FileConversion<'static, 'static>>();
+        check::<crate::Run<'static, 'static>>();
         check::<crate::Input<'static>>();
         check::<crate::LineGrouping>();
         check::<crate::Job>();

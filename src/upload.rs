@@ -43,7 +43,7 @@ pub struct UploadedFile {
 }
 
 impl UploadedFile {
-    /// The URL to pass to [`Client::convert`]. It carries a signature; treat it as a secret.
+    /// The URL to give a request ([`Request::url`](crate::Request::url)). It carries a signature; treat it as a secret.
     pub fn url(&self) -> &str {
         &self.url
     }

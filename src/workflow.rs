@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use serde_json::Value;
 
@@ -10,15 +11,14 @@ use crate::convert::Shape;
 use crate::download::{
     ResultUrl, check_destination, parse_json, same_file, with_job, write_atomically,
 };
+use crate::endpoint::{Endpoint, Produces};
 use crate::retry::Deadline;
 use crate::sidecar;
 use crate::tempfile::{self, parent_dir};
-use crate::{
-    Client, Conversion, Error, Input, Job, JobStatus, Output, OutputFormat, Request, Step,
-};
+use crate::{Client, Conversion, Error, Input, Job, JobStatus, Output, Request, Step};
 
 /// What a one-call conversion is doing, reported to the callback of
-/// [`Client::convert_file_with`]. The callback runs on the caller's thread, between steps.
+/// [`Run::on_progress`](crate::Run::on_progress). The callback runs on the caller's thread, between steps.
 ///
 /// # Example
 ///
@@ -26,13 +26,13 @@ use crate::{
 /// use pdfco::{OutputFormat, Progress, Request};
 ///
 /// let client = pdfco::Client::from_env()?;
-/// client.convert_file_with("in.pdf", "out.json", &Request::convert(OutputFormat::Json), |p| match p {
+/// client.run(&Request::convert(OutputFormat::Json)).input("in.pdf").on_progress(|p| match p {
 ///     Progress::Uploading { sent, total } => eprint!("\rupload {sent}/{total}"),
 ///     Progress::Started(job) => eprintln!("\njob {}", job.id()),
 ///     Progress::Status(status) => eprintln!("{}", status.state()),
 ///     Progress::Downloading { received } => eprint!("\rdownload {received}"),
 ///     _ => {}
-/// })?;
+/// }).save("out.json")?;
 /// # Ok::<(), pdfco::Error>(())
 /// ```
 #[derive(Debug)]
@@ -74,7 +74,7 @@ pub enum Progress<'a> {
 /// let emulator = Emulator::start()?;
 /// let client = emulator.client_builder().build()?;
 /// let out = std::env::temp_dir().join(format!("pdfco-report-doc-{}.xml", std::process::id()));
-/// let report = client.convert_file("fixtures/sample.pdf", &out, &Request::convert(OutputFormat::Xml))?;
+/// let report = client.run(&Request::convert(OutputFormat::Xml)).input("fixtures/sample.pdf").save(&out)?;
 /// assert_eq!(report.path(), out.as_path());
 /// assert_eq!(report.paths(), [out.clone()]);
 /// assert_eq!(report.bytes(), std::fs::metadata(&out)?.len());
@@ -88,7 +88,7 @@ pub enum Progress<'a> {
 pub struct Report {
     path: PathBuf,
     paths: Vec<PathBuf>,
-    input: Option<PathBuf>,
+    inputs: Vec<PathBuf>,
     skipped: bool,
     job_id: Option<String>,
     bytes: u64,
@@ -109,7 +109,7 @@ impl Report {
     }
 
     /// Whether nothing was converted because the output was up to date (see
-    /// [`FileConversion::skip_if_unchanged`]).
+    /// [`Run::skip_if_unchanged`](crate::Run::skip_if_unchanged)).
     pub fn skipped(&self) -> bool {
         self.skipped
     }
@@ -153,7 +153,7 @@ impl Report {
     /// # }
     /// ```
     pub fn cargo_directives(&self) -> Vec<String> {
-        self.input
+        self.inputs
             .iter()
             .map(|input| format!("cargo:rerun-if-changed={}", input.display()))
             .collect()
@@ -187,10 +187,19 @@ impl Done {
         }
     }
 
+    /// The result held in the answer itself: an inline body, or an endpoint's data (such as
+    /// `pdf/info`'s `info`).
     fn body(&self) -> Option<&Value> {
         match self {
-            Done::Sync(output) => output.body(),
-            Done::Async(_, status) => status.body(),
+            Done::Sync(output) => output.body().or(output.data()),
+            Done::Async(job, status) => {
+                status
+                    .body()
+                    .or_else(|| match job.path().and_then(Endpoint::find)?.produces {
+                        Produces::Data(field) => status.answer().get(field),
+                        _ => None,
+                    })
+            }
         }
     }
 
@@ -208,7 +217,7 @@ impl Done {
         }
     }
 
-    fn report(&self, path: &Path, paths: Vec<PathBuf>, bytes: u64, input: Option<&Path>) -> Report {
+    fn report(&self, path: &Path, paths: Vec<PathBuf>, bytes: u64) -> Report {
         let (page_count, credits, remaining_credits) = match self {
             Done::Sync(output) => (
                 output.page_count(),
@@ -224,7 +233,7 @@ impl Done {
         Report {
             path: path.to_path_buf(),
             paths,
-            input: input.map(Path::to_path_buf),
+            inputs: Vec::new(),
             skipped: false,
             job_id: self.job_id().map(str::to_string),
             bytes,
@@ -243,52 +252,90 @@ fn body_text(body: &Value) -> String {
     }
 }
 
-/// One conversion of an input into a local file (or a folder of page images), with the
-/// options that only make sense there: a checkpoint to resume a paid job after a crash, and
-/// an up-to-date check for build scripts. Made by [`Client::conversion`]; run with
-/// [`run`](Self::run).
+/// One whole workflow, as PDF.co's tutorials run it: upload the inputs, start the request,
+/// wait for its job, and save the result to a file or folder ([`save`](Self::save)) or read it
+/// into memory ([`text`](Self::text), [`json`](Self::json)). Made by [`Client::run`]; nothing
+/// is sent until one of those three is called.
+///
+/// Everything that can be checked locally is checked before the first request: the options,
+/// the inputs, the destination, the checkpoint and sidecar paths. Every error after the job
+/// started carries its id.
 ///
 /// # Example
 ///
 /// ```no_run
-/// use pdfco::{OutputFormat, Request};
+/// use pdfco::{OutputFormat, Progress, Request};
 ///
 /// let client = pdfco::Client::from_env()?;
-/// let request = Request::convert(OutputFormat::Json);
 /// let report = client
-///     .conversion("big.pdf", "big.json", &request)
+///     .run(&Request::convert(OutputFormat::Json))
+///     .input("big.pdf")
 ///     .checkpoint("big.pdfco-job")
 ///     .skip_if_unchanged(true)
-///     .run()?;
+///     .on_progress(|p| if let Progress::Status(s) = p { eprintln!("{}", s.state()) })
+///     .save("big.json")?;
 /// println!("{} bytes{}", report.bytes(), if report.skipped() { " (up to date)" } else { "" });
+///
+/// // Any endpoint, several inputs, local or not:
+/// client
+///     .run(&Request::new("pdf/merge"))
+///     .input("a.pdf")
+///     .input(pdfco::Input::url("https://example.com/b.pdf"))
+///     .save("both.pdf")?;
 /// # Ok::<(), pdfco::Error>(())
 /// ```
-#[derive(Debug)]
-#[must_use = "a conversion does nothing until it is run"]
-pub struct FileConversion<'c, 'a> {
+#[must_use = "a run does nothing until it is saved or read"]
+pub struct Run<'c, 'a> {
     client: &'c Client,
-    input: Input<'a>,
-    output: PathBuf,
     request: Request,
+    inputs: Vec<Input<'a>>,
     checkpoint: Option<PathBuf>,
     skip_if_unchanged: bool,
+    on_progress: Mutex<OnProgress<'a>>,
 }
 
-impl<'a> FileConversion<'_, 'a> {
+/// A [`Run`]'s progress callback.
+type OnProgress<'a> = Box<dyn FnMut(Progress<'_>) + Send + 'a>;
+
+impl fmt::Debug for Run<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Run")
+            .field("request", &self.request)
+            .field("inputs", &self.inputs)
+            .field("checkpoint", &self.checkpoint)
+            .field("skip_if_unchanged", &self.skip_if_unchanged)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Run<'_, 'a> {
+    /// A document to process: a local file (what `&str`, `&Path` and `PathBuf` turn into),
+    /// bytes, a reader, or a URL PDF.co fetches itself ([`Input`]). Local inputs are uploaded
+    /// first. Several calls add several documents, in order, for endpoints that take a list
+    /// (merge); they are sent after the request's own [`url`](Request::url)s.
+    ///
+    /// Defaults to none: the request's own URLs, or no document (barcode generation,
+    /// listings).
+    pub fn input(mut self, input: impl Into<Input<'a>>) -> Self {
+        self.inputs.push(input.into());
+        self
+    }
+
     /// Writes the job id and result URL to the file `path` once the job has started, before
-    /// waiting. If that file already describes this same conversion (the same input content,
-    /// options and output), [`run`](Self::run) waits for that job instead of starting a new
+    /// waiting. If that file already describes this same run (the same input content,
+    /// options and output), [`save`](Self::save) waits for that job instead of starting a new
     /// one. The file is removed once the result is saved, or when its job can no longer give
     /// one (failed, or its result expired); it is kept after a timeout or a network failure.
     ///
     /// The result URL in it is signed: the file is written readable by its owner only (on
-    /// Unix). Recognising the input means reading it once more to hash it; an input read
-    /// from a reader cannot be read twice, so it never resumes.
+    /// Unix). Recognising the inputs means reading them once more to hash them; an input read
+    /// from a reader cannot be read twice, so such a run never resumes.
     ///
-    /// The path must be the crate's own: [`run`](Self::run) refuses, before any request, a
-    /// checkpoint path that is the input, the output or the sidecar (also through a link),
-    /// or an existing file that is not a checkpoint this crate wrote (recognised by its
-    /// `"pdfco": "checkpoint"`), and one whose folder is missing or cannot be written.
+    /// The path must be the crate's own: [`save`](Self::save) refuses, before any request, a
+    /// checkpoint path that is an input, the output or the sidecar (also through a link), or
+    /// an existing file that is not a checkpoint this crate wrote (recognised by its
+    /// `"pdfco": "checkpoint"`), and one whose folder is missing or cannot be written. Only
+    /// for [`save`](Self::save).
     ///
     /// Defaults to none.
     pub fn checkpoint(mut self, path: impl Into<PathBuf>) -> Self {
@@ -296,12 +343,13 @@ impl<'a> FileConversion<'_, 'a> {
         self
     }
 
-    /// Build-script mode: skips the conversion when the output is already there and its
-    /// sidecar file (the output's path with `.pdfco.json` appended) records the same input
-    /// content (SHA-256) and options; writes that sidecar after converting. A skipped run
-    /// sends no request. An input read from a reader is never skipped. An existing file at
-    /// the sidecar's path that this crate did not write (it has `"pdfco": "sidecar"`) is
-    /// never overwritten: [`run`](Self::run) refuses before any request.
+    /// Build-script mode: skips the run when the output is already there and its sidecar
+    /// file (the output's path with `.pdfco.json` appended) records the same input content
+    /// (SHA-256) and options; writes that sidecar after saving. A skipped run sends no
+    /// request. An input read from a reader is never skipped. An existing file at the
+    /// sidecar's path that this crate did not write (it has `"pdfco": "sidecar"`) is never
+    /// overwritten: [`save`](Self::save) refuses before any request. Only for
+    /// [`save`](Self::save).
     ///
     /// Defaults to `false`.
     pub fn skip_if_unchanged(mut self, skip: bool) -> Self {
@@ -309,47 +357,59 @@ impl<'a> FileConversion<'_, 'a> {
         self
     }
 
-    /// Runs the conversion: upload, convert, wait, download.
+    /// Calls `on_progress` on the caller's thread as each step moves along: bytes uploaded,
+    /// the job started, each job check, bytes downloaded.
     ///
-    /// # Errors
-    ///
-    /// As [`Client::convert_file`]; [`Error::WriteOutput`] if the checkpoint or sidecar
-    /// cannot be written. Before any request: [`Error::InvalidOption`] (option
-    /// `"checkpoint"` or `"sidecar"`) when its path is the input, the output, or a file the
-    /// crate did not write as one; [`Error::WriteOutput`] when the output is the input
-    /// file, or a folder of the output, checkpoint or sidecar is missing or cannot be
-    /// written.
-    pub fn run(self) -> Result<Report, Error> {
-        self.run_with(|_| {})
+    /// Defaults to nothing.
+    pub fn on_progress(mut self, on_progress: impl FnMut(Progress<'_>) + Send + 'a) -> Self {
+        self.on_progress = Mutex::new(Box::new(on_progress));
+        self
     }
 
-    /// [`run`](Self::run), calling `on_progress` as each step moves along.
+    /// Runs it and saves the result to `output`: one file there (renamed into place only
+    /// when complete), several (page images, split parts) into the folder `output` (made if
+    /// missing) as `{input stem}-1.png`, `-2.png`, ...; a result given inline or as data is
+    /// written as it came (data as JSON). Unless the request names the output, a single file
+    /// is named after `output`.
     ///
     /// # Errors
     ///
-    /// As [`run`](Self::run).
-    pub fn run_with(self, mut on_progress: impl FnMut(Progress<'_>)) -> Result<Report, Error> {
-        let FileConversion {
+    /// Any error of the four steps; see [`Client::upload`], [`Client::start`],
+    /// [`Client::wait`] and [`Client::download`]. Errors after the job started carry its id.
+    /// Before any request: [`Error::InvalidOption`] or [`Error::InvalidPages`] for a bad
+    /// option; [`Error::ReadInput`] for an input that cannot be read; [`Error::InvalidOption`]
+    /// (option `"checkpoint"` or `"sidecar"`) when its path is an input, the output, or a file
+    /// the crate did not write as one; [`Error::WriteOutput`] when the output is an input
+    /// file, or a folder of the output, checkpoint or sidecar is missing or cannot be written.
+    pub fn save(self, output: impl AsRef<Path>) -> Result<Report, Error> {
+        let output = output.as_ref().to_path_buf();
+        let Run {
             client,
-            input,
-            output,
             request,
+            inputs,
             checkpoint,
             skip_if_unchanged,
+            on_progress,
         } = self;
+        let mut on_progress = on_progress.into_inner().unwrap_or_else(|e| e.into_inner());
         let multi_file = request.is_multi_file();
         request.validate()?;
-        let total = input.check()?;
+        let sizes = check_inputs(&inputs)?;
         if multi_file {
             check_folder(&output)?;
         } else {
             check_destination(&output)?;
         }
-        check_not_input(&input, &output)?;
+        for input in &inputs {
+            check_not_input(input, &output)?;
+        }
         let sidecar = skip_if_unchanged.then(|| sidecar::path_for(&output));
-        let input_path = input.as_path();
+        let input_paths: Vec<PathBuf> = inputs
+            .iter()
+            .filter_map(|i| i.as_path().map(Path::to_path_buf))
+            .collect();
         let mut taken = vec![(output.as_path(), "the output")];
-        taken.extend(input_path.map(|p| (p, "the input file")));
+        taken.extend(input_paths.iter().map(|p| (p.as_path(), "an input file")));
         if let Some(path) = &checkpoint {
             let mut others = taken.clone();
             others.extend(sidecar.as_deref().map(|p| (p, "the output's sidecar file")));
@@ -364,7 +424,7 @@ impl<'a> FileConversion<'_, 'a> {
 
         let stamp = if checkpoint.is_some() || skip_if_unchanged {
             Some(Stamp {
-                input: input.fingerprint()?,
+                input: fingerprint(&inputs)?,
                 request: request.fingerprint(),
             })
         } else {
@@ -376,7 +436,7 @@ impl<'a> FileConversion<'_, 'a> {
                 return Ok(Report {
                     path: output.clone(),
                     paths,
-                    input: input.as_path().map(Path::to_path_buf),
+                    inputs: input_paths,
                     skipped: true,
                     job_id: None,
                     bytes,
@@ -395,17 +455,8 @@ impl<'a> FileConversion<'_, 'a> {
         let conversion = match saved {
             Some(saved) => Conversion::Started(Job::resume(saved.job_id, saved.result_url)),
             None => {
-                let size = total.unwrap_or(0);
-                let url = client.upload_input(
-                    &input,
-                    &mut |sent| on_progress(Progress::Uploading { sent, total: size }),
-                    deadline,
-                )?;
-                if total.is_some() {
-                    on_progress(Progress::Uploaded { bytes: size });
-                }
-                let conversion =
-                    client.start_until(&request, std::slice::from_ref(&url), deadline)?;
+                let urls = upload_all(client, &inputs, &sizes, &mut on_progress, deadline)?;
+                let conversion = client.start_until(&request, &urls, deadline)?;
                 if let (Conversion::Started(job), Some(path), Some(stamp)) =
                     (&conversion, &checkpoint, &stamp)
                 {
@@ -414,19 +465,12 @@ impl<'a> FileConversion<'_, 'a> {
                 conversion
             }
         };
-        let done = match conversion {
-            Conversion::Finished(result) => Ok(Done::Sync(result)),
-            Conversion::Started(job) => {
-                on_progress(Progress::Started(&job));
-                client
-                    .wait_until(&job, deadline, &mut |s| on_progress(Progress::Status(s)))
-                    .map(|status| Done::Async(job, status))
-            }
-        };
+        let done = wait_for(client, conversion, &mut on_progress, deadline);
+        let stem = inputs.first().map_or("result".to_string(), Input::stem);
         let result = done.and_then(|done| {
             let progress: &mut dyn FnMut(Progress<'_>) = &mut on_progress;
             finish(
-                client, &done, &output, &input, multi_file, progress, deadline,
+                client, &done, &output, &stem, multi_file, progress, deadline,
             )
         });
         match (&result, &checkpoint) {
@@ -434,7 +478,178 @@ impl<'a> FileConversion<'_, 'a> {
             (Err(e), Some(path)) if checkpoint::is_lost(e) => Checkpoint::remove(path),
             _ => {}
         }
-        result.and_then(|report| record(&report, &output, skip_if_unchanged, stamp.as_ref()))
+        result.and_then(|mut report| {
+            report.inputs = input_paths;
+            record(&report, &output, skip_if_unchanged, stamp.as_ref())
+        })
+    }
+
+    /// Runs it and returns the result as text, without writing a file: the inline body when
+    /// the request asks for one, else the result file read into memory (at most
+    /// [`json_limit`](crate::ClientBuilder::json_limit) bytes). For text results (CSV, XML,
+    /// HTML, text) and JSON.
+    ///
+    /// # Errors
+    ///
+    /// As [`save`](Self::save); [`Error::InvalidOption`] for a conversion whose results are
+    /// not text (XLSX, XLS, images) or with a checkpoint or build-script mode set, before any
+    /// request; [`Error::Decode`] for a result that is larger than the limit or not UTF-8.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use pdfco::{OutputFormat, Request};
+    ///
+    /// let client = pdfco::Client::from_env()?;
+    /// let csv = client.run(&Request::convert(OutputFormat::Csv)).input("table.pdf").text()?;
+    /// for line in csv.lines() {
+    ///     println!("{line}");
+    /// }
+    /// # Ok::<(), pdfco::Error>(())
+    /// ```
+    pub fn text(self) -> Result<String, Error> {
+        let (done, bytes) = self.read(&[Shape::Json, Shape::Text])?;
+        match (bytes, done.body()) {
+            (Some(bytes), _) => String::from_utf8(bytes).map_err(|e| {
+                let excerpt = crate::redact::excerpt(e.as_bytes(), None);
+                let error = Error::decode(Step::Download, "the result is not UTF-8 text", excerpt);
+                with_job(error, done.job_id())
+            }),
+            (None, Some(body)) => Ok(body_text(body)),
+            (None, None) => Ok(String::new()),
+        }
+    }
+
+    /// Runs it and returns the result as JSON: the inline body or the endpoint's data (such
+    /// as `pdf/info`'s `info`) when the answer holds it, else the result file read into
+    /// memory (at most [`json_limit`](crate::ClientBuilder::json_limit) bytes). Turn a JSON
+    /// conversion into the typed model with [`Document::from_value`](crate::Document::from_value).
+    ///
+    /// # Errors
+    ///
+    /// As [`text`](Self::text); [`Error::InvalidOption`] for a conversion whose results are not
+    /// JSON; [`Error::Decode`] for a result that is not JSON.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use pdfco::{Document, OutputFormat, Request};
+    ///
+    /// let client = pdfco::Client::from_env()?;
+    /// let request = Request::convert(OutputFormat::Json).inline(true);
+    /// let value = client.run(&request).input("invoice.pdf").json()?;
+    /// println!("{}", Document::from_value(&value)?.text());
+    /// let info = client.run(&pdfco::Request::new("pdf/info")).input("invoice.pdf").json()?;
+    /// println!("{} pages", info["PageCount"]);
+    /// # Ok::<(), pdfco::Error>(())
+    /// ```
+    pub fn json(self) -> Result<Value, Error> {
+        let (done, bytes) = self.read(&[Shape::Json])?;
+        match (bytes, done.body()) {
+            (Some(bytes), _) => parse_json(&bytes).map_err(|e| with_job(e, done.job_id())),
+            (None, Some(body)) => Ok(body.clone()),
+            (None, None) => Ok(Value::Null),
+        }
+    }
+
+    /// Upload, start, wait, and the result in memory unless the answer holds it.
+    fn read(self, shapes: &[Shape]) -> Result<(Done, Option<Vec<u8>>), Error> {
+        let Run {
+            client,
+            request,
+            inputs,
+            checkpoint,
+            skip_if_unchanged,
+            on_progress,
+        } = self;
+        let mut on_progress = on_progress.into_inner().unwrap_or_else(|e| e.into_inner());
+        if let Some(format) = request.format().filter(|f| !shapes.contains(&f.shape())) {
+            return Err(Error::InvalidOption {
+                option: "format",
+                reason: format!("{format} results cannot be read as asked"),
+            });
+        }
+        if checkpoint.is_some() || skip_if_unchanged {
+            return Err(Error::InvalidOption {
+                option: "checkpoint",
+                reason: "checkpoints and build-script mode are for results saved to a file"
+                    .to_string(),
+            });
+        }
+        request.validate()?;
+        let sizes = check_inputs(&inputs)?;
+        let deadline = client.workflow_deadline();
+        let urls = upload_all(client, &inputs, &sizes, &mut on_progress, deadline)?;
+        let conversion = client.start_until(&request, &urls, deadline)?;
+        let done = wait_for(client, conversion, &mut on_progress, deadline)?;
+        let data = matches!(request.produces(), Produces::Data(_));
+        if done.body().is_some() && (request.is_inline() || data || !done.has_link()) {
+            return Ok((done, None));
+        }
+        let bytes = client.read_result(done.result_url(), deadline)?;
+        Ok((done, Some(bytes)))
+    }
+}
+
+/// Checks every input locally; returns their sizes (`None` for URLs).
+fn check_inputs(inputs: &[Input<'_>]) -> Result<Vec<Option<u64>>, Error> {
+    inputs.iter().map(Input::check).collect()
+}
+
+/// One fingerprint of all the inputs, in order; `None` when one cannot be read twice.
+fn fingerprint(inputs: &[Input<'_>]) -> Result<Option<String>, Error> {
+    let mut all = String::new();
+    for input in inputs {
+        match input.fingerprint()? {
+            Some(print) => {
+                all.push_str(&print);
+                all.push('\n');
+            }
+            None => return Ok(None),
+        }
+    }
+    Ok(crate::hash::sha256_of(all.as_bytes()).ok())
+}
+
+/// Uploads the local inputs in order and returns every input's URL.
+fn upload_all(
+    client: &Client,
+    inputs: &[Input<'_>],
+    sizes: &[Option<u64>],
+    on_progress: &mut dyn FnMut(Progress<'_>),
+    deadline: Deadline,
+) -> Result<Vec<String>, Error> {
+    let mut urls = Vec::with_capacity(inputs.len());
+    for (input, size) in inputs.iter().zip(sizes) {
+        let total = size.unwrap_or(0);
+        let url = client.upload_input(
+            input,
+            &mut |sent| on_progress(Progress::Uploading { sent, total }),
+            deadline,
+        )?;
+        if size.is_some() {
+            on_progress(Progress::Uploaded { bytes: total });
+        }
+        urls.push(url);
+    }
+    Ok(urls)
+}
+
+/// Waits for a started job; a finished request is done already.
+fn wait_for(
+    client: &Client,
+    conversion: Conversion,
+    on_progress: &mut dyn FnMut(Progress<'_>),
+    deadline: Deadline,
+) -> Result<Done, Error> {
+    match conversion {
+        Conversion::Finished(result) => Ok(Done::Sync(result)),
+        Conversion::Started(job) => {
+            on_progress(Progress::Started(&job));
+            client
+                .wait_until(&job, deadline, &mut |s| on_progress(Progress::Status(s)))
+                .map(|status| Done::Async(job, status))
+        }
     }
 }
 
@@ -444,13 +659,12 @@ pub(crate) fn finish(
     client: &Client,
     done: &Done,
     output: &Path,
-    input: &Input<'_>,
+    stem: &str,
     multi_file: bool,
     on_progress: &mut dyn FnMut(Progress<'_>),
     deadline: Deadline,
 ) -> Result<Report, Error> {
     let mut on_bytes = |received| on_progress(Progress::Downloading { received });
-    let input_path = input.as_path();
     if let (Some(body), false) = (done.body(), done.has_link()) {
         let text = body_text(body);
         write_atomically(output, text.as_bytes(), false).map_err(|source| {
@@ -463,7 +677,7 @@ pub(crate) fn finish(
         })?;
         on_bytes(text.len() as u64);
         let paths = vec![output.to_path_buf()];
-        return Ok(done.report(output, paths, text.len() as u64, input_path));
+        return Ok(done.report(output, paths, text.len() as u64));
     }
     if let Done::Sync(result) = done {
         if result.urls().is_empty() && result.url().is_none() {
@@ -477,13 +691,12 @@ pub(crate) fn finish(
     let from = done.result_url();
     if multi_file || matches!(done, Done::Sync(o) if o.url().is_none()) {
         create_folder(output, done.job_id())?;
-        let paths =
-            client.download_pages_with(from, output, &input.stem(), &mut on_bytes, deadline)?;
+        let paths = client.download_pages_with(from, output, stem, &mut on_bytes, deadline)?;
         let bytes = total_size(&paths);
-        return Ok(done.report(output, paths, bytes, input_path));
+        return Ok(done.report(output, paths, bytes));
     }
     let bytes = client.download_file(from, output, &mut on_bytes, deadline)?;
-    Ok(done.report(output, vec![output.to_path_buf()], bytes, input_path))
+    Ok(done.report(output, vec![output.to_path_buf()], bytes))
 }
 
 /// The size of a result's files together.
@@ -573,9 +786,8 @@ fn create_folder(dir: &Path, job_id: Option<&str>) -> Result<(), Error> {
 }
 
 impl Client {
-    /// A conversion of `input` into the file `output` (or, for page images, into the folder
-    /// `output`), to configure with a checkpoint or build-script mode, then run. The
-    /// one-call helpers below are shortcuts for it.
+    /// A whole workflow for `request`: add its inputs and options to the [`Run`], then save
+    /// the result ([`Run::save`]) or read it ([`Run::text`], [`Run::json`]).
     ///
     /// # Example
     ///
@@ -583,248 +795,21 @@ impl Client {
     /// use pdfco::{OutputFormat, Request};
     ///
     /// let client = pdfco::Client::from_env()?;
-    /// let request = Request::convert(OutputFormat::Png).pages("0-2");
-    /// let report = client.conversion("slides.pdf", "slides", &request).run()?;
-    /// for image in report.paths() {
-    ///     println!("{}", image.display()); // slides/slides-1.png, ...
-    /// }
-    /// # Ok::<(), pdfco::Error>(())
-    /// ```
-    pub fn conversion<'a, K>(
-        &self,
-        input: impl Into<Input<'a>>,
-        output: impl AsRef<Path>,
-        request: &Request<K>,
-    ) -> FileConversion<'_, 'a> {
-        FileConversion {
-            client: self,
-            input: input.into(),
-            output: output.as_ref().to_path_buf(),
-            request: request.erased(),
-            checkpoint: None,
-            skip_if_unchanged: false,
-        }
-    }
-
-    /// Converts a PDF into a local file in one call: upload, convert, wait, download.
-    ///
-    /// The input is a local path, or any [`Input`]: bytes, a reader, or a URL PDF.co fetches
-    /// itself. Everything that can be checked locally is checked before the first request:
-    /// the options, the input file, the destination folder. Unless the request names the
-    /// output, it is named after `output`. Page images (PNG, JPEG, WebP) go into the folder
-    /// `output`, made if missing, as `{input stem}-1.png`, `-2.png`, ...; an inline result
-    /// is written as it came.
-    ///
-    /// # Errors
-    ///
-    /// Any error of the four steps; see [`Client::upload`], [`Client::convert`],
-    /// [`Client::wait`] and [`Client::download`]. Errors after the job started carry its id.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// use pdfco::{OutputFormat, Request};
-    ///
-    /// let client = pdfco::Client::from_env()?;
-    /// let request = Request::convert(OutputFormat::Xlsx).pages("0-2");
-    /// let report = client.convert_file("invoice.pdf", "invoice.xlsx", &request)?;
+    /// let report = client
+    ///     .run(&Request::convert(OutputFormat::Xlsx).pages("0-2"))
+    ///     .input("invoice.pdf")
+    ///     .save("invoice.xlsx")?;
     /// println!("{} bytes from job {:?}", report.bytes(), report.job_id());
     /// # Ok::<(), pdfco::Error>(())
     /// ```
-    pub fn convert_file<'a, K>(
-        &self,
-        input: impl Into<Input<'a>>,
-        output: impl AsRef<Path>,
-        request: &Request<K>,
-    ) -> Result<Report, Error> {
-        self.conversion(input, output, request).run()
-    }
-
-    /// [`Client::convert_file`], calling `on_progress` as each step moves along.
-    ///
-    /// # Errors
-    ///
-    /// As [`Client::convert_file`].
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// use pdfco::{OutputFormat, Progress, Request};
-    ///
-    /// let client = pdfco::Client::from_env()?;
-    /// let request = Request::convert(OutputFormat::Json);
-    /// client.convert_file_with("in.pdf", "out.json", &request, |p| {
-    ///     if let Progress::Status(s) = p {
-    ///         eprintln!("{}", s.state());
-    ///     }
-    /// })?;
-    /// # Ok::<(), pdfco::Error>(())
-    /// ```
-    pub fn convert_file_with<'a, K>(
-        &self,
-        input: impl Into<Input<'a>>,
-        output: impl AsRef<Path>,
-        request: &Request<K>,
-        on_progress: impl FnMut(Progress<'_>),
-    ) -> Result<Report, Error> {
-        self.conversion(input, output, request)
-            .run_with(on_progress)
-    }
-
-    /// Converts a PDF and returns the result as text, without writing a file: the inline
-    /// body when the request asks for one, else the result file read into memory (at most
-    /// [`json_limit`](crate::ClientBuilder::json_limit) bytes). For text formats (CSV, XML,
-    /// HTML, text) and JSON.
-    ///
-    /// # Errors
-    ///
-    /// As [`Client::convert_file`]; [`Error::InvalidOption`] for formats that are not
-    /// text (XLSX, XLS, images), before any request; [`Error::Decode`] for a result that is
-    /// larger than the limit or not UTF-8.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// use pdfco::{OutputFormat, Request};
-    ///
-    /// let client = pdfco::Client::from_env()?;
-    /// let csv = client.convert_to_string("table.pdf", &Request::convert(OutputFormat::Csv))?;
-    /// for line in csv.lines() {
-    ///     println!("{line}");
-    /// }
-    /// # Ok::<(), pdfco::Error>(())
-    /// ```
-    pub fn convert_to_string<'a, K>(
-        &self,
-        input: impl Into<Input<'a>>,
-        request: &Request<K>,
-    ) -> Result<String, Error> {
-        let (done, bytes) = self.convert_in_memory(input.into(), &request.erased())?;
-        match (bytes, done.body()) {
-            (Some(bytes), _) => String::from_utf8(bytes).map_err(|e| {
-                let excerpt = crate::redact::excerpt(e.as_bytes(), None);
-                let error = Error::decode(Step::Download, "the result is not UTF-8 text", excerpt);
-                with_job(error, done.job_id())
-            }),
-            (None, Some(body)) => Ok(body_text(body)),
-            (None, None) => Ok(String::new()),
+    pub fn run<'a, K>(&self, request: &Request<K>) -> Run<'_, 'a> {
+        Run {
+            client: self,
+            request: request.erased(),
+            inputs: Vec::new(),
+            checkpoint: None,
+            skip_if_unchanged: false,
+            on_progress: Mutex::new(Box::new(|_| {})),
         }
-    }
-
-    /// Converts a PDF to one of the JSON formats and returns the result as a
-    /// [`serde_json::Value`], without writing a file; turn it into the typed model with
-    /// [`Document::from_value`](crate::Document::from_value).
-    ///
-    /// # Errors
-    ///
-    /// As [`Client::convert_to_string`]; [`Error::InvalidOption`] for a format that is not
-    /// JSON; [`Error::Decode`] for a result that is not JSON.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// use pdfco::{Document, OutputFormat, Request};
-    ///
-    /// let client = pdfco::Client::from_env()?;
-    /// let request = Request::convert(OutputFormat::Json).inline(true);
-    /// let value = client.convert_to_value("invoice.pdf", &request)?;
-    /// let document = Document::from_value(&value)?;
-    /// println!("{}", document.text());
-    /// # Ok::<(), pdfco::Error>(())
-    /// ```
-    pub fn convert_to_value<'a, K>(
-        &self,
-        input: impl Into<Input<'a>>,
-        request: &Request<K>,
-    ) -> Result<Value, Error> {
-        if let Some(format) = request.format().filter(|f| f.shape() != Shape::Json) {
-            return Err(Error::InvalidOption {
-                option: "format",
-                reason: format!("{format} results are not JSON"),
-            });
-        }
-        let (done, bytes) = self.convert_in_memory(input.into(), &request.erased())?;
-        match (bytes, done.body()) {
-            (Some(bytes), _) => parse_json(&bytes).map_err(|e| with_job(e, done.job_id())),
-            (None, Some(body)) => Ok(body.clone()),
-            (None, None) => Ok(Value::Null),
-        }
-    }
-
-    /// Upload, convert, wait, and the result in memory unless it came inline.
-    fn convert_in_memory(
-        &self,
-        input: Input<'_>,
-        request: &Request,
-    ) -> Result<(Done, Option<Vec<u8>>), Error> {
-        if let Some(format) = request
-            .format()
-            .filter(|f| !matches!(f.shape(), Shape::Json | Shape::Text))
-        {
-            return Err(Error::InvalidOption {
-                option: "format",
-                reason: format!("{format} results are not text"),
-            });
-        }
-        request.validate()?;
-        input.check()?;
-        let deadline = self.workflow_deadline();
-        let url = self.upload_input(&input, &mut |_| {}, deadline)?;
-        let done = match self.start_until(request, std::slice::from_ref(&url), deadline)? {
-            Conversion::Finished(output) => Done::Sync(output),
-            Conversion::Started(job) => {
-                let status = self.wait_until(&job, deadline, &mut |_| {})?;
-                Done::Async(job, status)
-            }
-        };
-        if done.body().is_some() && (request.is_inline() || !done.has_link()) {
-            return Ok((done, None));
-        }
-        let bytes = self.read_result(done.result_url(), deadline)?;
-        Ok((done, Some(bytes)))
-    }
-
-    /// Converts a local PDF to PDF.co's JSON document in one call, all pages, asynchronously.
-    ///
-    /// # Errors
-    ///
-    /// As [`Client::convert_file`].
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// let client = pdfco::Client::from_env()?;
-    /// client.pdf_to_json("sample.pdf", "sample.json")?;
-    /// # Ok::<(), pdfco::Error>(())
-    /// ```
-    pub fn pdf_to_json(
-        &self,
-        input: impl AsRef<Path>,
-        output: impl AsRef<Path>,
-    ) -> Result<Report, Error> {
-        let request = Request::convert(OutputFormat::Json);
-        self.convert_file(input.as_ref(), output, &request)
-    }
-
-    /// Converts a local PDF to an Excel workbook in one call, all pages, asynchronously.
-    ///
-    /// # Errors
-    ///
-    /// As [`Client::convert_file`].
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// let client = pdfco::Client::from_env()?;
-    /// client.pdf_to_xlsx("sample.pdf", "sample.xlsx")?;
-    /// # Ok::<(), pdfco::Error>(())
-    /// ```
-    pub fn pdf_to_xlsx(
-        &self,
-        input: impl AsRef<Path>,
-        output: impl AsRef<Path>,
-    ) -> Result<Report, Error> {
-        let request = Request::convert(OutputFormat::Xlsx);
-        self.convert_file(input.as_ref(), output, &request)
     }
 }

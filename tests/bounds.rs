@@ -158,7 +158,10 @@ fn a_fifo_input_is_refused_before_any_request() {
     assert!(err.is_local(), "{err:?}");
     let out = dir.join("out.json");
     let err = within(20, "a conversion of a FIFO", move || {
-        client.pdf_to_json(&fifo, &out)
+        client
+            .run(&pdfco::Request::convert(pdfco::OutputFormat::Json))
+            .input(&fifo)
+            .save(&out)
     })
     .unwrap_err();
     assert!(matches!(&err, Error::ReadInput { .. }), "{err:?}");
@@ -266,7 +269,10 @@ fn a_download_below_the_minimum_throughput_times_out_and_resumes() {
     emulator.fail_next(Endpoint::Download, trickle.clone());
     let out = dir.join("strict.json");
     let err = within(20, "a trickled download", move || {
-        strict.pdf_to_json(SAMPLE, &out)
+        strict
+            .run(&pdfco::Request::convert(pdfco::OutputFormat::Json))
+            .input(SAMPLE)
+            .save(&out)
     })
     .unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
@@ -281,7 +287,10 @@ fn a_download_below_the_minimum_throughput_times_out_and_resumes() {
     emulator.fail_next(Endpoint::Download, trickle);
     let out = dir.join("resumed.json");
     let report = within(20, "a trickled download with retries", move || {
-        client.pdf_to_json(SAMPLE, &out)
+        client
+            .run(&pdfco::Request::convert(pdfco::OutputFormat::Json))
+            .input(SAMPLE)
+            .save(&out)
     })
     .unwrap();
     let gets: Vec<_> = emulator
@@ -309,7 +318,11 @@ fn a_result_sent_with_a_content_encoding_is_refused_and_not_saved() {
     let dest = dir.join("result.json");
     std::fs::write(&dest, b"earlier").unwrap();
     emulator.fail_next(Endpoint::Download, Fault::ContentEncoding("gzip".into()));
-    let err = client.pdf_to_json(SAMPLE, &dest).unwrap_err();
+    let err = client
+        .run(&pdfco::Request::convert(pdfco::OutputFormat::Json))
+        .input(SAMPLE)
+        .save(&dest)
+        .unwrap_err();
     assert!(
         matches!(
             &err,

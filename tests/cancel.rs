@@ -325,19 +325,18 @@ fn a_one_call_conversion_cancelled_while_waiting_keeps_the_job_id_and_the_old_ou
     std::fs::write(dir.join("out.json"), b"old").unwrap();
     let mut started = None;
     let mut set_at = None;
-    let result = client.convert_file_with(
-        SAMPLE,
-        dir.join("out.json"),
-        &Request::convert(OutputFormat::Json),
-        |progress| match progress {
+    let result = client
+        .run(&Request::convert(OutputFormat::Json))
+        .input(SAMPLE)
+        .on_progress(|progress| match progress {
             pdfco::Progress::Started(job) => started = Some(job.id().to_string()),
             pdfco::Progress::Status(_) => {
                 set_at = Some(Instant::now());
                 stop.store(true, Ordering::SeqCst);
             }
             _ => {}
-        },
-    );
+        })
+        .save(dir.join("out.json"));
     let took = set_at.expect("a status was seen").elapsed();
     let err = result.unwrap_err();
     let id = started.expect("the job started");

@@ -215,11 +215,9 @@ fn bad_page_syntax_fails_before_any_request() {
     }
     let dir = TempDir::new();
     let err = client
-        .convert_file(
-            SAMPLE,
-            dir.join("x.json"),
-            &Request::convert(OutputFormat::Json).pages("x"),
-        )
+        .run(&Request::convert(OutputFormat::Json).pages("x"))
+        .input(SAMPLE)
+        .save(dir.join("x.json"))
         .unwrap_err();
     assert!(matches!(err, Error::InvalidPages { .. }));
     assert!(
@@ -336,7 +334,7 @@ fn every_format_converts_end_to_end_with_the_selected_page() {
             format.extension()
         ));
         let request = Request::convert(format).pages("1");
-        client.convert_file(SAMPLE, &dest, &request).unwrap();
+        client.run(&request).input(SAMPLE).save(&dest).unwrap();
         let bytes = std::fs::read(&dest).unwrap();
         let text = String::from_utf8_lossy(&bytes);
         // Every format carries page 1's table and nothing of page 0.

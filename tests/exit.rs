@@ -26,11 +26,15 @@ fn removing_temporary_files_mid_download_leaves_nothing_and_stops_new_ones() {
         let (client, out) = (client.clone(), out.clone());
         std::thread::spawn(move || {
             let request = Request::convert(OutputFormat::Json);
-            let result = client.convert_file_with(SAMPLE, &out, &request, |p| {
-                if let Progress::Downloading { received } = p {
-                    let _ = downloading.send(received);
-                }
-            });
+            let result = client
+                .run(&request)
+                .input(SAMPLE)
+                .on_progress(|p| {
+                    if let Progress::Downloading { received } = p {
+                        let _ = downloading.send(received);
+                    }
+                })
+                .save(&out);
             let _ = send.send(result);
         });
     }
@@ -60,7 +64,9 @@ fn removing_temporary_files_mid_download_leaves_nothing_and_stops_new_ones() {
     // Nothing new is made afterwards: the check before any request already fails.
     emulator.clear_requests();
     let err = client
-        .convert_file(SAMPLE, &out, &Request::convert(OutputFormat::Json))
+        .run(&Request::convert(OutputFormat::Json))
+        .input(SAMPLE)
+        .save(&out)
         .unwrap_err();
     assert!(matches!(err, Error::WriteOutput { .. }), "{err}");
     assert!(emulator.requests().is_empty());

@@ -55,7 +55,10 @@ fn run(case: Case, emulator: Emulator, client: pdfco::Client) -> String {
     std::fs::write(&dest, PREVIOUS).unwrap();
     emulator.fail_next(case.endpoint, case.fault.clone());
     let started = Instant::now();
-    let result = client.convert_file(SAMPLE, &dest, &Request::convert(OutputFormat::Json));
+    let result = client
+        .run(&Request::convert(OutputFormat::Json))
+        .input(SAMPLE)
+        .save(&dest);
     let elapsed = started.elapsed();
     let requests = emulator.requests();
 
@@ -407,7 +410,11 @@ fn resume_requests_use_range_and_get_206() {
     let client = fast(&emulator);
     let dir = TempDir::new();
     emulator.fail_next(Endpoint::Download, Fault::ResetBody);
-    let report = client.pdf_to_json(SAMPLE, dir.join("r.json")).unwrap();
+    let report = client
+        .run(&pdfco::Request::convert(pdfco::OutputFormat::Json))
+        .input(SAMPLE)
+        .save(dir.join("r.json"))
+        .unwrap();
     let gets: Vec<_> = emulator
         .requests()
         .into_iter()
@@ -500,7 +507,11 @@ fn a_workflow_deadline_ends_a_stuck_job() {
         .unwrap();
     let dir = TempDir::new();
     let started = Instant::now();
-    let err = client.pdf_to_json(SAMPLE, dir.join("x.json")).unwrap_err();
+    let err = client
+        .run(&pdfco::Request::convert(pdfco::OutputFormat::Json))
+        .input(SAMPLE)
+        .save(dir.join("x.json"))
+        .unwrap_err();
     assert!(
         matches!(
             &err,
@@ -565,7 +576,11 @@ fn a_job_pdf_co_does_not_know_ends_as_unknown() {
         .force_check_after(Duration::from_millis(20))
         .build()
         .unwrap();
-    client.pdf_to_json(SAMPLE, dir.join("ok.json")).unwrap();
+    client
+        .run(&pdfco::Request::convert(pdfco::OutputFormat::Json))
+        .input(SAMPLE)
+        .save(dir.join("ok.json"))
+        .unwrap();
     assert!(
         slow.requests()
             .iter()
@@ -665,7 +680,11 @@ fn an_expired_result_link_is_a_403_with_the_job_id() {
     let dir = TempDir::new();
     let dest = dir.join("late.json");
     std::fs::write(&dest, PREVIOUS).unwrap();
-    let err = client.pdf_to_json(SAMPLE, &dest).unwrap_err();
+    let err = client
+        .run(&pdfco::Request::convert(pdfco::OutputFormat::Json))
+        .input(SAMPLE)
+        .save(&dest)
+        .unwrap_err();
     assert!(
         matches!(&err, Error::Storage { status: 403, message, .. } if message.contains("expired")),
         "{err:?}"
@@ -694,7 +713,9 @@ fn a_workflow_deadline_bounds_a_slow_api_answer_too() {
     let dir = TempDir::new();
     let started = Instant::now();
     let err = client
-        .pdf_to_json(SAMPLE, dir.join("slow.json"))
+        .run(&pdfco::Request::convert(pdfco::OutputFormat::Json))
+        .input(SAMPLE)
+        .save(dir.join("slow.json"))
         .unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
     assert!(err.job_id().is_some());

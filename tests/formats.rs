@@ -31,7 +31,7 @@ fn page_images_go_into_a_folder_one_per_selected_page() {
             let request = Request::convert(format)
                 .pages("0,2")
                 .asynchronous(asynchronous);
-            let report = client.convert_file(SAMPLE, &folder, &request).unwrap();
+            let report = client.run(&request).input(SAMPLE).save(&folder).unwrap();
             let ext = format.extension();
             let expected = vec![
                 folder.join(format!("sample-1.{ext}")),
@@ -63,7 +63,9 @@ fn tiff_is_one_file_with_an_image_per_page() {
     let dir = TempDir::new();
     let dest = dir.join("all.tiff");
     client
-        .convert_file(SAMPLE, &dest, &Request::convert(OutputFormat::Tiff))
+        .run(&Request::convert(OutputFormat::Tiff))
+        .input(SAMPLE)
+        .save(&dest)
         .unwrap();
     let tiff = std::fs::read(&dest).unwrap();
     assert!(tiff.starts_with(magic(OutputFormat::Tiff)));
@@ -92,7 +94,11 @@ fn a_refused_page_download_leaves_the_folder_as_it_was() {
     emulator.fail_next(Endpoint::Download, whole);
     emulator.fail_next(Endpoint::Download, Fault::Status(403));
     let request = Request::convert(OutputFormat::Png).asynchronous(false);
-    let err = client.convert_file(SAMPLE, &folder, &request).unwrap_err();
+    let err = client
+        .run(&request)
+        .input(SAMPLE)
+        .save(&folder)
+        .unwrap_err();
     assert_eq!(err.status(), Some(403), "{err}");
     let names: Vec<_> = std::fs::read_dir(&folder)
         .unwrap()
@@ -110,7 +116,7 @@ fn page_images_need_a_folder_whose_parent_exists() {
     let file = dir.join("a-file");
     std::fs::write(&file, b"x").unwrap();
     for dest in [file, dir.join("missing/pages")] {
-        let err = client.convert_file(SAMPLE, &dest, &request).unwrap_err();
+        let err = client.run(&request).input(SAMPLE).save(&dest).unwrap_err();
         assert!(err.is_local(), "{err}");
     }
     assert!(emulator.requests().is_empty());
@@ -194,7 +200,9 @@ fn bad_options_fail_before_any_request() {
     ];
     for (option, request) in cases {
         let err = client
-            .convert_file(SAMPLE, std::env::temp_dir().join("never.json"), &request)
+            .run(&request)
+            .input(SAMPLE)
+            .save(std::env::temp_dir().join("never.json"))
             .unwrap_err();
         assert!(
             matches!(&err, Error::InvalidOption { option: o, .. } if *o == option),
@@ -221,18 +229,20 @@ fn the_emulator_checks_profiles_and_line_grouping_like_pdf_co() {
 fn rect_limits_the_extracted_text() {
     let (_emulator, client) = setup();
     let whole = client
-        .convert_to_string(SAMPLE, &Request::convert(OutputFormat::Text).pages("0"))
+        .run(&Request::convert(OutputFormat::Text).pages("0"))
+        .input(SAMPLE)
+        .text()
         .unwrap();
     assert!(whole.contains("Sample Invoice"), "{whole}");
     let corner = Request::convert(OutputFormat::Text)
         .pages("0")
         .rect(0.0, 0.0, 5.0, 5.0);
-    let none = client.convert_to_string(SAMPLE, &corner).unwrap();
+    let none = client.run(&corner).input(SAMPLE).text().unwrap();
     assert!(!none.contains("Sample Invoice"), "{none}");
     let page = Request::convert(OutputFormat::Text)
         .pages("0")
         .rect(0.0, 0.0, 612.0, 792.0);
-    assert_eq!(client.convert_to_string(SAMPLE, &page).unwrap(), whole);
+    assert_eq!(client.run(&page).input(SAMPLE).text().unwrap(), whole);
 }
 
 #[test]
@@ -270,7 +280,7 @@ fn inline_results_come_back_in_the_answer() {
 
     // One-call: the inline body is used as is, with no download.
     emulator.clear_requests();
-    let value = client.convert_to_value(SAMPLE, &json).unwrap();
+    let value = client.run(&json).input(SAMPLE).json().unwrap();
     assert_eq!(Document::from_value(&value).unwrap().pages().len(), 3);
     let downloads = emulator
         .requests()
@@ -282,7 +292,7 @@ fn inline_results_come_back_in_the_answer() {
     // An inline result written to a file.
     let dir = TempDir::new();
     let dest = dir.join("inline.txt");
-    let report = client.convert_file(SAMPLE, &dest, &text).unwrap();
+    let report = client.run(&text).input(SAMPLE).save(&dest).unwrap();
     let written = std::fs::read_to_string(&dest).unwrap();
     assert!(written.contains("Sample Invoice"));
     assert_eq!(report.bytes(), written.len() as u64);
@@ -292,13 +302,17 @@ fn inline_results_come_back_in_the_answer() {
 fn results_read_into_memory() {
     let (_emulator, client) = setup();
     let csv = client
-        .convert_to_string(SAMPLE, &Request::convert(OutputFormat::Csv).pages("1"))
+        .run(&Request::convert(OutputFormat::Csv).pages("1"))
+        .input(SAMPLE)
+        .text()
         .unwrap();
     assert!(csv.contains("Gizmo (large)"), "{csv}");
     assert!(!csv.contains("Sample Invoice"));
 
     let value = client
-        .convert_to_value(SAMPLE, &Request::convert(OutputFormat::Json))
+        .run(&Request::convert(OutputFormat::Json))
+        .input(SAMPLE)
+        .json()
         .unwrap();
     let document = Document::from_value(&value).unwrap();
     assert_eq!(document.pages().len(), 3);
@@ -327,12 +341,16 @@ fn in_memory_results_are_capped_and_typed() {
     emulator.clear_requests();
     for format in [OutputFormat::Xlsx, OutputFormat::Png] {
         let err = client
-            .convert_to_string(SAMPLE, &Request::convert(format))
+            .run(&Request::convert(format))
+            .input(SAMPLE)
+            .text()
             .unwrap_err();
         assert!(matches!(err, Error::InvalidOption { .. }), "{err}");
     }
     let err = client
-        .convert_to_value(SAMPLE, &Request::convert(OutputFormat::Csv))
+        .run(&Request::convert(OutputFormat::Csv))
+        .input(SAMPLE)
+        .json()
         .unwrap_err();
     assert!(matches!(err, Error::InvalidOption { .. }), "{err}");
     assert!(emulator.requests().is_empty());
@@ -344,17 +362,18 @@ fn inputs_from_bytes_and_readers_upload_with_their_length() {
     let pdf = std::fs::read(SAMPLE).unwrap();
     let request = Request::convert(OutputFormat::Text).pages("0");
     let from_bytes = client
-        .convert_to_string(Input::bytes("mem.pdf", &pdf[..]), &request)
+        .run(&request)
+        .input(Input::bytes("mem.pdf", &pdf[..]))
+        .text()
         .unwrap();
     assert!(from_bytes.contains("Sample Invoice"));
 
     emulator.clear_requests();
     let reader = std::io::Cursor::new(pdf.clone());
     let from_reader = client
-        .convert_to_string(
-            Input::reader("read.pdf", reader, pdf.len() as u64),
-            &request,
-        )
+        .run(&request)
+        .input(Input::reader("read.pdf", reader, pdf.len() as u64))
+        .text()
         .unwrap();
     assert_eq!(from_reader, from_bytes);
     let put = emulator
@@ -379,7 +398,7 @@ fn inputs_from_bytes_and_readers_upload_with_their_length() {
     let (done, outcome) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let input = Input::reader("short.pdf", short, len);
-        let _ = done.send(impatient.convert_to_string(input, &shorter));
+        let _ = done.send(impatient.run(&shorter).input(input).text());
     });
     let err = outcome
         .recv_timeout(Duration::from_secs(20))
@@ -404,15 +423,16 @@ fn url_inputs_skip_the_upload_and_one_upload_converts_many_times() {
     for format in [OutputFormat::Json, OutputFormat::Csv, OutputFormat::Xlsx] {
         let dest = dir.join(&format!("out.{}", format.extension()));
         client
-            .convert_file(&file, &dest, &Request::convert(format))
+            .run(&Request::convert(format))
+            .input(&file)
+            .save(&dest)
             .unwrap();
         assert!(std::fs::metadata(&dest).unwrap().len() > 0);
     }
     let url_text = client
-        .convert_to_string(
-            Input::url(file.url()),
-            &Request::convert(OutputFormat::Text),
-        )
+        .run(&Request::convert(OutputFormat::Text))
+        .input(Input::url(file.url()))
+        .text()
         .unwrap();
     assert!(url_text.contains("Sample Invoice"));
     let requests = emulator.requests();
@@ -423,10 +443,9 @@ fn url_inputs_skip_the_upload_and_one_upload_converts_many_times() {
             .all(|r| !r.path.ends_with("get-presigned-url"))
     );
     let bad = client
-        .convert_to_string(
-            Input::url("file:///etc/passwd"),
-            &Request::convert(OutputFormat::Text),
-        )
+        .run(&Request::convert(OutputFormat::Text))
+        .input(Input::url("file:///etc/passwd"))
+        .text()
         .unwrap_err();
     assert!(bad.is_local(), "{bad}");
 }
@@ -448,9 +467,10 @@ fn a_checkpoint_lets_a_rerun_continue_the_paid_job() {
     let request = Request::convert(OutputFormat::Json);
     let run = || {
         client
-            .conversion(SAMPLE, &dest, &request)
+            .run(&request)
+            .input(SAMPLE)
             .checkpoint(&checkpoint)
-            .run()
+            .save(&dest)
     };
     let err = run().unwrap_err();
     assert!(matches!(err, Error::JobTimeout { .. }), "{err}");
@@ -473,14 +493,11 @@ fn a_checkpoint_lets_a_rerun_continue_the_paid_job() {
     assert!(!checkpoint.exists(), "removed once the result is saved");
 
     // Another input does not pick up a checkpoint of this one.
-    let other = client
-        .conversion(
-            ENCRYPTED,
-            dir.join("other.json"),
-            &request.clone().password("secret"),
-        )
-        .checkpoint(&checkpoint);
-    let _ = other.run();
+    let _ = client
+        .run(&request.clone().password("secret"))
+        .input(ENCRYPTED)
+        .checkpoint(&checkpoint)
+        .save(dir.join("other.json"));
     assert_eq!(emulator.job_count(), 2);
 }
 
@@ -494,13 +511,10 @@ fn a_checkpoint_of_a_job_that_failed_is_dropped() {
     let dir = TempDir::new();
     let checkpoint = dir.join("job");
     let err = client
-        .conversion(
-            SAMPLE,
-            dir.join("o.json"),
-            &Request::convert(OutputFormat::Json),
-        )
+        .run(&Request::convert(OutputFormat::Json))
+        .input(SAMPLE)
         .checkpoint(&checkpoint)
-        .run()
+        .save(dir.join("o.json"))
         .unwrap_err();
     assert!(matches!(err, Error::JobFailed { .. }), "{err}");
     assert!(!checkpoint.exists());
@@ -516,9 +530,10 @@ fn build_script_mode_skips_unchanged_inputs() {
     let request = Request::convert(OutputFormat::Csv);
     let run = |request: &Request<pdfco::kind::Convert>| {
         client
-            .conversion(&input, &dest, request)
+            .run(request)
+            .input(&input)
             .skip_if_unchanged(true)
-            .run()
+            .save(&dest)
             .unwrap()
     };
     let first = run(&request);
@@ -555,9 +570,10 @@ fn build_script_mode_skips_unchanged_inputs() {
     let images = Request::convert(OutputFormat::Png);
     let convert = || {
         client
-            .conversion(&input, &folder, &images)
+            .run(&images)
+            .input(&input)
             .skip_if_unchanged(true)
-            .run()
+            .save(&folder)
             .unwrap()
     };
     assert!(!convert().skipped());

@@ -152,7 +152,9 @@ fn a_conversion_logs_each_request_retry_and_state_without_secrets() {
         .password(password)
         .http_auth("me", "basic-secret-pw");
     let report = client
-        .convert_file(SAMPLE, dir.join("out.json"), &request)
+        .run(&request)
+        .input(SAMPLE)
+        .save(dir.join("out.json"))
         .unwrap();
     let job_id = report.job_id().expect("an asynchronous job").to_string();
 
@@ -247,7 +249,9 @@ fn a_url_input_with_userinfo_and_an_echoing_throttle_leak_nothing() {
     );
     let request = Request::convert(OutputFormat::Text).password("pdf-pass-77");
     let err = client
-        .convert_to_string(Input::url(&input), &request)
+        .run(&request)
+        .input(Input::url(&input))
+        .text()
         .unwrap_err();
     assert!(matches!(err, Error::Api { .. }), "{err}");
 
@@ -287,7 +291,9 @@ fn a_failed_job_whose_message_repeats_the_password_logs_no_password() {
     let dir = TempDir::new();
     let request = Request::convert(OutputFormat::Csv).password("echoed-pw-42");
     let err = client
-        .convert_file(SAMPLE, dir.join("out.csv"), &request)
+        .run(&request)
+        .input(SAMPLE)
+        .save(dir.join("out.csv"))
         .unwrap_err();
     let job_id = err.job_id().expect("the job had started").to_string();
     assert!(matches!(err, Error::JobFailed { .. }), "{err}");
@@ -350,9 +356,10 @@ fn a_checkpoint_resume_is_logged() {
     let request = Request::convert(OutputFormat::Json).password("ckpt-pw-99");
     let run = || {
         client
-            .conversion(SAMPLE, &dest, &request)
+            .run(&request)
+            .input(SAMPLE)
             .checkpoint(&checkpoint)
-            .run()
+            .save(&dest)
     };
     let err = run().unwrap_err();
     assert!(matches!(err, Error::JobTimeout { .. }), "{err}");

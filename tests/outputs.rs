@@ -42,9 +42,10 @@ fn a_checkpoint_at_the_output_path_is_refused_and_the_output_survives() {
     let out = dir.join("out.json");
     std::fs::write(&out, b"the previous result").unwrap();
     let err = client
-        .conversion(SAMPLE, &out, &json())
+        .run(&json())
+        .input(SAMPLE)
         .checkpoint(&out)
-        .run()
+        .save(&out)
         .unwrap_err();
     refused_before_any_request(&emulator, &err);
     assert_eq!(option_of(&err), Some("checkpoint"), "{err}");
@@ -54,9 +55,10 @@ fn a_checkpoint_at_the_output_path_is_refused_and_the_output_survives() {
     // result in it.
     let fresh = dir.join("fresh.json");
     let err = client
-        .conversion(SAMPLE, &fresh, &json())
+        .run(&json())
+        .input(SAMPLE)
         .checkpoint(&fresh)
-        .run()
+        .save(&fresh)
         .unwrap_err();
     refused_before_any_request(&emulator, &err);
 }
@@ -69,9 +71,10 @@ fn a_checkpoint_at_the_input_path_is_refused_and_the_input_survives() {
     std::fs::copy(SAMPLE, &input).unwrap();
     let before = std::fs::read(&input).unwrap();
     let err = client
-        .conversion(&input, dir.join("out.json"), &json())
+        .run(&json())
+        .input(&input)
         .checkpoint(&input)
-        .run()
+        .save(dir.join("out.json"))
         .unwrap_err();
     refused_before_any_request(&emulator, &err);
     assert_eq!(option_of(&err), Some("checkpoint"), "{err}");
@@ -89,9 +92,10 @@ fn a_checkpoint_that_resolves_to_the_output_through_a_link_is_refused() {
     std::fs::hard_link(&out, dir.join("hard")).unwrap();
     for link in ["soft", "hard"] {
         let err = client
-            .conversion(SAMPLE, &out, &json())
+            .run(&json())
+            .input(SAMPLE)
             .checkpoint(dir.join(link))
-            .run()
+            .save(&out)
             .unwrap_err();
         refused_before_any_request(&emulator, &err);
         assert_eq!(std::fs::read(&out).unwrap(), b"kept", "{link}");
@@ -105,9 +109,10 @@ fn a_checkpoint_over_a_file_that_is_not_a_checkpoint_is_refused() {
     let notes = dir.join("notes.json");
     std::fs::write(&notes, b"{\"mine\": true}").unwrap();
     let err = client
-        .conversion(SAMPLE, dir.join("out.json"), &json())
+        .run(&json())
+        .input(SAMPLE)
         .checkpoint(&notes)
-        .run()
+        .save(dir.join("out.json"))
         .unwrap_err();
     refused_before_any_request(&emulator, &err);
     assert_eq!(option_of(&err), Some("checkpoint"), "{err}");
@@ -126,9 +131,10 @@ fn a_checkpoint_of_another_conversion_is_ours_and_replaced() {
     std::fs::write(&checkpoint, stale.to_string()).unwrap();
     let out = dir.join("out.json");
     client
-        .conversion(SAMPLE, &out, &json())
+        .run(&json())
+        .input(SAMPLE)
         .checkpoint(&checkpoint)
-        .run()
+        .save(&out)
         .unwrap();
     assert!(out.exists());
     assert!(!checkpoint.exists(), "removed once the result is saved");
@@ -142,7 +148,7 @@ fn an_output_that_is_the_input_is_refused() {
     let input = dir.join("in.pdf");
     std::fs::copy(SAMPLE, &input).unwrap();
     let before = std::fs::read(&input).unwrap();
-    let err = client.convert_file(&input, &input, &json()).unwrap_err();
+    let err = client.run(&json()).input(&input).save(&input).unwrap_err();
     refused_before_any_request(&emulator, &err);
     assert_eq!(std::fs::read(&input).unwrap(), before);
 
@@ -177,7 +183,9 @@ fn a_fifo_output_is_written_through_not_replaced() {
     use std::os::unix::fs::FileTypeExt;
     let (_emulator, client) = setup();
     let expected = client
-        .convert_to_string(SAMPLE, &Request::convert(OutputFormat::Text))
+        .run(&Request::convert(OutputFormat::Text))
+        .input(SAMPLE)
+        .text()
         .unwrap();
     // A downloaded result, and an inline body.
     for inline in [false, true] {
@@ -190,7 +198,7 @@ fn a_fifo_output_is_written_through_not_replaced() {
             let client = client.clone();
             let fifo = fifo.clone();
             std::thread::spawn(move || {
-                let _ = send.send(client.convert_file(SAMPLE, &fifo, &request));
+                let _ = send.send(client.run(&request).input(SAMPLE).save(&fifo));
             });
         }
         let report = finished
@@ -228,7 +236,9 @@ fn a_character_device_output_stays_a_device() {
         return;
     }
     let report = client
-        .convert_file(SAMPLE, &null, &Request::convert(OutputFormat::Text))
+        .run(&Request::convert(OutputFormat::Text))
+        .input(SAMPLE)
+        .save(&null)
         .unwrap();
     assert!(report.bytes() > 0);
     let kind = std::fs::symlink_metadata(&null).unwrap().file_type();
@@ -249,7 +259,9 @@ fn an_existing_output_keeps_its_permissions() {
         let other_link = dir.join(&format!("link.{}", format.extension()));
         std::fs::hard_link(&out, &other_link).unwrap();
         client
-            .convert_file(SAMPLE, &out, &Request::convert(format))
+            .run(&Request::convert(format))
+            .input(SAMPLE)
+            .save(&out)
             .unwrap();
         assert_ne!(std::fs::read(&out).unwrap(), b"old");
         // As documented: the path gets a new file, other hard links keep the old one.
@@ -262,11 +274,9 @@ fn an_existing_output_keeps_its_permissions() {
     std::fs::write(&out, b"old").unwrap();
     std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o600)).unwrap();
     client
-        .convert_file(
-            SAMPLE,
-            &out,
-            &Request::convert(OutputFormat::Csv).inline(true),
-        )
+        .run(&Request::convert(OutputFormat::Csv).inline(true))
+        .input(SAMPLE)
+        .save(&out)
         .unwrap();
     let now = std::fs::metadata(&out).unwrap().permissions().mode() & 0o7777;
     assert_eq!(now, 0o600);
@@ -282,7 +292,7 @@ fn a_symlinked_output_replaces_the_target_and_keeps_the_link() {
     std::fs::write(&target, b"old").unwrap();
     let link = dir.join("out.json");
     std::os::unix::fs::symlink("real/out.json", &link).unwrap();
-    client.convert_file(SAMPLE, &link, &json()).unwrap();
+    client.run(&json()).input(SAMPLE).save(&link).unwrap();
     assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
     let value: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&target).unwrap()).unwrap();
@@ -329,7 +339,9 @@ fn stale_temporary_files_of_dead_processes_are_removed_and_live_ones_kept() {
         std::fs::write(dir.join(name), b"partial").unwrap();
     }
     client
-        .convert_file(SAMPLE, dir.join("result.json"), &json())
+        .run(&json())
+        .input(SAMPLE)
+        .save(dir.join("result.json"))
         .unwrap();
     let left = dir.files();
     assert!(!left.contains(&old_dead), "{left:?}");
@@ -351,7 +363,9 @@ fn a_failed_download_leaves_no_temporary_file() {
         pdfco::testing::Fault::ResetBody,
     );
     let err = client
-        .convert_file(SAMPLE, dir.join("out.json"), &json())
+        .run(&json())
+        .input(SAMPLE)
+        .save(dir.join("out.json"))
         .unwrap_err();
     assert!(err.job_id().is_some(), "{err}");
     assert!(dir.files().is_empty(), "{:?}", dir.files());
@@ -367,9 +381,10 @@ fn skip_if_unchanged_refuses_to_overwrite_a_file_that_is_not_a_sidecar() {
     let mine = dir.join("out.json.pdfco.json");
     std::fs::write(&mine, b"{\"my\": \"settings\"}").unwrap();
     let err = client
-        .conversion(SAMPLE, &out, &json())
+        .run(&json())
+        .input(SAMPLE)
         .skip_if_unchanged(true)
-        .run()
+        .save(&out)
         .unwrap_err();
     refused_before_any_request(&emulator, &err);
     assert_eq!(option_of(&err), Some("sidecar"), "{err}");
@@ -379,17 +394,19 @@ fn skip_if_unchanged_refuses_to_overwrite_a_file_that_is_not_a_sidecar() {
     std::fs::remove_file(&mine).unwrap();
     let run = || {
         client
-            .conversion(SAMPLE, &out, &json())
+            .run(&json())
+            .input(SAMPLE)
             .skip_if_unchanged(true)
-            .run()
+            .save(&out)
             .unwrap()
     };
     assert!(!run().skipped());
     assert!(run().skipped());
     client
-        .conversion(SAMPLE, &out, &json().pages("0"))
+        .run(&json().pages("0"))
+        .input(SAMPLE)
         .skip_if_unchanged(true)
-        .run()
+        .save(&out)
         .unwrap();
 }
 
@@ -400,7 +417,7 @@ fn a_trailing_slash_on_a_file_output_is_refused() {
     let (emulator, client) = setup();
     let dir = TempDir::new();
     let out = format!("{}/out.json/", dir.path().display());
-    let err = client.convert_file(SAMPLE, &out, &json()).unwrap_err();
+    let err = client.run(&json()).input(SAMPLE).save(&out).unwrap_err();
     refused_before_any_request(&emulator, &err);
     assert!(dir.files().is_empty());
 }
@@ -412,17 +429,17 @@ fn an_output_folder_that_cannot_be_written_is_found_before_any_request() {
     // chmod'ed folder would not stop root.
     let (emulator, client) = setup();
     let err = client
-        .convert_file(SAMPLE, "/proc/pdfco-out.json", &json())
+        .run(&json())
+        .input(SAMPLE)
+        .save("/proc/pdfco-out.json")
         .unwrap_err();
     refused_before_any_request(&emulator, &err);
     assert!(matches!(err, Error::WriteOutput { .. }), "{err}");
 
     let err = client
-        .convert_file(
-            SAMPLE,
-            "/proc/pdfco-pages",
-            &Request::convert(OutputFormat::Png),
-        )
+        .run(&Request::convert(OutputFormat::Png))
+        .input(SAMPLE)
+        .save("/proc/pdfco-pages")
         .unwrap_err();
     refused_before_any_request(&emulator, &err);
 
@@ -438,7 +455,7 @@ fn an_output_name_of_255_bytes_converts() {
     let name = format!("{}.json", "n".repeat(250));
     assert_eq!(name.len(), 255);
     let out = dir.join(&name);
-    let report = client.convert_file(SAMPLE, &out, &json()).unwrap();
+    let report = client.run(&json()).input(SAMPLE).save(&out).unwrap();
     assert_eq!(report.bytes(), std::fs::metadata(&out).unwrap().len());
     assert_eq!(dir.files(), [name]);
 
@@ -446,10 +463,11 @@ fn an_output_name_of_255_bytes_converts() {
     // The sidecar's own name is 12 bytes longer than the output's.
     let out = sidecar_dir.join(&format!("{}.json", "s".repeat(238)));
     client
-        .conversion(SAMPLE, &out, &json())
+        .run(&json())
+        .input(SAMPLE)
         .skip_if_unchanged(true)
         .checkpoint(sidecar_dir.join(&format!("{}.job", "c".repeat(251))))
-        .run()
+        .save(&out)
         .unwrap();
 }
 
@@ -465,9 +483,10 @@ fn a_checkpoint_path_that_cannot_be_written_is_refused_before_any_request() {
     ];
     for checkpoint in bad {
         let err = client
-            .conversion(SAMPLE, dir.join("out.json"), &json())
+            .run(&json())
+            .input(SAMPLE)
             .checkpoint(&checkpoint)
-            .run()
+            .save(dir.join("out.json"))
             .unwrap_err();
         refused_before_any_request(&emulator, &err);
         assert!(!dir.join("out.json").exists());
@@ -475,9 +494,10 @@ fn a_checkpoint_path_that_cannot_be_written_is_refused_before_any_request() {
     #[cfg(target_os = "linux")]
     {
         let err = client
-            .conversion(SAMPLE, dir.join("out.json"), &json())
+            .run(&json())
+            .input(SAMPLE)
             .checkpoint("/proc/pdfco-job")
-            .run()
+            .save(dir.join("out.json"))
             .unwrap_err();
         refused_before_any_request(&emulator, &err);
     }

@@ -155,7 +155,9 @@ fn a_failed_job_whose_message_repeats_the_password_masks_it() {
     // The one-call workflow masks it the same way.
     let dir = TempDir::new();
     let err = client
-        .convert_file(SAMPLE, dir.join("out.json"), &request)
+        .run(&request)
+        .input(SAMPLE)
+        .save(dir.join("out.json"))
         .unwrap_err();
     assert!(matches!(err, Error::JobFailed { .. }), "{err:?}");
     assert_masked(&texts(&err), &[password]);

@@ -36,17 +36,17 @@ fn whole_workflow_runs_on_the_calling_thread_alone() {
     // A new thread names itself once it runs, so the emulator's threads may still carry the
     // test thread's name just after start; one workflow first lets them all settle.
     client
-        .pdf_to_json(SAMPLE, dir.join("warm-up.json"))
+        .run(&pdfco::Request::convert(pdfco::OutputFormat::Json))
+        .input(SAMPLE)
+        .save(dir.join("warm-up.json"))
         .unwrap();
     let before = client_side_threads();
     let mut seen = Vec::new();
     client
-        .convert_file_with(
-            SAMPLE,
-            dir.join("t.json"),
-            &Request::convert(OutputFormat::Json),
-            |_| seen.push(client_side_threads()),
-        )
+        .run(&Request::convert(OutputFormat::Json))
+        .input(SAMPLE)
+        .on_progress(|_| seen.push(client_side_threads()))
+        .save(dir.join("t.json"))
         .unwrap();
     assert!(seen.len() > 5, "the callback ran in every phase");
     assert!(

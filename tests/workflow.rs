@@ -13,7 +13,11 @@ use pdfco::{OutputFormat, Progress, Request};
 fn pdf_to_json_runs_the_four_steps_in_order_on_one_connection_per_host() {
     let (emulator, client) = setup();
     let dir = TempDir::new();
-    let report = client.pdf_to_json(SAMPLE, dir.join("sample.json")).unwrap();
+    let report = client
+        .run(&pdfco::Request::convert(pdfco::OutputFormat::Json))
+        .input(SAMPLE)
+        .save(dir.join("sample.json"))
+        .unwrap();
     assert_eq!(report.page_count(), Some(3));
     assert_eq!(report.path(), dir.join("sample.json"));
     let doc: serde_json::Value =
@@ -73,9 +77,17 @@ fn pdf_to_json_runs_the_four_steps_in_order_on_one_connection_per_host() {
 fn connections_are_reused_across_workflows_and_client_clones() {
     let (emulator, client) = setup();
     let dir = TempDir::new();
-    client.pdf_to_json(SAMPLE, dir.join("a.json")).unwrap();
+    client
+        .run(&pdfco::Request::convert(pdfco::OutputFormat::Json))
+        .input(SAMPLE)
+        .save(dir.join("a.json"))
+        .unwrap();
     let clone = client.clone();
-    clone.pdf_to_xlsx(SAMPLE, dir.join("a.xlsx")).unwrap();
+    clone
+        .run(&pdfco::Request::convert(pdfco::OutputFormat::Xlsx))
+        .input(SAMPLE)
+        .save(dir.join("a.xlsx"))
+        .unwrap();
     let mut ids: Vec<u64> = emulator.requests().iter().map(|r| r.connection).collect();
     ids.sort();
     ids.dedup();
@@ -91,7 +103,9 @@ fn pdf_to_xlsx_names_the_output_after_the_destination() {
     let (emulator, client) = setup();
     let dir = TempDir::new();
     let report = client
-        .pdf_to_xlsx(SAMPLE, dir.join("invoice.xlsx"))
+        .run(&pdfco::Request::convert(pdfco::OutputFormat::Xlsx))
+        .input(SAMPLE)
+        .save(dir.join("invoice.xlsx"))
         .unwrap();
     let bytes = std::fs::read(report.path()).unwrap();
     assert_eq!(xlsx_sheet_names(&bytes), ["Page 1", "Page 2", "Page 3"]);
@@ -108,7 +122,9 @@ fn convert_file_honours_pages_password_and_sync_mode() {
         .password("secret")
         .asynchronous(false);
     let report = client
-        .convert_file(ENCRYPTED, dir.join("p1.json"), &request)
+        .run(&request)
+        .input(ENCRYPTED)
+        .save(dir.join("p1.json"))
         .unwrap();
     assert_eq!(report.job_id(), None, "a synchronous conversion has no job");
     let doc: serde_json::Value =
@@ -133,33 +149,31 @@ fn progress_reports_every_phase_in_order() {
     let mut last_upload = 0;
     let mut last_download = 0;
     client
-        .convert_file_with(
-            SAMPLE,
-            dir.join("p.json"),
-            &Request::convert(OutputFormat::Json),
-            |p| {
-                let tag = match p {
-                    Progress::Uploading { sent, total } => {
-                        assert!(sent <= total && sent > last_upload);
-                        last_upload = sent;
-                        "upload"
-                    }
-                    Progress::Uploaded { bytes } => {
-                        assert_eq!(bytes, std::fs::metadata(SAMPLE).unwrap().len());
-                        "uploaded"
-                    }
-                    Progress::Started(_) => "started",
-                    Progress::Status(_) => "status",
-                    Progress::Downloading { received } => {
-                        last_download = received;
-                        "download"
-                    }
-                };
-                if events.last() != Some(&tag) {
-                    events.push(tag);
+        .run(&Request::convert(OutputFormat::Json))
+        .input(SAMPLE)
+        .on_progress(|p| {
+            let tag = match p {
+                Progress::Uploading { sent, total } => {
+                    assert!(sent <= total && sent > last_upload);
+                    last_upload = sent;
+                    "upload"
                 }
-            },
-        )
+                Progress::Uploaded { bytes } => {
+                    assert_eq!(bytes, std::fs::metadata(SAMPLE).unwrap().len());
+                    "uploaded"
+                }
+                Progress::Started(_) => "started",
+                Progress::Status(_) => "status",
+                Progress::Downloading { received } => {
+                    last_download = received;
+                    "download"
+                }
+            };
+            if events.last() != Some(&tag) {
+                events.push(tag);
+            }
+        })
+        .save(dir.join("p.json"))
         .unwrap();
     assert_eq!(
         events,
@@ -192,7 +206,7 @@ fn every_error_after_the_job_started_carries_its_id() {
         let (emulator, client) = setup_no_retry();
         script(&emulator);
         let dest = dir.join("out.json");
-        let err = client.convert_file(SAMPLE, &dest, &request).unwrap_err();
+        let err = client.run(&request).input(SAMPLE).save(&dest).unwrap_err();
         let id = err
             .job_id()
             .unwrap_or_else(|| panic!("{what}: no job id in {err:?}"));
@@ -212,7 +226,11 @@ fn errors_before_the_job_have_no_id() {
     let (emulator, client) = setup();
     emulator.fail_next(Endpoint::Convert, Fault::Status(402));
     let dir = TempDir::new();
-    let err = client.pdf_to_json(SAMPLE, dir.join("x.json")).unwrap_err();
+    let err = client
+        .run(&pdfco::Request::convert(pdfco::OutputFormat::Json))
+        .input(SAMPLE)
+        .save(dir.join("x.json"))
+        .unwrap_err();
     assert_eq!((err.status(), err.job_id()), (Some(402), None));
 }
 
@@ -263,7 +281,11 @@ fn no_secret_appears_in_any_error_or_debug_output() {
     texts.push(format!("{err} {err:?}"));
     for code in [401, 500] {
         emulator.fail_next(Endpoint::Presign, Fault::Status(code));
-        let err = client.pdf_to_json(SAMPLE, dir.join("x.json")).unwrap_err();
+        let err = client
+            .run(&pdfco::Request::convert(pdfco::OutputFormat::Json))
+            .input(SAMPLE)
+            .save(dir.join("x.json"))
+            .unwrap_err();
         texts.push(format!("{err} {err:?}"));
     }
     let wrong = pdfco::Client::builder("WRONG-KEY-99")
@@ -291,7 +313,11 @@ fn the_balance_follows_what_conversions_and_checks_cost() {
     let before = client.balance().unwrap();
     assert_eq!(before, emulator.remaining_credits());
     let dir = TempDir::new();
-    let report = client.pdf_to_json(SAMPLE, dir.join("b.json")).unwrap();
+    let report = client
+        .run(&pdfco::Request::convert(pdfco::OutputFormat::Json))
+        .input(SAMPLE)
+        .save(dir.join("b.json"))
+        .unwrap();
     // Three pages at one credit each, two checks at two credits each.
     assert_eq!(client.balance().unwrap(), before - 3 - 2 * 2);
     assert_eq!(report.credits(), Some(3));

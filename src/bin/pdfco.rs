@@ -464,13 +464,14 @@ fn convert(args: &Args, stop: &Stop) -> Result<(), Failure> {
     };
 
     let client = client(args, stop)?;
-    let mut conversion = client
-        .conversion(input, output, &request)
+    let mut run = client
+        .run(&request)
+        .input(input)
         .skip_if_unchanged(args.has("--skip-unchanged"));
     if let Some(file) = args.value("--checkpoint") {
-        conversion = conversion.checkpoint(PathBuf::from(file));
+        run = run.checkpoint(PathBuf::from(file));
     }
-    let report = conversion.run_with(|event| match event {
+    let report = run.on_progress(|event| match event {
         Progress::Uploaded { bytes } => progress(format_args!("uploaded {bytes} bytes")),
         Progress::Started(started) => {
             if let Ok(mut slot) = stop.job.lock() {
@@ -480,7 +481,8 @@ fn convert(args: &Args, stop: &Stop) -> Result<(), Failure> {
         }
         Progress::Status(status) => progress(format_args!("{}", status.state())),
         _ => {}
-    })?;
+    });
+    let report = report.save(output)?;
     if report.skipped() {
         progress(format_args!("{} is up to date", report.path().display()));
         return Ok(());

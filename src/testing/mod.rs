@@ -66,7 +66,7 @@
 //! let client = emulator.client_builder().build()?;
 //! let dir = std::env::temp_dir().join(format!("pdfco-doc-{}", std::process::id()));
 //! std::fs::create_dir_all(&dir)?;
-//! let report = client.pdf_to_json("fixtures/sample.pdf", dir.join("sample.json"))?;
+//! let report = client.run(&pdfco::Request::convert(pdfco::OutputFormat::Json)).input("fixtures/sample.pdf").save(dir.join("sample.json"))?;
 //! assert!(report.bytes() > 0);
 //! // The key never reached storage.
 //! assert!(emulator.requests().iter().all(|r| r.host != pdfco::testing::Host::Storage

@@ -7,6 +7,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("usage: pdfco-min <in.pdf> <out.json>".into());
     };
     let client = pdfco::Client::from_env()?;
-    client.pdf_to_json(input, output)?;
+    client.run(&pdfco::Request::convert(pdfco::OutputFormat::Json)).input(input).save(output)?;
     Ok(())
 }
