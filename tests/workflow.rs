@@ -328,3 +328,43 @@ fn the_balance_follows_what_conversions_and_checks_cost() {
         .unwrap();
     assert_eq!(wrong.balance().unwrap_err().status(), Some(401));
 }
+
+#[test]
+fn a_run_merges_several_inputs_in_order() {
+    let (emulator, client) = setup();
+    let dir = TempDir::new();
+    let out = dir.join("both.pdf");
+    let report = client
+        .run(&Request::new("pdf/merge"))
+        .input(SAMPLE)
+        .input(SAMPLE)
+        .save(&out)
+        .unwrap();
+    assert_eq!(report.paths(), [out.clone()]);
+    assert_eq!(
+        lopdf::Document::load(&out).unwrap().get_pages().len(),
+        6,
+        "both inputs, in one file"
+    );
+    assert_eq!(report.cargo_directives().len(), 2, "one line per input");
+    let merge = emulator
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/v1/pdf/merge")
+        .unwrap();
+    assert_eq!(merge.param("url").unwrap().split(',').count(), 2);
+    assert_eq!(merge.param("name").as_deref(), Some("both.pdf"));
+}
+
+#[test]
+fn a_run_reads_an_endpoints_data_synchronously_or_from_a_job() {
+    let (_emulator, client) = setup();
+    for asynchronous in [false, true] {
+        let info = client
+            .run(&Request::new("pdf/info").asynchronous(asynchronous))
+            .input(SAMPLE)
+            .json()
+            .unwrap();
+        assert_eq!(info["PageCount"], 3, "async {asynchronous}: {info}");
+    }
+}
