@@ -258,7 +258,11 @@ fn cancel_during_an_upload() {
         .unwrap();
     let len = 1024 * 1024;
     let (result, took) = cancel_while(&stop, move || {
-        client.upload_reader("slow.pdf", SlowReader { left: len }, len as u64)
+        client.upload(pdfco::Input::reader(
+            "slow.pdf",
+            SlowReader { left: len },
+            len as u64,
+        ))
     });
     let err = result.unwrap_err();
     assert_cancelled("upload", &err, Step::Upload, None, took);
