@@ -262,6 +262,20 @@ impl From<PathBuf> for Input<'_> {
     }
 }
 
+/// An OS string is a local path, as from [`std::env::args_os`].
+impl<'a> From<&'a std::ffi::OsStr> for Input<'a> {
+    fn from(path: &'a std::ffi::OsStr) -> Self {
+        Input::path(Path::new(path))
+    }
+}
+
+/// An OS string is a local path, as from [`std::env::args_os`].
+impl From<std::ffi::OsString> for Input<'_> {
+    fn from(path: std::ffi::OsString) -> Self {
+        Input::path(PathBuf::from(path))
+    }
+}
+
 /// A string is a local path; use [`Input::url`] for a URL.
 impl<'a> From<&'a str> for Input<'a> {
     fn from(path: &'a str) -> Self {

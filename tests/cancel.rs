@@ -278,7 +278,12 @@ fn cancel_a_batch() {
         .map(|i| (SAMPLE.into(), dir.join(&format!("{i}.json"))))
         .collect::<Vec<(std::path::PathBuf, std::path::PathBuf)>>();
     let (report, took) = cancel_while(&stop, move || {
-        client.convert_files(files, &Request::convert(OutputFormat::Json), |_| {})
+        files
+            .into_iter()
+            .fold(client.batch(), |batch, (input, output)| {
+                batch.file(&Request::convert(OutputFormat::Json), input, output)
+            })
+            .run(|_| {})
     });
     eprintln!("batch: returned {took:?} after the flag was set");
     assert!(took < BOUND, "batch took {took:?}");

@@ -321,7 +321,11 @@ fn upload_takes_bytes_and_readers_through_the_one_method() {
     }
     let puts = on(&emulator, Host::Storage);
     assert_eq!(puts.len(), 2 + 2, "two PUTs, then two GETs back");
-    assert!(puts[..2].iter().all(|p| !p.chunked && p.body_len == data.len() as u64));
+    assert!(
+        puts[..2]
+            .iter()
+            .all(|p| !p.chunked && p.body_len == data.len() as u64)
+    );
 }
 
 #[test]
@@ -334,7 +338,11 @@ fn upload_of_a_short_reader_fails_and_is_not_retried() {
         .unwrap_err();
     assert!(!err.to_string().is_empty());
     let puts = on(&emulator, Host::Storage);
-    assert!(puts.len() <= 1, "a reader is read once: {} PUTs", puts.len());
+    assert!(
+        puts.len() <= 1,
+        "a reader is read once: {} PUTs",
+        puts.len()
+    );
 }
 
 #[test]
