@@ -258,7 +258,7 @@ pub struct Batch<'c, 'a> {
 #[derive(Debug)]
 enum Entry<'a> {
     File {
-        request: Request,
+        request: Box<Request>,
         input: Input<'a>,
         output: PathBuf,
     },
@@ -280,7 +280,7 @@ impl<'a> Batch<'_, 'a> {
         output: impl AsRef<Path>,
     ) -> Self {
         self.entries.push(Entry::File {
-            request: request.erased(),
+            request: Box::new(request.erased()),
             input: input.into(),
             output: output.as_ref().to_path_buf(),
         });

@@ -42,7 +42,7 @@ pub struct UploadedFile {
 }
 
 impl UploadedFile {
-    /// The URL to pass to [`Client::convert`]. It carries a signature; treat it as a secret.
+    /// The URL to pass to [`Request::url`](crate::Request::url). It carries a signature; treat it as a secret.
     pub fn url(&self) -> &str {
         &self.url
     }
