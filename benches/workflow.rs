@@ -103,14 +103,14 @@ fn client_mode(args: &[String]) {
         .as_slice()
     {
         ["upload", path] => {
-            let file = client.upload(path).expect("upload");
+            let file = client.upload(*path).expect("upload");
             extra = format!(" url={}", file.url());
             file.size()
         }
         ["download", url] => client.download_to(*url, std::io::sink()).expect("download"),
         ["download-file", url, dest] => client.download(*url, dest).expect("download"),
         ["empty", path] => {
-            let file = client.upload(path).expect("upload");
+            let file = client.upload(*path).expect("upload");
             client
                 .download_to(file.url(), std::io::sink())
                 .expect("download")
@@ -127,7 +127,12 @@ fn client_mode(args: &[String]) {
             let files: Vec<(PathBuf, PathBuf)> = (0..n)
                 .map(|i| (sample.clone(), Path::new(dir).join(format!("{i}.json"))))
                 .collect();
-            let report = client.convert_files(files, &Request::convert(OutputFormat::Json), |_| {});
+            let report = files
+                .into_iter()
+                .fold(client.batch(), |batch, (input, output)| {
+                    batch.file(&Request::convert(OutputFormat::Json), input, output)
+                })
+                .run(|_| {});
             assert!(report.is_success(), "{report}");
             extra = format!(" checks={}", report.checks());
             report.items().iter().map(|i| i.result().unwrap_or(0)).sum()
@@ -673,7 +678,7 @@ fn orchestrate(quick: bool) -> String {
     );
     let _ = writeln!(
         md,
-        "`convert_files` with {n} copies of the sample, the emulator holding each job `working` for {job_secs} s;\n\
+        "`batch` with {n} copies of the sample, the emulator holding each job `working` for {job_secs} s;\n\
          poll interval 1 s, requests paced to 100 per second. (At PDF.co's paid-plan limit of 10 per\n\
          second a round of {n} checks takes {n}/10 s, so there the rate limit, not the thread, sets the pace.)\n\n\
          | figure | value |\n|---|---|\n\
@@ -1091,7 +1096,12 @@ fn poll_section(quick: bool) -> String {
         let files: Vec<(PathBuf, PathBuf)> = (0..n)
             .map(|i| (sample.clone(), dir.join(format!("{i}.json"))))
             .collect();
-        let report = client.convert_files(files, &Request::convert(OutputFormat::Json), |_| {});
+        let report = files
+            .into_iter()
+            .fold(client.batch(), |batch, (input, output)| {
+                batch.file(&Request::convert(OutputFormat::Json), input, output)
+            })
+            .run(|_| {});
         assert!(report.is_success(), "{report}");
         let checks = report.checks();
         // How late each job was seen done: its last check's age less its duration, both on
@@ -1126,7 +1136,7 @@ fn poll_section(quick: bool) -> String {
     let _ = writeln!(
         md,
         "### 7.3 A batch of {n} short jobs\n\n\
-         `convert_files` of {n} copies of the sample from one thread, paced to {rate} requests per\n\
+         `batch` of {n} copies of the sample from one thread, paced to {rate} requests per\n\
          second (PDF.co's paid-plan limit); the emulator's jobs take 0.5, 1, 2, 5 and 10 s in turn\n\
          (mean 3.7 s). Every API request counts against the rate: each file's presign and start, and\n\
          every check; so {n} files need at least {} s for their starts alone. *Late by*: from a\n\

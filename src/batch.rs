@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 use crate::cancel::Cancel;
 use crate::download::check_destination;
 use crate::retry::Deadline;
-use crate::upload::check_input;
 use crate::workflow::{Done, check_folder, check_not_input, finish};
 use crate::{
     Client, Conversion, Error, Input, Job, JobState, JobStatus, OutputFormat, Request, Step,
@@ -23,8 +22,9 @@ use crate::{job, poll};
 /// use pdfco::{BatchProgress, OutputFormat, Request};
 ///
 /// let client = pdfco::Client::from_env()?;
-/// let files = [("a.pdf", "a.csv"), ("b.pdf", "b.csv")];
-/// client.convert_files(files, &Request::convert(OutputFormat::Csv), |progress| {
+/// let csv = Request::convert(OutputFormat::Csv);
+/// let batch = client.batch().file(&csv, "a.pdf", "a.csv").file(&csv, "b.pdf", "b.csv");
+/// batch.run(|progress| {
 ///     if let BatchProgress::Finished { item, .. } = progress {
 ///         eprintln!("{}: {:?}", item.output().display(), item.result().map_err(|e| e.to_string()));
 ///     }
@@ -33,30 +33,30 @@ use crate::{job, poll};
 /// ```
 #[derive(Debug)]
 pub enum BatchProgress<'a> {
-    /// File `index` was uploaded and its job started (or, synchronously, finished).
+    /// Item `index` was uploaded and its job started (or, synchronously, finished).
     Started {
-        /// The file's position in the batch.
+        /// The item's position in the batch.
         index: usize,
         /// The job, when asynchronous.
         job: Option<&'a Job>,
     },
-    /// One job check's answer for file `index`.
+    /// One job check's answer for item `index`.
     Status {
-        /// The file's position in the batch.
+        /// The item's position in the batch.
         index: usize,
         /// The answer.
         status: &'a JobStatus,
     },
-    /// File `index` is done, well or not.
+    /// Item `index` is done, well or not.
     Finished {
-        /// The file's position in the batch.
+        /// The item's position in the batch.
         index: usize,
         /// How it ended.
         item: &'a BatchItem,
     },
 }
 
-/// How one file of a batch ended.
+/// How one item of a batch ended.
 ///
 /// # Example
 ///
@@ -72,13 +72,15 @@ pub enum BatchProgress<'a> {
 #[derive(Debug)]
 pub struct BatchItem {
     input: Option<PathBuf>,
+    /// The input's file name, which page images are named after.
+    name: Option<String>,
     output: PathBuf,
     job_id: Option<String>,
     result: Result<u64, Error>,
 }
 
 impl BatchItem {
-    /// The input file, for batches started from files.
+    /// The input file, for an item added as a local path.
     pub fn input(&self) -> Option<&Path> {
         self.input.as_deref()
     }
@@ -104,7 +106,7 @@ impl BatchItem {
     }
 }
 
-/// The per-file report of a batch, in the order the files were given.
+/// The per-item report of a batch, in the order the items were added.
 ///
 /// # Example
 ///
@@ -116,11 +118,12 @@ impl BatchItem {
 /// let client = emulator.client_builder().requests_per_second(100.0).build()?;
 /// let dir = std::env::temp_dir().join(format!("pdfco-batch-doc-{}", std::process::id()));
 /// std::fs::create_dir_all(&dir)?;
-/// let files = [
-///     ("fixtures/sample.pdf", dir.join("good.csv")),
-///     ("fixtures/missing.pdf", dir.join("bad.csv")),
-/// ];
-/// let report = client.convert_files(files, &Request::convert(OutputFormat::Csv), |_| {});
+/// let csv = Request::convert(OutputFormat::Csv);
+/// let report = client
+///     .batch()
+///     .file(&csv, "fixtures/sample.pdf", dir.join("good.csv"))
+///     .file(&csv, "fixtures/missing.pdf", dir.join("bad.csv"))
+///     .run(|_| {});
 /// assert!(!report.is_success());
 /// assert_eq!(report.failures(), 1);
 /// for item in report.items() {
@@ -140,7 +143,7 @@ pub struct BatchReport {
 }
 
 impl BatchReport {
-    /// Every file, in the order given.
+    /// Every item, in the order added.
     pub fn items(&self) -> &[BatchItem] {
         &self.items
     }
@@ -150,12 +153,12 @@ impl BatchReport {
         self.items
     }
 
-    /// Whether every file was converted.
+    /// Whether every item was converted.
     pub fn is_success(&self) -> bool {
         self.items.iter().all(|i| i.result.is_ok())
     }
 
-    /// How many files failed.
+    /// How many items failed.
     pub fn failures(&self) -> usize {
         self.items.iter().filter(|i| i.result.is_err()).count()
     }
@@ -240,91 +243,150 @@ impl Pacer {
     }
 }
 
-impl Client {
-    /// Converts many local files on this thread: uploads each and starts its job, and
-    /// checks the jobs in one polling loop, downloading each result as soon as its job
-    /// succeeds. Checks that fall due while files are still starting are made between the
-    /// starts. Each job is checked on its own
-    /// [poll schedule](crate::ClientBuilder::poll_schedule), counted from its start, with a
-    /// little jitter so that jobs started together spread out; the most overdue check goes
-    /// first. Every API request (the presign and start of each file, every check) is paced to
-    /// [`requests_per_second`](crate::ClientBuilder::requests_per_second).
-    ///
-    /// Results are saved as [`Run::save`](crate::Run::save) saves them: page images (PNG, JPEG,
-    /// WebP) into the folder given as the output, named after the input. A file that fails
-    /// (bad input, a refusal, a failed job) is reported and does not stop the others. The batch as a whole is bounded by the job timeout (and the workflow
-    /// timeout, when set). Never returns an error itself: look at the report.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// use pdfco::{OutputFormat, Request};
-    ///
-    /// let client = pdfco::Client::from_env()?;
-    /// let files = [("a.pdf", "a.json"), ("b.pdf", "b.json"), ("c.pdf", "c.json")];
-    /// let report = client.convert_files(files, &Request::convert(OutputFormat::Json), |_| {});
-    /// for item in report.items() {
-    ///     match item.result() {
-    ///         Ok(bytes) => println!("{}: {bytes} bytes", item.output().display()),
-    ///         Err(e) => eprintln!("{}: {e}", item.output().display()),
-    ///     }
-    /// }
-    /// # Ok::<(), pdfco::Error>(())
-    /// ```
-    pub fn convert_files<I, P, Q, K>(
-        &self,
-        files: I,
+/// A batch being put together: files to convert and jobs already started, each with where its
+/// result goes. Made by [`Client::batch`], run by [`Batch::run`].
+///
+/// Items are reported in the order they were added, whatever their kind.
+#[derive(Debug)]
+#[must_use = "a batch does nothing until it is run"]
+pub struct Batch<'c, 'a> {
+    client: &'c Client,
+    entries: Vec<Entry<'a>>,
+}
+
+/// One item of a [`Batch`] before it runs.
+#[derive(Debug)]
+enum Entry<'a> {
+    File {
+        request: Box<Request>,
+        input: Input<'a>,
+        output: PathBuf,
+    },
+    Job {
+        job: Job,
+        output: PathBuf,
+    },
+}
+
+impl<'a> Batch<'_, 'a> {
+    /// Adds a document to convert with `request` (each file may have its own) and save to
+    /// `output`: a file, or for page images (PNG, JPEG, WebP) a folder that receives one image
+    /// per page, named after the input. The input is an [`Input`]: a local path, bytes, a
+    /// reader, or a URL that PDF.co fetches itself (nothing is uploaded then).
+    pub fn file<K>(
+        mut self,
         request: &Request<K>,
-        mut on_progress: impl FnMut(BatchProgress<'_>),
-    ) -> BatchReport
-    where
-        I: IntoIterator<Item = (P, Q)>,
-        P: AsRef<Path>,
-        Q: AsRef<Path>,
-    {
-        let request = &request.erased();
+        input: impl Into<Input<'a>>,
+        output: impl AsRef<Path>,
+    ) -> Self {
+        self.entries.push(Entry::File {
+            request: Box::new(request.erased()),
+            input: input.into(),
+            output: output.as_ref().to_path_buf(),
+        });
+        self
+    }
+
+    /// Adds a job that is already started (for instance resumed from a saved id with
+    /// [`Job::resume`]), to wait for and save to `output`. A job of page images saves them
+    /// into the folder given as its output when the job knows its [format](Job::format) (a
+    /// resumed one does with [`Job::with_format`]); otherwise the listing of page URLs is
+    /// saved.
+    pub fn job(mut self, job: Job, output: impl AsRef<Path>) -> Self {
+        self.entries.push(Entry::Job {
+            job,
+            output: output.as_ref().to_path_buf(),
+        });
+        self
+    }
+
+    /// Runs the batch on this thread: waits for the jobs added with [`job`](Self::job) and,
+    /// one after the other, uploads each file and starts its job, checking all the jobs in
+    /// one polling loop and downloading each result as soon as its job succeeds. Checks that
+    /// fall due while files are still starting are made between the starts. Each job is
+    /// checked on its own [poll schedule](crate::ClientBuilder::poll_schedule), counted from
+    /// its start (from the run's start for a job added with [`job`](Self::job)), with a
+    /// little jitter so that jobs started together spread out; the most overdue check goes
+    /// first. Every API request (the presign and start of each file, every check) is paced
+    /// to [`requests_per_second`](crate::ClientBuilder::requests_per_second).
+    ///
+    /// Before each file starts, its request, input and output are checked locally. An item
+    /// that fails (bad input, a refusal, a failed job) is reported and does not stop the
+    /// others. The batch as a whole is bounded by the job timeout (and the workflow timeout,
+    /// when set); when the client's cancel flag is set, the items not yet done end in
+    /// [`Error::Cancelled`]. Never returns an error itself: look at the report, which keeps
+    /// the job id of every item whose job started.
+    pub fn run(self, mut on_progress: impl FnMut(BatchProgress<'_>)) -> BatchReport {
+        let client = self.client;
         let started = Instant::now();
-        let outer = self.workflow_deadline();
-        let deadline = self.batch_deadline(outer);
-        let multi_file = request.is_multi_file();
-        let mut items = Vec::new();
-        let mut poller = Poller::new(self, (deadline, outer));
-        for (index, (input, output)) in files.into_iter().enumerate() {
+        let outer = client.workflow_deadline();
+        let deadline = client.batch_deadline(outer);
+        let mut poller = Poller::new(client, (deadline, outer));
+        let mut items = Vec::with_capacity(self.entries.len());
+        let mut files = Vec::new();
+        for (index, entry) in self.entries.into_iter().enumerate() {
+            match entry {
+                Entry::Job { job, output } => {
+                    let result = if job.format().is_some_and(OutputFormat::is_multi_file) {
+                        check_folder(&output)
+                    } else {
+                        check_destination(&output)
+                    };
+                    items.push(BatchItem {
+                        input: None,
+                        name: None,
+                        output,
+                        job_id: Some(job.id().to_string()),
+                        result: result.map(|()| 0),
+                    });
+                    if items[index].result.is_ok() {
+                        poller.add(index, job, started);
+                    }
+                }
+                Entry::File {
+                    request,
+                    input,
+                    output,
+                } => {
+                    items.push(BatchItem {
+                        input: input.as_path().map(Path::to_path_buf),
+                        name: Some(input.name()),
+                        output,
+                        job_id: None,
+                        result: Ok(0),
+                    });
+                    files.push((index, request, input));
+                }
+            }
+        }
+        for (index, request, input) in files {
             // Checks already due go before the next start, one per job at most, so that the
             // jobs started first are seen done while the rest are still starting.
             let now = Instant::now();
             while poller.step(&mut items, &mut on_progress, Some(now)) {}
-            let (input, output) = (input.as_ref(), output.as_ref());
-            let mut item = BatchItem {
-                input: Some(input.to_path_buf()),
-                output: output.to_path_buf(),
-                job_id: None,
-                result: Ok(0),
-            };
-            let mut started_job = None;
-            match self.start_one(input, output, request, deadline, &mut poller.pacer) {
+            let output = items[index].output.clone();
+            let started_one =
+                client.start_one(&input, &output, &request, deadline, &mut poller.pacer);
+            let item = &mut items[index];
+            match started_one {
                 Ok(Conversion::Started(job)) => {
                     item.job_id = Some(job.id().to_string());
                     on_progress(BatchProgress::Started {
                         index,
                         job: Some(&job),
                     });
-                    started_job = Some((job, Instant::now()));
+                    poller.add(index, job, Instant::now());
                 }
                 Ok(Conversion::Finished(done)) => {
                     on_progress(BatchProgress::Started { index, job: None });
                     let done = Done::Sync(done);
-                    item.result = self.save(&done, &item, multi_file, deadline);
-                    on_progress(BatchProgress::Finished { index, item: &item });
+                    item.result = client.save(&done, item, request.is_multi_file(), deadline);
+                    on_progress(BatchProgress::Finished { index, item });
                 }
                 Err(e) => {
                     item.result = Err(e);
-                    on_progress(BatchProgress::Finished { index, item: &item });
+                    on_progress(BatchProgress::Finished { index, item });
                 }
-            }
-            items.push(item);
-            if let Some((job, at)) = started_job {
-                poller.add(index, job, at);
             }
         }
         while poller.step(&mut items, &mut on_progress, None) {}
@@ -334,62 +396,39 @@ impl Client {
             checks: poller.checks,
         }
     }
+}
 
-    /// Waits for jobs that are already started (for instance resumed from saved ids), in one
-    /// polling loop as [`Client::convert_files`] does, downloading each result to its path.
-    /// A job of page images saves them into the folder given as its output when the job
-    /// knows its [format](Job::format) (a resumed one does with [`Job::with_format`]);
-    /// otherwise the listing of page URLs is saved.
+impl Client {
+    /// Starts a batch: many conversions and jobs from this thread, in one polling loop paced
+    /// to PDF.co's rate limit, each result downloaded as soon as its job succeeds. Add files
+    /// with [`Batch::file`] and jobs already started with [`Batch::job`], then
+    /// [`Batch::run`] it.
     ///
     /// # Example
     ///
     /// ```no_run
-    /// use pdfco::Job;
+    /// use pdfco::{Job, OutputFormat, Request};
     ///
     /// let client = pdfco::Client::from_env()?;
-    /// let jobs = vec![(Job::resume("JOB-1", None), "one.json"), (Job::resume("JOB-2", None), "two.json")];
-    /// let report = client.wait_all(jobs, |_| {});
-    /// println!("{} failed", report.failures());
+    /// let json = Request::convert(OutputFormat::Json);
+    /// let mut batch = client.batch();
+    /// for name in ["a", "b", "c"] {
+    ///     batch = batch.file(&json, format!("{name}.pdf"), format!("{name}.json"));
+    /// }
+    /// let batch = batch.job(Job::resume("JOB-1", None), "resumed.json");
+    /// let report = batch.run(|_| {});
+    /// for item in report.items() {
+    ///     match item.result() {
+    ///         Ok(bytes) => println!("{}: {bytes} bytes", item.output().display()),
+    ///         Err(e) => eprintln!("{}: {e} (job {:?})", item.output().display(), item.job_id()),
+    ///     }
+    /// }
     /// # Ok::<(), pdfco::Error>(())
     /// ```
-    pub fn wait_all<I, Q>(
-        &self,
-        jobs: I,
-        mut on_progress: impl FnMut(BatchProgress<'_>),
-    ) -> BatchReport
-    where
-        I: IntoIterator<Item = (Job, Q)>,
-        Q: AsRef<Path>,
-    {
-        let started = Instant::now();
-        let mut items = Vec::new();
-        let mut pending = Vec::new();
-        for (index, (job, output)) in jobs.into_iter().enumerate() {
-            items.push(BatchItem {
-                input: None,
-                output: output.as_ref().to_path_buf(),
-                job_id: Some(job.id().to_string()),
-                result: if job.format().is_some_and(OutputFormat::is_multi_file) {
-                    check_folder(output.as_ref())
-                } else {
-                    check_destination(output.as_ref())
-                }
-                .map(|()| 0),
-            });
-            if items[index].result.is_ok() {
-                pending.push((index, job, started));
-            }
-        }
-        let outer = self.workflow_deadline();
-        let mut poller = Poller::new(self, (self.batch_deadline(outer), outer));
-        for (index, job, at) in pending {
-            poller.add(index, job, at);
-        }
-        while poller.step(&mut items, &mut on_progress, None) {}
-        BatchReport {
-            items,
-            elapsed: started.elapsed(),
-            checks: poller.checks,
+    pub fn batch<'a>(&self) -> Batch<'_, 'a> {
+        Batch {
+            client: self,
+            entries: Vec::new(),
         }
     }
 
@@ -408,7 +447,10 @@ impl Client {
         multi_file: bool,
         deadline: Deadline,
     ) -> Result<u64, Error> {
-        let named_after = item.input.as_deref().unwrap_or(&item.output);
+        let named_after = item
+            .name
+            .as_deref()
+            .map_or(item.output.as_path(), Path::new);
         let stem = Input::path(named_after).stem();
         let report = finish(
             self,
@@ -423,26 +465,31 @@ impl Client {
     }
 
     /// Checks everything locally, uploads, and starts one conversion: two API requests
-    /// (presign and convert), paced as such.
+    /// (presign and convert), paced as such, or one for a URL, which is not uploaded.
     fn start_one(
         &self,
-        input: &Path,
+        input: &Input<'_>,
         output: &Path,
         request: &Request,
         deadline: Deadline,
         pacer: &mut Pacer,
     ) -> Result<Conversion, Error> {
         request.validate()?;
-        check_input(input)?;
+        let upload = input.check()?.is_some();
         if request.is_multi_file() {
             check_folder(output)?;
         } else {
             check_destination(output)?;
         }
-        check_not_input(&Input::path(input), output)?;
+        check_not_input(input, output)?;
         let cancel = self.transport().cancel();
-        pacer.take(pacer.slot(Instant::now()), 2, (cancel, Step::Presign))?;
-        let url = self.upload_input(&Input::path(input), &mut |_| {}, deadline)?;
+        let (requests, step) = if upload {
+            (2, Step::Presign)
+        } else {
+            (1, Step::Start)
+        };
+        pacer.take(pacer.slot(Instant::now()), requests, (cancel, step))?;
+        let url = self.upload_input(input, &mut |_| {}, deadline)?;
         self.start_until(
             &request.named_for(output),
             std::slice::from_ref(&url),

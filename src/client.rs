@@ -382,8 +382,7 @@ impl ClientBuilder {
         self
     }
 
-    /// The most API requests per second a batch ([`Client::convert_files`],
-    /// [`Client::wait_all`]) makes, to stay under PDF.co's rate limit (2 per second on free
+    /// The most API requests per second a batch ([`Client::batch`]) makes, to stay under PDF.co's rate limit (2 per second on free
     /// plans, 10 on paid ones). `f64::INFINITY` removes the limit.
     ///
     /// Defaults to 2.

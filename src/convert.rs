@@ -262,7 +262,7 @@ impl Job {
     }
 
     /// This job, noting what it converts to. A resumed job does not know; with the format
-    /// known, [`Client::wait_all`] saves page images into a folder rather than saving their
+    /// known, a [batch](Client::batch) saves page images into a folder rather than saving their
     /// listing.
     pub fn with_format(mut self, format: OutputFormat) -> Job {
         self.format = Some(format);

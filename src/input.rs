@@ -180,15 +180,33 @@ impl Client {
         on_bytes: &mut dyn FnMut(u64),
         deadline: Deadline,
     ) -> Result<String, Error> {
+        if let Source::Url(url) = &input.source {
+            return Ok(url.clone());
+        }
+        let uploaded = self.upload_file(input, on_bytes, deadline)?;
+        Ok(uploaded.url().to_string())
+    }
+
+    /// Uploads a path, bytes or a reader, counting bytes sent through `on_bytes`. A URL has
+    /// nothing to upload and is refused before any request.
+    pub(crate) fn upload_file(
+        &self,
+        input: &Input<'_>,
+        on_bytes: &mut dyn FnMut(u64),
+        deadline: Deadline,
+    ) -> Result<UploadedFile, Error> {
         let name = input.name();
-        let uploaded = match &input.source {
-            Source::Url(url) => return Ok(url.clone()),
+        match &input.source {
+            Source::Url(_) => Err(Error::InvalidOption {
+                option: "url",
+                reason: "a URL has nothing to upload: pass it to Request::url".to_string(),
+            }),
             Source::Path(path) => {
                 check_input(path)?;
-                self.upload_body(&name, UploadBody::File(path), on_bytes, deadline)?
+                self.upload_body(&name, UploadBody::File(path), on_bytes, deadline)
             }
             Source::Bytes { bytes, .. } => {
-                self.upload_body(&name, UploadBody::Bytes(bytes), on_bytes, deadline)?
+                self.upload_body(&name, UploadBody::Bytes(bytes), on_bytes, deadline)
             }
             Source::Reader { len, reader, .. } => {
                 let mut reader = reader.lock().unwrap_or_else(|e| e.into_inner());
@@ -198,10 +216,9 @@ impl Client {
                     reader: Some(&mut **reader),
                     len: *len,
                 };
-                self.upload_body(&name, body, on_bytes, deadline)?
+                self.upload_body(&name, body, on_bytes, deadline)
             }
-        };
-        Ok(uploaded.url().to_string())
+        }
     }
 }
 
@@ -242,6 +259,20 @@ impl<'a> From<&'a PathBuf> for Input<'a> {
 impl From<PathBuf> for Input<'_> {
     fn from(path: PathBuf) -> Self {
         Input::path(path)
+    }
+}
+
+/// An OS string is a local path, as from [`std::env::args_os`].
+impl<'a> From<&'a std::ffi::OsStr> for Input<'a> {
+    fn from(path: &'a std::ffi::OsStr) -> Self {
+        Input::path(Path::new(path))
+    }
+}
+
+/// An OS string is a local path, as from [`std::env::args_os`].
+impl From<std::ffi::OsString> for Input<'_> {
+    fn from(path: std::ffi::OsString) -> Self {
+        Input::path(PathBuf::from(path))
     }
 }
 

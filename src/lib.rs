@@ -40,15 +40,15 @@
 //! ```
 //!
 //! Many files from one thread, in one polling loop paced to PDF.co's rate limit, each result
-//! downloaded as its job finishes ([`Client::convert_files`]; [`Client::wait_all`] for jobs
-//! already started):
+//! downloaded as its job finishes ([`Client::batch`]: files, and jobs already started):
 //!
 //! ```no_run
 //! use pdfco::{OutputFormat, Request};
 //!
 //! let client = pdfco::ClientBuilder::from_env()?.requests_per_second(10.0).build()?;
-//! let files = [("a.pdf", "a.json"), ("b.pdf", "b.json")];
-//! let report = client.convert_files(files, &Request::convert(OutputFormat::Json), |_| {});
+//! let json = Request::convert(OutputFormat::Json);
+//! let batch = client.batch().file(&json, "a.pdf", "a.json").file(&json, "b.pdf", "b.json");
+//! let report = batch.run(|_| {});
 //! println!("{report}");
 //! # Ok::<(), pdfco::Error>(())
 //! ```
@@ -300,7 +300,7 @@ mod workflow;
 #[cfg(feature = "test-util")]
 pub mod testing;
 
-pub use batch::{BatchItem, BatchProgress, BatchReport};
+pub use batch::{Batch, BatchItem, BatchProgress, BatchReport};
 pub use client::{API_KEY_VAR, BASE_URL_VAR, Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use convert::{Conversion, Job, Output, OutputFormat};
 pub use document::{Column, Document, Page, Row, Text};
@@ -328,6 +328,7 @@ mod tests {
     #[test]
     fn public_types_are_debug_send_sync() {
         fn check<T: std::fmt::Debug + Send + Sync>() {}
+        check::<crate::Batch<'static, 'static>>();
         check::<crate::BatchItem>();
         check::<crate::BatchProgress<'static>>();
         check::<crate::BatchReport>();

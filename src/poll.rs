@@ -8,8 +8,7 @@ use std::time::{Duration, Instant};
 const MIN_GAP: Duration = Duration::from_millis(1);
 
 /// When [`Client::wait`](crate::Client::wait) and the batches
-/// ([`Client::convert_files`](crate::Client::convert_files),
-/// [`Client::wait_all`](crate::Client::wait_all)) check a job.
+/// ([`Client::batch`](crate::Client::batch)) check a job.
 ///
 /// PDF.co charges for every `/v1/job/check`, even one that answers `working`, so checking
 /// often costs credits and checking rarely costs time. The default schedule starts soon and

@@ -1,7 +1,6 @@
 //! Step 1: upload a local file through a presigned storage URL.
 
 use std::fmt;
-use std::io::Read;
 use std::path::Path;
 
 use crate::redact;
@@ -9,7 +8,7 @@ use crate::response::Credits;
 use crate::retry::{Deadline, Safety};
 use crate::transport::{ApiRequest, UploadBody, regular_file_len};
 use crate::url;
-use crate::{Client, Error, Step};
+use crate::{Client, Error, Input, Step};
 
 /// The content type asked for and sent, as in PDF.co's tutorials. It is part of the
 /// presigned URL's signature, so the `PUT` must send exactly this.
@@ -43,7 +42,7 @@ pub struct UploadedFile {
 }
 
 impl UploadedFile {
-    /// The URL to give a request ([`Request::url`](crate::Request::url)). It carries a signature; treat it as a secret.
+    /// The URL to pass to [`Request::url`](crate::Request::url). It carries a signature; treat it as a secret.
     pub fn url(&self) -> &str {
         &self.url
     }
@@ -80,92 +79,49 @@ impl fmt::Debug for UploadedFile {
 }
 
 impl Client {
-    /// Uploads a local file: asks PDF.co for a presigned URL, then `PUT`s the file to storage,
-    /// streamed from disk with a `Content-Length` and the signed content type.
+    /// Uploads a document to PDF.co's temporary storage: asks PDF.co for a presigned URL,
+    /// then `PUT`s the content there with a `Content-Length` and the signed content type.
     ///
-    /// The API key goes to PDF.co only, never to the storage host.
+    /// The input is an [`Input`]: a local path (`&str`, `&Path`, `PathBuf`), streamed from
+    /// disk; [`Input::bytes`], held in memory; or [`Input::reader`], `len` bytes read once
+    /// (so a failed transfer to storage is not retried; a reader that ends before `len`
+    /// bytes, or holds more, fails the upload). An [`Input::url`] has nothing to upload: pass
+    /// it to [`Request::url`](crate::Request::url) instead. The API key goes to PDF.co only,
+    /// never to the storage host.
     ///
     /// # Errors
     ///
-    /// - [`Error::ReadInput`] if the file cannot be opened or is not a regular file (before any
-    ///   request);
+    /// - [`Error::InvalidOption`] for an [`Input::url`] (before any request);
+    /// - [`Error::ReadInput`] if a local file cannot be opened or is not a regular file
+    ///   (before any request), or a reader fails or does not hold `len` bytes;
     /// - [`Error::Api`] if PDF.co refuses the presign request (401 bad key, 402 no credits, ...);
     /// - [`Error::Storage`] if storage refuses the upload (403 expired or bad signature);
-    /// - [`Error::Transport`] or [`Error::Decode`] for network failures and odd answers.
+    /// - [`Error::Transport`] or [`Error::Decode`] for network failures and odd answers;
+    /// - [`Error::Cancelled`] when the client's cancel flag is set.
     ///
-    /// Transient failures of both requests are retried (see [`RetryPolicy`](crate::RetryPolicy)).
+    /// Transient failures of both requests are retried (see [`RetryPolicy`](crate::RetryPolicy)),
+    /// except the transfer of a reader.
     ///
     /// # Example
     ///
     /// ```no_run
+    /// use pdfco::Input;
+    ///
     /// let client = pdfco::Client::from_env()?;
     /// let file = client.upload("invoice.pdf")?;
     /// println!("uploaded {} ({} bytes)", file.name(), file.size());
-    /// # Ok::<(), pdfco::Error>(())
-    /// ```
-    pub fn upload(&self, path: impl AsRef<Path>) -> Result<UploadedFile, Error> {
-        let path = path.as_ref();
-        check_input(path)?;
-        let name = file_name_of(path);
-        self.upload_body(&name, UploadBody::File(path), &mut |_| {}, Deadline::none())
-    }
-
-    /// Uploads bytes held in memory as a file called `name`. Retried like
-    /// [`Client::upload`].
     ///
-    /// # Errors
-    ///
-    /// As [`Client::upload`].
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// let client = pdfco::Client::from_env()?;
     /// let pdf: Vec<u8> = std::fs::read("invoice.pdf")?;
-    /// let file = client.upload_bytes("invoice.pdf", &pdf)?;
+    /// let file = client.upload(Input::bytes("invoice.pdf", &pdf[..]))?;
     /// assert_eq!(file.size(), pdf.len() as u64);
+    ///
+    /// let reader = std::fs::File::open("invoice.pdf")?;
+    /// let len = reader.metadata()?.len();
+    /// let file = client.upload(Input::reader("invoice.pdf", reader, len))?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn upload_bytes(&self, name: &str, bytes: &[u8]) -> Result<UploadedFile, Error> {
-        self.upload_body(
-            name,
-            UploadBody::Bytes(bytes),
-            &mut |_| {},
-            Deadline::none(),
-        )
-    }
-
-    /// Uploads `len` bytes from a reader as a file called `name`, streamed with a
-    /// `Content-Length` of `len`. A reader can be read only once, so a failed transfer to
-    /// storage is not retried.
-    ///
-    /// # Errors
-    ///
-    /// As [`Client::upload`]; a reader that ends before `len` bytes fails the upload.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// let client = pdfco::Client::from_env()?;
-    /// let file = std::fs::File::open("invoice.pdf")?;
-    /// let len = file.metadata()?.len();
-    /// let uploaded = client.upload_reader("invoice.pdf", file, len)?;
-    /// println!("{}", uploaded.name());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn upload_reader(
-        &self,
-        name: &str,
-        mut reader: impl Read + Send,
-        len: u64,
-    ) -> Result<UploadedFile, Error> {
-        let label = Path::new(name);
-        let body = UploadBody::Reader {
-            name: label,
-            reader: Some(&mut reader),
-            len,
-        };
-        self.upload_body(name, body, &mut |_| {}, Deadline::none())
+    pub fn upload<'a>(&self, input: impl Into<Input<'a>>) -> Result<UploadedFile, Error> {
+        self.upload_file(&input.into(), &mut |_| {}, Deadline::none())
     }
 
     /// Asks for a presigned URL for `name`, then sends `body` to it.

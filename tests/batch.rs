@@ -24,11 +24,16 @@ fn many_files_convert_in_one_loop_that_checks_while_starting() {
         .unwrap();
     let dir = TempDir::new();
     let mut finished = Vec::new();
-    let report = client.convert_files(files(&dir, 6), &Request::convert(OutputFormat::Json), |p| {
-        if let BatchProgress::Finished { index, .. } = p {
-            finished.push(index);
-        }
-    });
+    let report = files(&dir, 6)
+        .into_iter()
+        .fold(client.batch(), |batch, (input, output)| {
+            batch.file(&Request::convert(OutputFormat::Json), input, output)
+        })
+        .run(|p| {
+            if let BatchProgress::Finished { index, .. } = p {
+                finished.push(index);
+            }
+        });
     assert!(report.is_success(), "{report}");
     assert_eq!(report.checks(), 18, "three checks per job, no more");
     for (i, item) in report.items().iter().enumerate() {
@@ -82,7 +87,12 @@ fn one_failure_does_not_lose_the_others() {
         (SAMPLE.to_string(), dir.join("no/such/folder/x.json")),
         (SAMPLE.to_string(), dir.join("good-2.json")),
     ];
-    let report = client.convert_files(list, &Request::convert(OutputFormat::Json), |_| {});
+    let report = list
+        .into_iter()
+        .fold(client.batch(), |batch, (input, output)| {
+            batch.file(&Request::convert(OutputFormat::Json), input, output)
+        })
+        .run(|_| {});
     let items = report.items();
     assert_eq!(report.failures(), 3, "{report}");
     assert!(items[0].result().is_ok() && items[4].result().is_ok());
@@ -120,11 +130,12 @@ fn requests_are_paced_to_the_rate_limit() {
         .build()
         .unwrap();
     let dir = TempDir::new();
-    let report = client.convert_files(
-        files(&dir, 4),
-        &Request::convert(OutputFormat::Json),
-        |_| {},
-    );
+    let report = files(&dir, 4)
+        .into_iter()
+        .fold(client.batch(), |batch, (input, output)| {
+            batch.file(&Request::convert(OutputFormat::Json), input, output)
+        })
+        .run(|_| {});
     assert!(report.is_success(), "{report}");
     let checks: Vec<_> = emulator
         .requests()
@@ -167,7 +178,12 @@ fn saved_jobs_are_waited_for_together_and_unknown_ones_end() {
         .enumerate()
         .map(|(i, j)| (j, dir.join(&format!("{i}.xlsx"))))
         .collect();
-    let report = client.wait_all(pairs, |_| {});
+    let report = pairs
+        .into_iter()
+        .fold(client.batch(), |batch, (job, output)| {
+            batch.job(job, output)
+        })
+        .run(|_| {});
     assert_eq!(report.failures(), 1, "{report}");
     assert!(matches!(
         report.items()[1].result(),
@@ -195,11 +211,12 @@ fn a_batch_ends_at_its_deadline_with_every_job_id() {
         .build()
         .unwrap();
     let dir = TempDir::new();
-    let report = client.convert_files(
-        files(&dir, 3),
-        &Request::convert(OutputFormat::Json),
-        |_| {},
-    );
+    let report = files(&dir, 3)
+        .into_iter()
+        .fold(client.batch(), |batch, (input, output)| {
+            batch.file(&Request::convert(OutputFormat::Json), input, output)
+        })
+        .run(|_| {});
     assert_eq!(report.failures(), 3);
     for item in report.items() {
         let err = item.result().unwrap_err();
@@ -222,11 +239,12 @@ fn a_batch_under_the_default_schedule_checks_each_short_job_once() {
         .build()
         .unwrap();
     let dir = TempDir::new();
-    let report = client.convert_files(
-        files(&dir, 4),
-        &Request::convert(OutputFormat::Json),
-        |_| {},
-    );
+    let report = files(&dir, 4)
+        .into_iter()
+        .fold(client.batch(), |batch, (input, output)| {
+            batch.file(&Request::convert(OutputFormat::Json), input, output)
+        })
+        .run(|_| {});
     assert!(report.is_success(), "{report}");
     assert_eq!(report.checks(), 4, "one check per job");
     for item in report.items() {
@@ -258,11 +276,12 @@ fn each_job_of_a_batch_keeps_to_its_own_schedule() {
         .build()
         .unwrap();
     let dir = TempDir::new();
-    let report = client.convert_files(
-        files(&dir, 5),
-        &Request::convert(OutputFormat::Json),
-        |_| {},
-    );
+    let report = files(&dir, 5)
+        .into_iter()
+        .fold(client.batch(), |batch, (input, output)| {
+            batch.file(&Request::convert(OutputFormat::Json), input, output)
+        })
+        .run(|_| {});
     assert!(report.is_success(), "{report}");
     let (planned, _) = schedule.simulate(job_takes);
     // Jitter moves each check by at most a tenth of its gap; with the plan's gaps of at
@@ -293,11 +312,12 @@ fn a_throttled_check_holds_every_request_of_the_batch() {
         },
     );
     let dir = TempDir::new();
-    let report = client.convert_files(
-        files(&dir, 3),
-        &Request::convert(OutputFormat::Json),
-        |_| {},
-    );
+    let report = files(&dir, 3)
+        .into_iter()
+        .fold(client.batch(), |batch, (input, output)| {
+            batch.file(&Request::convert(OutputFormat::Json), input, output)
+        })
+        .run(|_| {});
     assert!(report.is_success(), "{report}");
     let api: Vec<_> = emulator
         .requests()
@@ -322,11 +342,12 @@ fn starts_are_paced_to_the_rate_limit_too() {
         .build()
         .unwrap();
     let dir = TempDir::new();
-    let report = client.convert_files(
-        files(&dir, 5),
-        &Request::convert(OutputFormat::Json),
-        |_| {},
-    );
+    let report = files(&dir, 5)
+        .into_iter()
+        .fold(client.batch(), |batch, (input, output)| {
+            batch.file(&Request::convert(OutputFormat::Json), input, output)
+        })
+        .run(|_| {});
     assert!(report.is_success(), "{report}");
     let api: Vec<_> = emulator
         .requests()
@@ -350,4 +371,91 @@ fn starts_are_paced_to_the_rate_limit_too() {
             within.len()
         );
     }
+}
+
+#[test]
+fn one_batch_mixes_started_jobs_and_files_of_any_input_in_the_order_added() {
+    let emulator = Emulator::builder().working_checks(1).start().unwrap();
+    let client = emulator
+        .client_builder()
+        .requests_per_second(f64::INFINITY)
+        .build()
+        .unwrap();
+    let json = Request::convert(OutputFormat::Json);
+    let file = client.upload(SAMPLE).unwrap();
+    let pdfco::Conversion::Started(job) = client.start(&json.clone().url(file.url())).unwrap()
+    else {
+        panic!("async")
+    };
+    let resumed = Job::resume(job.id(), job.result_url().map(str::to_string));
+    let dir = TempDir::new();
+    let bytes = std::fs::read(SAMPLE).unwrap();
+    let pages = Request::convert(OutputFormat::Png).pages("0-1");
+    let mut started = Vec::new();
+    let report = client
+        .batch()
+        .file(&json, SAMPLE, dir.join("path.json"))
+        .job(resumed, dir.join("job.json"))
+        .file(
+            &pages,
+            pdfco::Input::bytes("memory.pdf", &bytes[..]),
+            dir.join("pages"),
+        )
+        .file(&json, file.url().to_string(), dir.join("never.json"))
+        .run(|p| {
+            if let BatchProgress::Started { index, .. } = p {
+                started.push(index);
+            }
+        });
+    let items = report.items();
+    assert_eq!(items.len(), 4);
+    assert_eq!(
+        started,
+        [0, 2],
+        "the job was started before the batch; item 3 never starts"
+    );
+    assert!(items[..3].iter().all(|i| i.result().is_ok()), "{report}");
+    assert_eq!(items[0].input(), Some(std::path::Path::new(SAMPLE)));
+    assert_eq!(items[1].job_id(), Some(job.id()));
+    assert_eq!(items[2].input(), None, "bytes have no path");
+    assert!(items.iter().take(3).all(|i| i.job_id().is_some()));
+    for name in ["path.json", "job.json"] {
+        assert!(std::fs::read(dir.join(name)).unwrap().starts_with(b"{"));
+    }
+    for page in 1..=2 {
+        let png = std::fs::read(dir.join(&format!("pages/memory-{page}.png"))).unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "page {page}");
+    }
+    // A string is a local path, so a URL passed as one is a missing file, found locally.
+    assert!(matches!(items[3].result(), Err(Error::ReadInput { .. })));
+}
+
+#[test]
+fn a_batch_converts_a_url_without_uploading_it() {
+    let emulator = Emulator::start().unwrap();
+    let client = emulator
+        .client_builder()
+        .requests_per_second(f64::INFINITY)
+        .build()
+        .unwrap();
+    let file = client.upload(SAMPLE).unwrap();
+    let dir = TempDir::new();
+    let presigns = |e: &Emulator| {
+        e.requests()
+            .iter()
+            .filter(|r| r.path.ends_with("get-presigned-url"))
+            .count()
+    };
+    let before = presigns(&emulator);
+    let report = client
+        .batch()
+        .file(
+            &Request::convert(OutputFormat::Json),
+            pdfco::Input::url(file.url()),
+            dir.join("a.json"),
+        )
+        .run(|_| {});
+    assert!(report.is_success(), "{report}");
+    assert_eq!(presigns(&emulator), before, "nothing is uploaded for a URL");
+    assert!(std::fs::read(dir.join("a.json")).unwrap().starts_with(b"{"));
 }

@@ -258,7 +258,11 @@ fn cancel_during_an_upload() {
         .unwrap();
     let len = 1024 * 1024;
     let (result, took) = cancel_while(&stop, move || {
-        client.upload_reader("slow.pdf", SlowReader { left: len }, len as u64)
+        client.upload(pdfco::Input::reader(
+            "slow.pdf",
+            SlowReader { left: len },
+            len as u64,
+        ))
     });
     let err = result.unwrap_err();
     assert_cancelled("upload", &err, Step::Upload, None, took);
@@ -274,7 +278,12 @@ fn cancel_a_batch() {
         .map(|i| (SAMPLE.into(), dir.join(&format!("{i}.json"))))
         .collect::<Vec<(std::path::PathBuf, std::path::PathBuf)>>();
     let (report, took) = cancel_while(&stop, move || {
-        client.convert_files(files, &Request::convert(OutputFormat::Json), |_| {})
+        files
+            .into_iter()
+            .fold(client.batch(), |batch, (input, output)| {
+                batch.file(&Request::convert(OutputFormat::Json), input, output)
+            })
+            .run(|_| {})
     });
     eprintln!("batch: returned {took:?} after the flag was set");
     assert!(took < BOUND, "batch took {took:?}");

@@ -46,7 +46,11 @@ fn get_bytes(url: &str) -> (u16, Vec<u8>) {
 /// Uploads a fixture (or any bytes) through the client, as a user of the crate would.
 fn upload(emulator: &Emulator, name: &str, bytes: &[u8]) -> String {
     let client = emulator.client_builder().build().unwrap();
-    client.upload_bytes(name, bytes).unwrap().url().to_string()
+    client
+        .upload(pdfco::Input::bytes(name, bytes))
+        .unwrap()
+        .url()
+        .to_string()
 }
 
 fn fixture(path: &str) -> Vec<u8> {

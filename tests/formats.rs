@@ -596,7 +596,13 @@ fn a_batch_writes_page_images_into_a_folder_per_input() {
         let request = Request::convert(OutputFormat::Jpg)
             .pages("0-1")
             .asynchronous(asynchronous);
-        let report = client.convert_files(files.clone(), &request, |_| {});
+        let report = files
+            .clone()
+            .into_iter()
+            .fold(client.batch(), |batch, (input, output)| {
+                batch.file(&request, input, output)
+            })
+            .run(|_| {});
         assert!(report.is_success(), "{report}");
         for (folder, stem) in [(dir.join("a"), "sample"), (dir.join("b"), "copy")] {
             for page in 1..=2 {
@@ -607,11 +613,14 @@ fn a_batch_writes_page_images_into_a_folder_per_input() {
         }
     }
     // A folder whose parent is missing fails that item alone, before any request for it.
-    let report = client.convert_files(
-        [(SAMPLE, dir.join("missing/x"))],
-        &Request::convert(OutputFormat::Png),
-        |_| {},
-    );
+    let report = client
+        .batch()
+        .file(
+            &Request::convert(OutputFormat::Png),
+            SAMPLE,
+            dir.join("missing/x"),
+        )
+        .run(|_| {});
     assert!(report.items()[0].result().unwrap_err().is_local());
 }
 
@@ -641,7 +650,12 @@ fn resumed_image_jobs_are_saved_by_what_they_know_of_their_format() {
             dir.join("listing.json"),
         ),
     ];
-    let report = client.wait_all(jobs, |_| {});
+    let report = jobs
+        .into_iter()
+        .fold(client.batch(), |batch, (job, output)| {
+            batch.job(job, output)
+        })
+        .run(|_| {});
     assert!(report.is_success(), "{report}");
     let image = std::fs::read(dir.join("pages/pages-1.webp")).unwrap();
     assert!(image.starts_with(magic(OutputFormat::Webp)));

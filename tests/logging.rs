@@ -386,7 +386,12 @@ fn a_batch_logs_each_jobs_states() {
     let client = emulator.client_builder().build().unwrap();
     let dir = TempDir::new();
     let files = [(SAMPLE, dir.join("a.json")), (SAMPLE, dir.join("b.json"))];
-    let report = client.convert_files(files, &Request::convert(OutputFormat::Json), |_| {});
+    let report = files
+        .into_iter()
+        .fold(client.batch(), |batch, (input, output)| {
+            batch.file(&Request::convert(OutputFormat::Json), input, output)
+        })
+        .run(|_| {});
     assert!(report.is_success(), "{report}");
     let jobs = texts(Level::Info, "pdfco::job");
     for item in report.items() {

@@ -152,7 +152,7 @@ fn an_output_that_is_the_input_is_refused() {
     refused_before_any_request(&emulator, &err);
     assert_eq!(std::fs::read(&input).unwrap(), before);
 
-    let report = client.convert_files([(&input, &input)], &json(), |_| {});
+    let report = client.batch().file(&json(), &input, &input).run(|_| {});
     let err = report.items()[0].result().unwrap_err();
     refused_before_any_request(&emulator, err);
     assert_eq!(std::fs::read(&input).unwrap(), before);
@@ -443,7 +443,10 @@ fn an_output_folder_that_cannot_be_written_is_found_before_any_request() {
         .unwrap_err();
     refused_before_any_request(&emulator, &err);
 
-    let report = client.convert_files([(SAMPLE, "/proc/pdfco-out.json")], &json(), |_| {});
+    let report = client
+        .batch()
+        .file(&json(), SAMPLE, "/proc/pdfco-out.json")
+        .run(|_| {});
     refused_before_any_request(&emulator, report.items()[0].result().unwrap_err());
 }
 

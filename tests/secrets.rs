@@ -261,15 +261,15 @@ fn a_batch_masks_the_password_in_failed_jobs_and_their_statuses() {
     let dir = TempDir::new();
     let request = Request::convert(OutputFormat::Json).password("s3cret-pdf");
     let mut seen = String::new();
-    let report = client.convert_files(
-        [(SAMPLE, dir.join("a.json")), (SAMPLE, dir.join("b.json"))],
-        &request,
-        |progress| {
+    let report = client
+        .batch()
+        .file(&request, SAMPLE, dir.join("a.json"))
+        .file(&request, SAMPLE, dir.join("b.json"))
+        .run(|progress| {
             if let pdfco::BatchProgress::Status { status, .. } = progress {
                 seen.push_str(&format!("{status:?}\n"));
             }
-        },
-    );
+        });
     assert_eq!(report.failures(), 2, "{report}");
     for item in report.items() {
         let err = item.result().unwrap_err();

@@ -291,3 +291,68 @@ fn an_upload_can_be_deleted_early() {
         "{err:?}"
     );
 }
+
+#[test]
+fn upload_takes_bytes_and_readers_through_the_one_method() {
+    let (emulator, client) = setup();
+    let data = std::fs::read(SAMPLE).unwrap();
+    let from_bytes = client
+        .upload(pdfco::Input::bytes("memory.pdf", &data[..]))
+        .unwrap();
+    assert_eq!(
+        (from_bytes.name(), from_bytes.size()),
+        ("memory.pdf", data.len() as u64)
+    );
+    let from_reader = client
+        .upload(pdfco::Input::reader(
+            "streamed.pdf",
+            &data[..],
+            data.len() as u64,
+        ))
+        .unwrap();
+    assert_eq!(
+        (from_reader.name(), from_reader.size()),
+        ("streamed.pdf", data.len() as u64)
+    );
+    for file in [&from_bytes, &from_reader] {
+        let mut back = Vec::new();
+        client.download_to(file.url(), &mut back).unwrap();
+        assert!(back == data, "{} differs after the round trip", file.name());
+    }
+    let puts = on(&emulator, Host::Storage);
+    assert_eq!(puts.len(), 2 + 2, "two PUTs, then two GETs back");
+    assert!(
+        puts[..2]
+            .iter()
+            .all(|p| !p.chunked && p.body_len == data.len() as u64)
+    );
+}
+
+#[test]
+fn upload_of_a_short_reader_fails_and_is_not_retried() {
+    let (emulator, client) = setup();
+    let data = std::fs::read(SAMPLE).unwrap();
+    let claimed = data.len() as u64 + 10;
+    let err = client
+        .upload(pdfco::Input::reader("short.pdf", &data[..], claimed))
+        .unwrap_err();
+    assert!(!err.to_string().is_empty());
+    let puts = on(&emulator, Host::Storage);
+    assert!(
+        puts.len() <= 1,
+        "a reader is read once: {} PUTs",
+        puts.len()
+    );
+}
+
+#[test]
+fn upload_of_a_url_is_refused_before_any_request() {
+    let (emulator, client) = setup();
+    let err = client
+        .upload(pdfco::Input::url("https://example.com/a.pdf"))
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidOption { .. }), "{err:?}");
+    assert!(err.to_string().contains("Request::url"), "{err}");
+    assert!(err.is_local());
+    assert!(emulator.requests().is_empty());
+}

@@ -340,7 +340,7 @@ fn a_run_merges_several_inputs_in_order() {
         .input(SAMPLE)
         .save(&out)
         .unwrap();
-    assert_eq!(report.paths(), [out.clone()]);
+    assert_eq!(report.paths(), std::slice::from_ref(&out));
     assert_eq!(
         lopdf::Document::load(&out).unwrap().get_pages().len(),
         6,
