@@ -409,7 +409,7 @@ impl ClientBuilder {
     }
 
     /// The largest JSON answer, listing of page URLs or result read into memory
-    /// ([`Client::read_text`], [`Client::read_json`], [`Client::convert_to_string`]); a larger
+    /// ([`Destination::memory`](crate::Destination::memory), [`Client::convert_to_string`]); a larger
     /// one is an [`Error::Decode`]. Downloads to files are streamed and not affected.
     ///
     /// Defaults to 16 MiB.
