@@ -371,9 +371,7 @@ impl<'w> Destination<'w> {
     }
 
     fn file(path: PathBuf) -> Self {
-        Destination {
-            to: To::File(path),
-        }
+        Destination { to: To::File(path) }
     }
 }
 

@@ -270,7 +270,10 @@ fn memory_keeps_the_result_and_only_memory_can_be_read_back() {
     // A result saved to a file is not kept.
     assert!(matches!(
         to_file.json(),
-        Err(Error::InvalidOption { option: "destination", .. })
+        Err(Error::InvalidOption {
+            option: "destination",
+            ..
+        })
     ));
     assert!(to_file.into_bytes().is_empty());
 }

@@ -305,9 +305,17 @@ fn results_read_into_memory() {
 
     let job = common::start_job(&client);
     let done = client.wait(&job, |_| {}).unwrap();
-    let value = client.download(&done, pdfco::Destination::memory()).unwrap().json().unwrap();
+    let value = client
+        .download(&done, pdfco::Destination::memory())
+        .unwrap()
+        .json()
+        .unwrap();
     assert_eq!(Document::from_value(&value).unwrap().pages().len(), 3);
-    let text = client.download(&done, pdfco::Destination::memory()).unwrap().text().unwrap();
+    let text = client
+        .download(&done, pdfco::Destination::memory())
+        .unwrap()
+        .text()
+        .unwrap();
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(&text).unwrap(),
         value
