@@ -107,13 +107,17 @@ fn client_mode(args: &[String]) {
             extra = format!(" url={}", file.url());
             file.size()
         }
-        ["download", url] => client.download_to(*url, std::io::sink()).expect("download"),
-        ["download-file", url, dest] => client.download(*url, dest).expect("download"),
+        ["download", url] => client
+            .download(*url, pdfco::Destination::writer(std::io::sink()))
+            .expect("download")
+            .bytes(),
+        ["download-file", url, dest] => client.download(*url, *dest).expect("download").bytes(),
         ["empty", path] => {
             let file = client.upload(*path).expect("upload");
             client
-                .download_to(file.url(), std::io::sink())
+                .download(file.url(), pdfco::Destination::writer(std::io::sink()))
                 .expect("download")
+                .bytes()
         }
         ["workflow", input, output] => client
             .run(&pdfco::Request::convert(pdfco::OutputFormat::Json))
@@ -935,7 +939,7 @@ fn one_job(job: Duration, schedule: PollSchedule) -> (f64, usize) {
     };
     let done = client.wait(&started_job, |_| {}).expect("wait");
     client
-        .download_to(&done, std::io::sink())
+        .download(&done, pdfco::Destination::writer(std::io::sink()))
         .expect("download");
     let secs = started.elapsed().as_secs_f64();
     (secs, emulator.job_checks(started_job.id()).len())

@@ -38,7 +38,7 @@ fn run(source: &str, destination: &str) -> Result<(), pdfco::Error> {
     let job = match client.start(&request.url(uploaded.url()))? {
         Conversion::Started(job) => job,
         Conversion::Finished(output) => {
-            let bytes = client.download(&output, destination)?;
+            let bytes = client.download(&output, destination)?.bytes();
             println!("Result file saved as \"{destination}\" file ({bytes} bytes).");
             return Ok(());
         }
@@ -50,7 +50,7 @@ fn run(source: &str, destination: &str) -> Result<(), pdfco::Error> {
     })?;
 
     // 4. Download the result file.
-    let bytes = client.download(&done, destination)?;
+    let bytes = client.download(&done, destination)?.bytes();
     println!("Result file saved as \"{destination}\" file ({bytes} bytes).");
     Ok(())
 }

@@ -408,7 +408,7 @@ impl ClientBuilder {
     }
 
     /// The largest JSON answer, listing of page URLs or result read into memory
-    /// ([`Client::read_text`], [`Client::read_json`], [`Run::text`](crate::Run::text)); a larger
+    /// ([`Destination::memory`](crate::Destination::memory), [`Run::text`](crate::Run::text)); a larger
     /// one is an [`Error::Decode`]. Downloads to files are streamed and not affected.
     ///
     /// Defaults to 16 MiB.

@@ -31,6 +31,8 @@ pub struct ResultUrl<'a> {
     url: Option<&'a str>,
     /// The per-page URLs of a synchronous image result.
     urls: &'a [String],
+    /// Whether `url` is known to be a JSON listing of several files' URLs.
+    listing: bool,
     job_id: Option<&'a str>,
 }
 
@@ -40,8 +42,14 @@ impl<'a> ResultUrl<'a> {
         ResultUrl {
             url: Some(url),
             urls: &[],
+            listing: false,
             job_id: Some(job_id),
         }
+    }
+
+    /// Whether the result is known to be several files.
+    fn several(&self) -> bool {
+        !self.urls.is_empty() || self.listing
     }
 }
 
@@ -50,6 +58,7 @@ impl<'a> From<&'a str> for ResultUrl<'a> {
         ResultUrl {
             url: Some(url),
             urls: &[],
+            listing: false,
             job_id: None,
         }
     }
@@ -66,6 +75,7 @@ impl<'a> From<&'a JobStatus> for ResultUrl<'a> {
         ResultUrl {
             url: status.url(),
             urls: status.urls(),
+            listing: false,
             job_id: Some(status.job_id()),
         }
     }
@@ -76,6 +86,8 @@ impl<'a> From<&'a Job> for ResultUrl<'a> {
         ResultUrl {
             url: job.result_url(),
             urls: &[],
+            // A job that knows it makes page images: its result URL is their listing.
+            listing: job.format().is_some_and(crate::OutputFormat::is_multi_file),
             job_id: Some(job.id()),
         }
     }
@@ -86,6 +98,7 @@ impl<'a> From<&'a Output> for ResultUrl<'a> {
         ResultUrl {
             url: output.url(),
             urls: output.urls(),
+            listing: false,
             job_id: None,
         }
     }
@@ -284,143 +297,346 @@ impl<W: Write> Write for Tracked<'_, W> {
     }
 }
 
+/// Where [`Client::download`] puts a result: a file, a folder of files, any writer, or
+/// memory.
+///
+/// - **A file** (from a `&str`, `String`, `&Path` or `PathBuf`): the result is streamed to
+///   a temporary file next to it and renamed into place only once complete, so the file is
+///   either untouched or whole. A result of several files (page images) cannot go into one
+///   file: use a folder.
+/// - **A folder** ([`Destination::folder`]): a result of several files (page images, the
+///   parts of a split) is saved as `{stem}-1.{ext}`, `{stem}-2.{ext}`, ... in order; a
+///   result of one file as `{stem}.{ext}`. The extension is taken from the result's URL
+///   (`bin` when it has none).
+/// - **A writer** ([`Destination::writer`]): streamed into it, as it arrives.
+/// - **Memory** ([`Destination::memory`]): kept in the returned [`Saved`], at most
+///   [`json_limit`](crate::ClientBuilder::json_limit) bytes; read it with
+///   [`Saved::text`], [`Saved::json`] or [`Saved::into_bytes`].
+///
+/// # Example
+///
+/// ```
+/// use pdfco::Destination;
+/// use std::path::Path;
+///
+/// let file: Destination = "out.json".into();
+/// let also_a_file = Destination::from(Path::new("out.json"));
+/// let pages = Destination::folder("pages", "invoice");
+/// let mut buffer = Vec::new();
+/// let writer = Destination::writer(&mut buffer);
+/// let memory = Destination::memory();
+/// assert!(format!("{pages:?}").contains("invoice"));
+/// # let _ = (file, also_a_file, writer, memory);
+/// ```
+pub struct Destination<'w> {
+    to: To<'w>,
+}
+
+/// The kinds of [`Destination`].
+enum To<'w> {
+    File(PathBuf),
+    Folder { dir: PathBuf, stem: String },
+    Writer(Box<dyn Write + Send + Sync + 'w>),
+    Memory,
+}
+
+impl<'w> Destination<'w> {
+    /// The folder `dir` (which must exist), its files named after `stem`: `{stem}-1.{ext}`,
+    /// `{stem}-2.{ext}`, ... for a result of several files, `{stem}.{ext}` for one. Every
+    /// file is streamed to a temporary file first; only when all are complete are they
+    /// renamed into place, so a failure leaves no partial set and replaces no existing file.
+    pub fn folder(dir: impl Into<PathBuf>, stem: impl Into<String>) -> Destination<'static> {
+        Destination {
+            to: To::Folder {
+                dir: dir.into(),
+                stem: stem.into(),
+            },
+        }
+    }
+
+    /// Any writer, streamed into as the result arrives. Pass `&mut w` to keep using the
+    /// writer afterwards. On error the writer may hold part of the result, and a transfer
+    /// cannot start over if storage ignores a `Range` request (a writer cannot be rewound).
+    pub fn writer<W: Write + Send + Sync + 'w>(writer: W) -> Destination<'w> {
+        Destination {
+            to: To::Writer(Box::new(writer)),
+        }
+    }
+
+    /// Memory: the result is kept in the returned [`Saved`]. At most
+    /// [`json_limit`](crate::ClientBuilder::json_limit) bytes are read; a larger result is an
+    /// [`Error::Decode`].
+    pub fn memory() -> Destination<'static> {
+        Destination { to: To::Memory }
+    }
+
+    fn file(path: PathBuf) -> Self {
+        Destination { to: To::File(path) }
+    }
+}
+
+impl From<&str> for Destination<'_> {
+    fn from(path: &str) -> Self {
+        Destination::file(PathBuf::from(path))
+    }
+}
+
+impl From<&String> for Destination<'_> {
+    fn from(path: &String) -> Self {
+        Destination::file(PathBuf::from(path))
+    }
+}
+
+impl From<String> for Destination<'_> {
+    fn from(path: String) -> Self {
+        Destination::file(PathBuf::from(path))
+    }
+}
+
+impl From<&Path> for Destination<'_> {
+    fn from(path: &Path) -> Self {
+        Destination::file(path.to_path_buf())
+    }
+}
+
+impl From<&PathBuf> for Destination<'_> {
+    fn from(path: &PathBuf) -> Self {
+        Destination::file(path.clone())
+    }
+}
+
+impl From<PathBuf> for Destination<'_> {
+    fn from(path: PathBuf) -> Self {
+        Destination::file(path)
+    }
+}
+
+impl fmt::Debug for Destination<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.to {
+            To::File(path) => f.debug_tuple("File").field(path).finish(),
+            To::Folder { dir, stem } => f
+                .debug_struct("Folder")
+                .field("dir", dir)
+                .field("stem", stem)
+                .finish(),
+            To::Writer(_) => f.write_str("Writer"),
+            To::Memory => f.write_str("Memory"),
+        }
+    }
+}
+
+/// What [`Client::download`] saved: the byte count, the files written, and for
+/// [`Destination::memory`] the result itself.
+///
+/// # Example
+///
+/// ```
+/// use pdfco::testing::Emulator;
+/// use pdfco::{Conversion, Destination, Document, OutputFormat, Request};
+///
+/// let emulator = Emulator::start()?;
+/// let client = emulator.client_builder().build()?;
+/// let file = client.upload("fixtures/sample.pdf")?;
+/// let Conversion::Started(job) = client.start(&Request::convert(OutputFormat::Json).url(file.url()))? else {
+///     unreachable!()
+/// };
+/// let done = client.wait(&job, |_| {})?;
+/// let saved = client.download(&done, Destination::memory())?;
+/// assert!(saved.bytes() > 0 && saved.paths().is_empty());
+/// let document = Document::from_value(&saved.json()?)?;
+/// assert_eq!(document.pages().len(), 3);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Saved {
+    bytes: u64,
+    paths: Vec<PathBuf>,
+    memory: Option<Vec<u8>>,
+    job_id: Option<String>,
+}
+
+impl Saved {
+    /// The number of bytes downloaded (all files together, for a folder).
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// The files written, in order: one for a file destination, one per file of the result
+    /// for a folder, none for a writer or memory.
+    pub fn paths(&self) -> &[PathBuf] {
+        &self.paths
+    }
+
+    /// The result kept in memory by [`Destination::memory`]; empty for other destinations.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.memory.unwrap_or_default()
+    }
+
+    /// The result kept in memory, as text (a CSV, XML, HTML or text result).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Decode`] when it is not UTF-8; [`Error::InvalidOption`] when the result was
+    /// not downloaded to [`Destination::memory`]. Errors carry the job id when known.
+    pub fn text(self) -> Result<String, Error> {
+        let Saved { memory, job_id, .. } = self;
+        let bytes = memory.ok_or_else(not_in_memory)?;
+        String::from_utf8(bytes).map_err(|e| {
+            let excerpt = redact::excerpt(e.as_bytes(), None);
+            with_job(
+                Error::decode(Step::Download, "the result is not UTF-8 text", excerpt),
+                job_id.as_deref(),
+            )
+        })
+    }
+
+    /// The result kept in memory, as JSON; turn it into the typed model with
+    /// [`Document::from_value`](crate::Document::from_value).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Decode`] when it is not JSON; [`Error::InvalidOption`] when the result was
+    /// not downloaded to [`Destination::memory`]. Errors carry the job id when known.
+    pub fn json(&self) -> Result<serde_json::Value, Error> {
+        let bytes = self.memory.as_deref().ok_or_else(not_in_memory)?;
+        parse_json(bytes).map_err(|e| with_job(e, self.job_id.as_deref()))
+    }
+}
+
+/// Asking a [`Saved`] that is not in memory for its content.
+fn not_in_memory() -> Error {
+    Error::InvalidOption {
+        option: "destination",
+        reason: "the result was not kept in memory: download it to Destination::memory()"
+            .to_string(),
+    }
+}
+
+impl fmt::Debug for Saved {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Saved")
+            .field("bytes", &self.bytes)
+            .field("paths", &self.paths)
+            .field("in_memory", &self.memory.is_some())
+            .field("job_id", &self.job_id)
+            .finish()
+    }
+}
+
 impl Client {
-    /// Downloads a result into the file `dest`, streaming it to a temporary file in the same
-    /// folder and renaming that into place only once it is complete and matches the
-    /// `Content-Length`. Memory use does not grow with the file's size. Returns the byte count.
+    /// Step 4: downloads a result `from` a job's status, an [`Output`], a [`Job`] or a URL
+    /// `to` a file, a folder, a writer or memory (see [`Destination`]). Memory use does not
+    /// grow with the result's size, except for [`Destination::memory`].
+    ///
+    /// **Into a file**, the result streams to a temporary file in the same folder, renamed
+    /// into place only once it is complete and matches the `Content-Length`. On any error no
+    /// partial file is left, and a file that was already there is left untouched. An
+    /// existing file keeps its permission bits; it is replaced by a rename, so its other hard
+    /// links keep the old content. A symbolic link is kept and its target replaced. A
+    /// character device, FIFO or socket (`/dev/null`, `/dev/stdout`) is written in place
+    /// instead, without a temporary file; like a writer, it cannot start over if storage
+    /// ignores `Range`. Temporary files that killed processes left in the folder are removed
+    /// first (see [`remove_temporary_files`](crate::remove_temporary_files)).
+    ///
+    /// **Several files** (page images, the parts of a split) come as a synchronous
+    /// [`Output::urls`], as a job status's [`urls`](JobStatus::urls), or as a JSON listing of
+    /// URLs behind an asynchronous job's result URL (read as one when the URL ends in
+    /// `.json` and holds a list of URLs, or when the [`Job`] knows its format makes several
+    /// files). They go into a [`Destination::folder`]; a file destination is then an error.
     ///
     /// A transfer that breaks off (a reset, a body shorter than its `Content-Length`, a
     /// stall) continues with a `Range` request from the bytes already written, within the
-    /// [`RetryPolicy`](crate::RetryPolicy). On any error no partial file is left, and a file
-    /// that was already at `dest` is left untouched.
-    ///
-    /// An existing file at `dest` keeps its permission bits; it is replaced by a rename, so
-    /// its other hard links keep the old content. A symbolic link is kept and its target
-    /// replaced. A character device, FIFO or socket (`/dev/null`, `/dev/stdout`) is written
-    /// in place instead, without a temporary file; like [`Client::download_to`], it cannot
-    /// start over if storage ignores `Range`. Temporary files that killed processes left in
-    /// the folder are removed first (see [`remove_temporary_files`](crate::remove_temporary_files)).
+    /// [`RetryPolicy`](crate::RetryPolicy).
     ///
     /// # Errors
     ///
     /// - [`Error::Storage`] if storage refuses (404 before the job succeeded, 403 expired link);
     /// - [`Error::Incomplete`] if the body stays shorter than its `Content-Length`;
-    /// - [`Error::WriteOutput`] if the file cannot be written: checked before any request
+    /// - [`Error::WriteOutput`] if a file cannot be written: checked before any request
     ///   for a path ending with a slash, a folder, a missing folder or one that cannot be
-    ///   written (a temporary file is created and removed there);
-    /// - [`Error::Transport`] for network failures; [`Error::Decode`] if there is no URL;
+    ///   written (a temporary file is created and removed there); the path `<writer>` for a
+    ///   writer that fails;
+    /// - [`Error::InvalidOption`] (before any request) for a result of several files and a
+    ///   destination that is not a folder;
+    /// - [`Error::Decode`] if there is no URL, or for [`Destination::memory`] a result larger
+    ///   than [`json_limit`](crate::ClientBuilder::json_limit);
+    /// - [`Error::Transport`] for network failures;
     /// - [`Error::Cancelled`] when the [cancel flag](crate::ClientBuilder::cancel_flag) is
     ///   set (between two chunks, or during a retry's wait).
     ///
-    /// Errors carry the job id when `from` knows it. For page images (PNG, JPEG, WebP), whose
-    /// asynchronous result URL is a listing of page URLs, use [`Client::download_pages`].
+    /// Errors after a request carry the job id when `from` knows it.
     ///
     /// # Example
     ///
     /// ```no_run
     /// # fn no_run(client: &pdfco::Client, done: &pdfco::JobStatus) -> Result<(), pdfco::Error> {
-    /// let bytes = client.download(done, "result.xlsx")?;
-    /// println!("{bytes} bytes");
-    /// # Ok(()) }
-    /// ```
-    pub fn download<'a>(
-        &self,
-        from: impl Into<ResultUrl<'a>>,
-        dest: impl AsRef<Path>,
-    ) -> Result<u64, Error> {
-        self.download_file(from.into(), dest.as_ref(), &mut |_| {}, Deadline::none())
-    }
-
-    /// Downloads a result into any writer, streaming; returns the byte count. Pass `&mut w` to
-    /// keep using the writer afterwards.
+    /// use pdfco::Destination;
     ///
-    /// On error the writer may hold part of the result.
-    ///
-    /// # Errors
-    ///
-    /// As [`Client::download`], with [`Error::WriteOutput`] naming the path `<writer>`.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// # fn no_run(client: &pdfco::Client, done: &pdfco::JobStatus) -> Result<(), pdfco::Error> {
-    /// let mut bytes = Vec::new();
-    /// client.download_to(done, &mut bytes)?;
-    /// std::io::copy(&mut &bytes[..], &mut std::io::stdout()).ok();
-    /// # Ok(()) }
-    /// ```
-    pub fn download_to<'a, W: Write>(
-        &self,
-        from: impl Into<ResultUrl<'a>>,
-        writer: W,
-    ) -> Result<u64, Error> {
-        let from = from.into();
-        let mut ignore = |_| {};
-        let mut out = Tracked::new(writer, &mut ignore);
-        // A writer cannot be rewound, so a server that ignores `Range` cannot be resumed from.
-        self.fetch(
-            from,
-            &mut out,
-            Path::new("<writer>"),
-            &mut |_| Ok(false),
-            Deadline::none(),
-        )
-        .map_err(|e| with_job(e, from.job_id))
-    }
-
-    /// Reads a result into memory as text, such as a CSV, XML, HTML or text result. At most
-    /// [`json_limit`](crate::ClientBuilder::json_limit) bytes are read.
-    ///
-    /// # Errors
-    ///
-    /// As [`Client::download`]; [`Error::Decode`] when the result is larger than the limit or
-    /// not UTF-8.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # fn no_run(client: &pdfco::Client, done: &pdfco::JobStatus) -> Result<(), pdfco::Error> {
-    /// let csv = client.read_text(done)?;
+    /// let saved = client.download(done, "result.xlsx")?;
+    /// println!("{} bytes", saved.bytes());
+    /// let pages = client.download(done, Destination::folder("pages", "invoice"))?;
+    /// for path in pages.paths() {
+    ///     println!("{}", path.display());
+    /// }
+    /// let csv = client.download(done, Destination::memory())?.text()?;
     /// println!("{} lines", csv.lines().count());
     /// # Ok(()) }
     /// ```
-    pub fn read_text<'a>(&self, from: impl Into<ResultUrl<'a>>) -> Result<String, Error> {
-        let from = from.into();
-        let bytes = self.read_result(from, Deadline::none())?;
-        String::from_utf8(bytes).map_err(|e| {
-            let excerpt = redact::excerpt(e.as_bytes(), None);
-            with_job(
-                Error::decode(Step::Download, "the result is not UTF-8 text", excerpt),
-                from.job_id,
-            )
-        })
-    }
-
-    /// Reads a JSON result into memory as a [`serde_json::Value`]; turn it into the typed
-    /// model with [`Document::from_value`](crate::Document::from_value). At most
-    /// [`json_limit`](crate::ClientBuilder::json_limit) bytes are read.
-    ///
-    /// # Errors
-    ///
-    /// As [`Client::download`]; [`Error::Decode`] when the result is larger than the limit or
-    /// not JSON.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # fn no_run(client: &pdfco::Client, done: &pdfco::JobStatus) -> Result<(), pdfco::Error> {
-    /// let value = client.read_json(done)?;
-    /// let document = pdfco::Document::from_value(&value)?;
-    /// println!("{} pages", document.pages().len());
-    /// # Ok(()) }
-    /// ```
-    pub fn read_json<'a>(
+    pub fn download<'a, 'w>(
         &self,
         from: impl Into<ResultUrl<'a>>,
-    ) -> Result<serde_json::Value, Error> {
+        to: impl Into<Destination<'w>>,
+    ) -> Result<Saved, Error> {
         let from = from.into();
-        let bytes = self.read_result(from, Deadline::none())?;
-        parse_json(&bytes).map_err(|e| with_job(e, from.job_id))
+        let mut saved = Saved {
+            bytes: 0,
+            paths: Vec::new(),
+            memory: None,
+            job_id: from.job_id.map(str::to_string),
+        };
+        let deadline = Deadline::none();
+        let to = to.into().to;
+        if from.several() && !matches!(to, To::Folder { .. }) {
+            let error = Error::InvalidOption {
+                option: "destination",
+                reason: "the result is several files: download it into a Destination::folder"
+                    .to_string(),
+            };
+            return Err(error);
+        }
+        match to {
+            To::File(path) => {
+                saved.bytes = self.download_file(from, &path, &mut |_| {}, deadline)?;
+                saved.paths.push(path);
+            }
+            To::Folder { dir, stem } => {
+                let mut total = 0;
+                saved.paths =
+                    self.download_folder(from, &dir, &stem, &mut |n| total = n, deadline)?;
+                saved.bytes = total;
+            }
+            To::Writer(writer) => {
+                let mut ignore = |_| {};
+                let mut out = Tracked::new(writer, &mut ignore);
+                // A writer cannot be rewound, so a server that ignores `Range` cannot be
+                // resumed from.
+                saved.bytes = self
+                    .fetch(
+                        from,
+                        &mut out,
+                        Path::new("<writer>"),
+                        &mut |_| Ok(false),
+                        deadline,
+                    )
+                    .map_err(|e| with_job(e, from.job_id))?;
+            }
+            To::Memory => {
+                let bytes = self.read_result(from, deadline)?;
+                saved.bytes = bytes.len() as u64;
+                saved.memory = Some(bytes);
+            }
+        }
+        Ok(saved)
     }
 
     /// The whole result in memory, at most `json_limit` bytes, resumed and retried like a
@@ -430,6 +646,26 @@ impl Client {
         from: ResultUrl<'_>,
         deadline: Deadline,
     ) -> Result<Vec<u8>, Error> {
+        let limit = self.transport().json_limit();
+        match self.read_capped(from, deadline)? {
+            Some(bytes) => Ok(bytes),
+            None => Err(with_job(
+                Error::decode(
+                    Step::Download,
+                    format!("result larger than {limit} bytes (see ClientBuilder::json_limit)"),
+                    String::new(),
+                ),
+                from.job_id,
+            )),
+        }
+    }
+
+    /// The whole result in memory, or `None` when it is larger than `json_limit`.
+    fn read_capped(
+        &self,
+        from: ResultUrl<'_>,
+        deadline: Deadline,
+    ) -> Result<Option<Vec<u8>>, Error> {
         let limit = self.transport().json_limit();
         let mut ignore = |_| {};
         let mut out = Tracked::new(
@@ -451,59 +687,75 @@ impl Client {
             deadline,
         );
         match result {
-            Ok(_) => Ok(out.inner.bytes),
+            Ok(_) => Ok(Some(out.inner.bytes)),
             Err(Error::WriteOutput { source, .. })
                 if source.kind() == io::ErrorKind::FileTooLarge =>
             {
-                Err(Error::decode(
-                    Step::Download,
-                    format!("result larger than {limit} bytes (see ClientBuilder::json_limit)"),
-                    String::new(),
-                ))
+                Ok(None)
             }
-            Err(e) => Err(e),
+            Err(e) => Err(with_job(e, from.job_id)),
         }
-        .map_err(|e| with_job(e, from.job_id))
     }
 
-    /// Downloads a result made of one file per page (PNG, JPEG and WebP images) into the
-    /// folder `dir`, as `{stem}-1.{ext}`, `{stem}-2.{ext}`, ... in page order, the extension
-    /// taken from the URLs. Returns the paths written.
-    ///
-    /// The pages come from a synchronous [`Output::urls`], or from the JSON listing of URLs
-    /// that an asynchronous job's result URL points to. Every page is streamed to a
-    /// temporary file first; only when all are complete are they renamed into place, so a
-    /// failure leaves no partial set and replaces no existing file.
-    ///
-    /// # Errors
-    ///
-    /// As [`Client::download`]; [`Error::Decode`] when the result URL holds no listing of
-    /// URLs.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # fn no_run(client: &pdfco::Client, done: &pdfco::JobStatus) -> Result<(), pdfco::Error> {
-    /// for path in client.download_pages(done, "pages", "invoice")? {
-    ///     println!("{}", path.display());
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub fn download_pages<'a>(
+    /// A result into the folder `dir`: several files as `{stem}-1.{ext}`, ...; one as
+    /// `{stem}.{ext}`. A URL ending in `.json` is read as a listing of URLs when it holds
+    /// one (or always, when the source is known to list files).
+    fn download_folder(
         &self,
-        from: impl Into<ResultUrl<'a>>,
-        dir: impl AsRef<Path>,
+        from: ResultUrl<'_>,
+        dir: &Path,
         stem: &str,
+        on_bytes: &mut dyn FnMut(u64),
+        deadline: Deadline,
     ) -> Result<Vec<PathBuf>, Error> {
-        self.download_pages_with(
-            from.into(),
-            dir.as_ref(),
-            stem,
-            &mut |_| {},
-            Deadline::none(),
-        )
+        let url = match from.url {
+            Some(url) if from.urls.is_empty() && !from.listing => url,
+            _ => return self.download_pages_with(from, dir, stem, on_bytes, deadline),
+        };
+        if !dir.is_dir() {
+            let source = io::Error::new(io::ErrorKind::NotFound, "folder does not exist");
+            return Err(with_job(
+                Error::WriteOutput {
+                    path: dir.to_path_buf(),
+                    job_id: None,
+                    source,
+                },
+                from.job_id,
+            ));
+        }
+        let ext = extension_of(url);
+        let dest = dir.join(format!("{stem}.{ext}"));
+        if ext == "json" {
+            if let Some(bytes) = self.read_capped(from, deadline)? {
+                if let Ok(urls) = parse_listing(&bytes) {
+                    let listed = ResultUrl {
+                        url: from.url,
+                        urls: &urls,
+                        listing: true,
+                        job_id: from.job_id,
+                    };
+                    return self.download_pages_with(listed, dir, stem, on_bytes, deadline);
+                }
+                // One JSON file, already here: saved the way a download is.
+                check_destination(&dest).map_err(|e| with_job(e, from.job_id))?;
+                write_atomically(&dest, &bytes, false).map_err(|source| {
+                    with_job(
+                        Error::WriteOutput {
+                            path: dest.clone(),
+                            job_id: None,
+                            source,
+                        },
+                        from.job_id,
+                    )
+                })?;
+                on_bytes(bytes.len() as u64);
+                return Ok(vec![dest]);
+            }
+            // Larger than any listing: one file, streamed.
+        }
+        self.download_file(from, &dest, on_bytes, deadline)?;
+        Ok(vec![dest])
     }
-
     pub(crate) fn download_pages_with(
         &self,
         from: ResultUrl<'_>,
@@ -559,6 +811,7 @@ impl Client {
             let page = ResultUrl {
                 url: Some(url),
                 urls: &[],
+                listing: false,
                 job_id: from.job_id,
             };
             let mut on_page_bytes = |n| on_bytes(received_before + n);

@@ -9,7 +9,7 @@
 //! 3. [`Client::wait`]: poll the job with `std::thread::sleep` until it ends or a deadline
 //!    passes ([`Client::check`] asks once);
 //! 4. [`Client::download`]: stream the result into a file, renamed into place only when
-//!    complete ([`Client::download_to`] streams into any writer).
+//!    complete, or into a folder of files, any writer or memory (see [`Destination`]).
 //!
 //! # Usage
 //!
@@ -58,7 +58,7 @@
 //! [`OutputFormat`] covers the whole `pdf/convert/to/*` family: JSON (`json`, `json2`,
 //! `json-meta`), CSV, XML, HTML, text, XLSX, XLS, TIFF, and PNG, JPEG and WebP with one image
 //! per page, which [`Run::save`](crate::Run::save) writes into a folder as `{stem}-1.png`, ...
-//! ([`Client::download_pages`] step by step). [`Request`] carries PDF.co's options
+//! ([`Client::download`] into a [`Destination::folder`] step by step). [`Request`] carries PDF.co's options
 //! (`rect`, `lang`, `lineGrouping`, `profiles`, `inline`, `expiration`, ...), checked locally
 //! before anything is sent.
 //!
@@ -304,7 +304,7 @@ pub use batch::{Batch, BatchItem, BatchProgress, BatchReport};
 pub use client::{API_KEY_VAR, BASE_URL_VAR, Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use convert::{Conversion, Job, Output, OutputFormat};
 pub use document::{Column, Document, Page, Row, Text};
-pub use download::ResultUrl;
+pub use download::{Destination, ResultUrl, Saved};
 pub use error::{Error, Result, Step};
 pub use input::Input;
 pub use job::{JobState, JobStatus};
@@ -356,6 +356,8 @@ mod tests {
         check::<crate::Progress<'static>>();
         check::<crate::Report>();
         check::<crate::ResultUrl<'static>>();
+        check::<crate::Destination<'static>>();
+        check::<crate::Saved>();
         check::<crate::Step>();
         check::<crate::UploadedFile>();
     }

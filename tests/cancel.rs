@@ -205,7 +205,12 @@ fn cancel_during_a_download() {
         .build()
         .unwrap();
     let (done, dir) = finished_job(&client);
-    let size = client.read_text(&done).unwrap().len();
+    let size = client
+        .download(&done, pdfco::Destination::memory())
+        .unwrap()
+        .text()
+        .unwrap()
+        .len();
     // 50 bytes every 20 ms: the whole result would take this long.
     let whole = Duration::from_millis(20) * (size / 50) as u32;
     assert!(
@@ -388,7 +393,9 @@ fn cancel_during_a_page_set_download_leaves_no_page() {
     );
     let (result, took) = {
         let (client, done, dir) = (client.clone(), done.clone(), dir.path().to_path_buf());
-        cancel_while(&stop, move || client.download_pages(&done, dir, "page"))
+        cancel_while(&stop, move || {
+            client.download(&done, pdfco::Destination::folder(dir, "page"))
+        })
     };
     let err = result.unwrap_err();
     assert_cancelled("page set", &err, Step::Download, Some(done.job_id()), took);

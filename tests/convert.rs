@@ -14,7 +14,9 @@ fn sync(format: OutputFormat) -> Request<pdfco::kind::Convert> {
 
 fn download(client: &pdfco::Client, from: &pdfco::Output) -> Vec<u8> {
     let mut bytes = Vec::new();
-    client.download_to(from, &mut bytes).unwrap();
+    client
+        .download(from, pdfco::Destination::writer(&mut bytes))
+        .unwrap();
     bytes
 }
 

@@ -319,9 +319,17 @@ fn results_read_into_memory() {
 
     let job = common::start_job(&client);
     let done = client.wait(&job, |_| {}).unwrap();
-    let value = client.read_json(&done).unwrap();
+    let value = client
+        .download(&done, pdfco::Destination::memory())
+        .unwrap()
+        .json()
+        .unwrap();
     assert_eq!(Document::from_value(&value).unwrap().pages().len(), 3);
-    let text = client.read_text(&done).unwrap();
+    let text = client
+        .download(&done, pdfco::Destination::memory())
+        .unwrap()
+        .text()
+        .unwrap();
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(&text).unwrap(),
         value
@@ -334,7 +342,10 @@ fn in_memory_results_are_capped_and_typed() {
     let client = emulator.client_builder().json_limit(1000).build().unwrap();
     let job = common::start_job(&client);
     let done = client.wait(&job, |_| {}).unwrap();
-    let err = client.read_text(&done).unwrap_err();
+    let err = client
+        .download(&done, pdfco::Destination::memory())
+        .and_then(pdfco::Saved::text)
+        .unwrap_err();
     assert!(err.to_string().contains("larger than 1000 bytes"), "{err}");
     assert_eq!(err.job_id(), Some(job.id()));
 

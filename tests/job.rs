@@ -149,7 +149,9 @@ fn a_resumed_job_can_be_waited_for_and_downloaded() {
     let job = Job::resume(saved.0, saved.1);
     let done = client.wait(&job, |_| {}).unwrap();
     let mut bytes = Vec::new();
-    client.download_to(&done, &mut bytes).unwrap();
+    client
+        .download(&done, pdfco::Destination::writer(&mut bytes))
+        .unwrap();
     assert!(bytes.starts_with(b"{"));
 }
 
@@ -362,7 +364,7 @@ fn a_saved_job_is_resumed_by_another_client() {
         Some(&serde_json::json!("success"))
     );
     let dir = common::TempDir::new();
-    let bytes = other.download(&done, dir.join("out.json")).unwrap();
+    let bytes = other.download(&done, dir.join("out.json")).unwrap().bytes();
     assert!(bytes > 0);
     assert_eq!(emulator.job_count(), 1, "the same job, not a new one");
 }

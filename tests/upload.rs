@@ -60,7 +60,9 @@ fn uploaded_file_can_be_fetched_back_byte_for_byte() {
     let (_emulator, client) = setup();
     let uploaded = client.upload(SAMPLE).unwrap();
     let mut back = Vec::new();
-    client.download_to(uploaded.url(), &mut back).unwrap();
+    client
+        .download(uploaded.url(), pdfco::Destination::writer(&mut back))
+        .unwrap();
     assert_eq!(back, std::fs::read(SAMPLE).unwrap());
 }
 
@@ -75,7 +77,9 @@ fn large_upload_streams_with_exact_length() {
     let put = on(&emulator, Host::Storage).pop().unwrap();
     assert_eq!((put.body_len, put.chunked), (5_000_000, false));
     let mut back = Vec::new();
-    client.download_to(uploaded.url(), &mut back).unwrap();
+    client
+        .download(uploaded.url(), pdfco::Destination::writer(&mut back))
+        .unwrap();
     assert!(back == data, "round trip differs");
 }
 
@@ -271,7 +275,9 @@ fn an_upload_can_be_deleted_early() {
         Some(emulator.api_key().as_str())
     );
     // Gone from storage, and a second delete is refused.
-    let err = client.download_to(uploaded.url(), Vec::new()).unwrap_err();
+    let err = client
+        .download(uploaded.url(), pdfco::Destination::writer(Vec::new()))
+        .unwrap_err();
     assert!(
         matches!(&err, Error::Storage { status: 404, .. }),
         "{err:?}"
@@ -316,7 +322,9 @@ fn upload_takes_bytes_and_readers_through_the_one_method() {
     );
     for file in [&from_bytes, &from_reader] {
         let mut back = Vec::new();
-        client.download_to(file.url(), &mut back).unwrap();
+        client
+            .download(file.url(), pdfco::Destination::writer(&mut back))
+            .unwrap();
         assert!(back == data, "{} differs after the round trip", file.name());
     }
     let puts = on(&emulator, Host::Storage);

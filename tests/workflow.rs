@@ -276,7 +276,10 @@ fn no_secret_appears_in_any_error_or_debug_output() {
         .unwrap_err();
     texts.push(format!("{err} {err:?}"));
     let err = client
-        .download_to(job.result_url().unwrap(), Vec::new())
+        .download(
+            job.result_url().unwrap(),
+            pdfco::Destination::writer(Vec::new()),
+        )
         .unwrap_err();
     texts.push(format!("{err} {err:?}"));
     for code in [401, 500] {

@@ -586,14 +586,14 @@ fn save<K>(
         let stem = path
             .file_name()
             .map_or("result".into(), |n| n.to_string_lossy().into_owned());
-        let paths = client.download_pages(from, path, &stem)?;
+        let saved = client.download(from, pdfco::Destination::folder(path, stem))?;
         progress(format_args!(
             "saved {} files into {}",
-            paths.len(),
+            saved.paths().len(),
             path.display()
         ));
     } else if done.url().is_some() {
-        let bytes = client.download(from, path)?;
+        let bytes = client.download(from, path)?.bytes();
         progress(format_args!("saved {} ({bytes} bytes)", path.display()));
     } else {
         let text = serde_json::to_string_pretty(done.answer()).unwrap_or_default();
