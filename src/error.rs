@@ -263,7 +263,11 @@ pub enum Error {
     },
 
     /// The job ended `failed`, `aborted` or `unknown`.
-    #[error("job {job_id} ended {state}: {message}")]
+    ///
+    /// A job whose input PDF.co could not read fails with the code the synchronous request
+    /// would have been refused with ([`Error::Api`]): 441 for a missing or wrong password,
+    /// 442 for a damaged input. [`Error::status`] gives it in both modes.
+    #[error("job {job_id} ended {state}{}: {message}", with_code(code))]
     #[non_exhaustive]
     JobFailed {
         /// The job.
@@ -272,6 +276,9 @@ pub enum Error {
         state: JobState,
         /// PDF.co's message (empty if none).
         message: String,
+        /// PDF.co's error code, when the check carried one (`errorCode`, or a numeric
+        /// `status`): 441, 442, ...
+        code: Option<u16>,
     },
 
     /// The job was still not finished when the deadline passed. The job may still finish:
@@ -324,6 +331,13 @@ pub enum Error {
         /// The job, if one was started.
         job_id: Option<String>,
     },
+}
+
+fn with_code(code: &Option<u16>) -> String {
+    match code {
+        Some(code) => format!(" with code {code}"),
+        None => String::new(),
+    }
 }
 
 fn for_job(job_id: &Option<String>) -> String {
@@ -380,6 +394,7 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api { status, .. } | Error::Storage { status, .. } => Some(*status),
+            Error::JobFailed { code, .. } => *code,
             _ => None,
         }
     }
