@@ -346,7 +346,8 @@ pub enum Outcome {
     /// The conversion succeeds (unless its input is damaged or locked).
     Success,
     /// The job fails with this message, in which `{name}` and `{name:url}` stand for the
-    /// conversion request's parameters as in [`Fault::Echo`].
+    /// conversion request's parameters as in [`Fault::Echo`]; its check carries no
+    /// `errorCode`.
     Failed(String),
     /// The job is aborted.
     Aborted,
