@@ -128,6 +128,14 @@ fn job_status_and_message_show_the_code() {
     );
     let status = client.check(job.id()).unwrap();
     assert_eq!(status.error_code(), Some(441), "{status:?}");
+
+    // A saved status keeps the code; one saved before the field existed loads without it.
+    let mut saved = serde_json::to_value(&status).unwrap();
+    let loaded: pdfco::JobStatus = serde_json::from_value(saved.clone()).unwrap();
+    assert_eq!(loaded.error_code(), Some(441));
+    saved.as_object_mut().unwrap().remove("error_code").unwrap();
+    let loaded: pdfco::JobStatus = serde_json::from_value(saved).unwrap();
+    assert_eq!(loaded.error_code(), None);
 }
 
 #[test]
@@ -151,4 +159,23 @@ fn a_failure_without_a_code_has_none() {
         err.to_string(),
         format!("job {} ended failed: engine crashed", job.id())
     );
+}
+
+#[test]
+fn other_endpoints_jobs_keep_the_code_too() {
+    let (_emulator, client) = setup();
+    let locked = client.upload(ENCRYPTED).unwrap();
+    let damaged = client.upload(NOT_PDF).unwrap();
+    for (path, url, code) in [
+        ("pdf/merge", locked.url(), 441),
+        ("pdf/info", damaged.url(), 442),
+    ] {
+        let request = Request::new(path).url(url).asynchronous(true);
+        let Conversion::Started(job) = client.start(&request).unwrap() else {
+            panic!("{path}: async")
+        };
+        let err = client.wait(&job, |_| {}).unwrap_err();
+        assert!(matches!(err, Error::JobFailed { .. }), "{path}: {err:?}");
+        assert_eq!(err.status(), Some(code), "{path}: {err:?}");
+    }
 }
