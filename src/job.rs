@@ -367,7 +367,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - [`Error::JobFailed`] when the job ends `failed`, `aborted` or `unknown`;
+    /// - [`Error::JobFailed`] when the job ends `failed`, `aborted` or `unknown` (with
+    ///   PDF.co's error code, such as 441 or 442, when the check carried one);
     /// - [`Error::JobTimeout`] when the deadline passes first (the job may still finish);
     /// - [`Error::Cancelled`] when the [cancel flag](crate::ClientBuilder::cancel_flag) is set,
     ///   within 100 ms during a sleep;

@@ -165,7 +165,7 @@
 //! storage repeats one in its message: the secrets a request carries (the key, the document
 //! and basic-auth passwords, the password in a URL's `user:password@`, a presigned URL's
 //! signature) are masked wherever they appear in its answer, raw or percent-encoded. A job
-//! started by [`Client::convert`] remembers its request's secrets for [`Client::wait`]; a job
+//! started by [`Client::start`] remembers its request's secrets for [`Client::wait`]; a job
 //! rebuilt with [`Job::resume`] cannot know them. Secrets shorter than 6 characters are masked
 //! only where they stand as a word of their own, so that a password such as `a` cannot garble
 //! a message.
