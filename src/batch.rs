@@ -635,6 +635,7 @@ impl<'c> Poller<'c> {
                     job_id: entry.job.id().to_string(),
                     state: status.state().clone(),
                     message: status.message().unwrap_or_default().to_string(),
+                    code: status.error_code(),
                 });
             }
             state if self.stop.is_past() => {

@@ -72,18 +72,28 @@ impl fmt::Display for Step {
 ///
 /// # Example
 ///
+/// A wrong password, in the asynchronous default and synchronously (a damaged input gives
+/// 442 the same way):
+///
 /// ```
-/// use pdfco::testing::{Emulator, Endpoint, Fault};
-/// use pdfco::Error;
+/// use pdfco::testing::Emulator;
+/// use pdfco::{Conversion, Error, OutputFormat, Request};
 ///
 /// let emulator = Emulator::start()?;
 /// let client = emulator.client_builder().build()?;
-/// emulator.fail_next(Endpoint::Convert, Fault::Status(441));
-/// let out = std::env::temp_dir().join("pdfco-error-doc.json");
-/// match client.run(&pdfco::Request::convert(pdfco::OutputFormat::Json)).input("fixtures/sample.pdf").save(&out) {
-///     Err(Error::Api { status, message, .. }) => assert_eq!((status, message.as_str()), (441, "Invalid password")),
-///     other => panic!("{other:?}"),
-/// }
+/// let locked = client.upload("fixtures/encrypted.pdf")?;
+/// let request = Request::convert(OutputFormat::Json).url(locked.url()).password("wrong");
+///
+/// // Asynchronous: the job starts, then fails with PDF.co's code.
+/// let Conversion::Started(job) = client.start(&request)? else { unreachable!() };
+/// let err = client.wait(&job, |_| {}).unwrap_err();
+/// assert!(matches!(err, Error::JobFailed { code: Some(441), .. }), "{err}");
+/// assert_eq!(err.status(), Some(441));
+///
+/// // Synchronous: PDF.co refuses the request itself.
+/// let err = client.start(&request.asynchronous(false)).unwrap_err();
+/// assert!(matches!(err, Error::Api { status: 441, .. }), "{err}");
+/// assert_eq!(err.status(), Some(441));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, thiserror::Error)]
@@ -263,7 +273,13 @@ pub enum Error {
     },
 
     /// The job ended `failed`, `aborted` or `unknown`.
-    #[error("job {job_id} ended {state}: {message}")]
+    ///
+    /// A job whose input PDF.co could not read fails with the code the synchronous request
+    /// would have been refused with ([`Error::Api`]): 441 for a missing or wrong password,
+    /// 442 for a damaged input. [`Error::status`] gives it in both modes. PDF.co's docs show
+    /// no failed check's body: the code is kept when the check carries one (as the emulator
+    /// does); without it `code` is `None` and only the message tells why.
+    #[error("job {job_id} ended {state}{}: {message}", with_code(code))]
     #[non_exhaustive]
     JobFailed {
         /// The job.
@@ -272,6 +288,9 @@ pub enum Error {
         state: JobState,
         /// PDF.co's message (empty if none).
         message: String,
+        /// PDF.co's error code, when the check carried one (`errorCode`, or a numeric
+        /// `status`): 441, 442, ...
+        code: Option<u16>,
     },
 
     /// The job was still not finished when the deadline passed. The job may still finish:
@@ -326,6 +345,13 @@ pub enum Error {
     },
 }
 
+fn with_code(code: &Option<u16>) -> String {
+    match code {
+        Some(code) => format!(" with code {code}"),
+        None => String::new(),
+    }
+}
+
 fn for_job(job_id: &Option<String>) -> String {
     match job_id {
         Some(id) => format!(" (job {id})"),
@@ -363,7 +389,9 @@ impl Error {
         }
     }
 
-    /// The error code of a refusal by PDF.co ([`Error::Api`]) or storage ([`Error::Storage`]).
+    /// The error code of a refusal by PDF.co ([`Error::Api`]) or storage ([`Error::Storage`]),
+    /// or of a failed job whose check carried one ([`Error::JobFailed`]): a wrong password
+    /// gives 441 and a damaged input 442 whether the request ran synchronously or as a job.
     ///
     /// # Example
     ///
@@ -380,6 +408,7 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api { status, .. } | Error::Storage { status, .. } => Some(*status),
+            Error::JobFailed { code, .. } => *code,
             _ => None,
         }
     }

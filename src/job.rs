@@ -129,6 +129,8 @@ pub struct JobStatus {
     #[serde(default)]
     message: Option<String>,
     #[serde(default)]
+    error_code: Option<u16>,
+    #[serde(default)]
     url: Option<String>,
     #[serde(default)]
     page_count: Option<u64>,
@@ -153,6 +155,7 @@ impl JobStatus {
             job_id: answer.str("jobId").unwrap_or(job_id).to_string(),
             state,
             message: answer.message(),
+            error_code: answer.error_code().filter(|c| *c >= 400),
             url: answer.str("url").map(str::to_string),
             page_count: answer.u64("pageCount"),
             duration: answer
@@ -209,6 +212,13 @@ impl JobStatus {
         self.message.as_deref()
     }
 
+    /// PDF.co's error code, when the check carried one (`errorCode`, or a numeric `status`
+    /// of 400 or more): why a `failed` job failed, such as 441 (missing or wrong password)
+    /// or 442 (damaged input), the code the synchronous request would have been refused with.
+    pub fn error_code(&self) -> Option<u16> {
+        self.error_code
+    }
+
     /// The result's URL, when PDF.co sent one. After [`Client::wait`] this falls back to the
     /// URL given when the job started. It carries a signature; treat it as a secret.
     pub fn url(&self) -> Option<&str> {
@@ -261,6 +271,7 @@ impl fmt::Debug for JobStatus {
             .field("job_id", &self.job_id)
             .field("state", &self.state)
             .field("message", &self.message)
+            .field("error_code", &self.error_code)
             .field("url", &self.url.as_deref().map(redact::url))
             .field("page_count", &self.page_count)
             .finish_non_exhaustive()
@@ -356,7 +367,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// - [`Error::JobFailed`] when the job ends `failed`, `aborted` or `unknown`;
+    /// - [`Error::JobFailed`] when the job ends `failed`, `aborted` or `unknown` (with
+    ///   PDF.co's error code, such as 441 or 442, when the check carried one);
     /// - [`Error::JobTimeout`] when the deadline passes first (the job may still finish);
     /// - [`Error::Cancelled`] when the [cancel flag](crate::ClientBuilder::cancel_flag) is set,
     ///   within 100 ms during a sleep;
@@ -432,6 +444,7 @@ impl Client {
                         job_id: job.id().to_string(),
                         state: status.state,
                         message: status.message.unwrap_or_default(),
+                        code: status.error_code,
                     });
                 }
                 JobState::Working | JobState::Other(_) => {}

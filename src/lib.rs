@@ -118,7 +118,50 @@
 //! one that is not a regular file ([`Error::ReadInput`]), a destination folder that does not
 //! exist or cannot be written, an output path ending with a slash or naming the input
 //! ([`Error::WriteOutput`]). Refusals keep PDF.co's own code and message ([`Error::Api`]) or
-//! storage's ([`Error::Storage`]). Once a job has started, every error carries its id
+//! storage's ([`Error::Storage`]).
+//!
+//! A document PDF.co cannot read gives 441 (missing or wrong password) or 442 (damaged input,
+//! or not a PDF). Synchronously ([`Request::asynchronous`]`(false)`) PDF.co refuses the
+//! request; in the asynchronous default the job starts, then fails, and keeps the code its
+//! check carried ([`JobStatus::error_code`]):
+//!
+//! | | asynchronous (default) | synchronous |
+//! |---|---|---|
+//! | wrong password | `JobFailed { state: Failed, code: Some(441), .. }` | `Api { status: 441, .. }` |
+//! | damaged input | `JobFailed { state: Failed, code: Some(442), .. }` | `Api { status: 442, .. }` |
+//!
+//! [`Error::status`] reads the code in both modes:
+//!
+//! ```
+//! use pdfco::{Client, Conversion, Error, OutputFormat, Request};
+//!
+//! fn convert(client: &Client, file: &str, asynchronous: bool) -> Result<(), Error> {
+//!     let file = client.upload(file)?;
+//!     let request = Request::convert(OutputFormat::Json).url(file.url()).password("wrong");
+//!     if let Conversion::Started(job) = client.start(&request.asynchronous(asynchronous))? {
+//!         client.wait(&job, |_| {})?;
+//!     }
+//!     Ok(())
+//! }
+//!
+//! let emulator = pdfco::testing::Emulator::start()?;
+//! let client = emulator.client_builder().build()?;
+//! for asynchronous in [true, false] {
+//!     for (file, expected) in [("fixtures/encrypted.pdf", "wrong password"), ("fixtures/not-a-pdf.pdf", "damaged")] {
+//!         let err = convert(&client, file, asynchronous).unwrap_err();
+//!         let why = match err.status() {
+//!             Some(441) => "wrong password",
+//!             Some(442) => "damaged",
+//!             _ => "other",
+//!         };
+//!         assert_eq!(why, expected, "{err}");
+//!     }
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! PDF.co's docs show no failed check's body: a check without the code gives a `JobFailed`
+//! with `code: None`, whose message alone tells why. Once a job has started, every error carries its id
 //! ([`Error::job_id`]) so the paid work can be resumed with [`Job::resume`]. No error, `Debug`
 //! output or message contains the API key, a password or a URL signature, even when PDF.co or
 //! storage repeats one in its message: the secrets a request carries (the key, the document

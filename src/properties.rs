@@ -587,6 +587,7 @@ fn secrets_repeated_by_the_server_never_come_back_in_clear() {
                 job_id: "J1".into(),
                 state: status.state().clone(),
                 message: status.message().unwrap_or_default().to_string(),
+                code: status.error_code(),
             };
             let (all, fields) = printed(&e);
             leaks("job failure", &all, &fields);

@@ -695,8 +695,14 @@ fn convert(core: &Core, params: &Params, format: OutputFormat) -> Reply {
     }
 
     let end = match (converted, &settings.outcome) {
-        (Err((_, message)), _) => JobEnd::Failed(message),
-        (Ok(_), Outcome::Failed(message)) => JobEnd::Failed(params.expand(message)),
+        (Err((code, message)), _) => JobEnd::Failed {
+            code: Some(code),
+            message,
+        },
+        (Ok(_), Outcome::Failed(message)) => JobEnd::Failed {
+            code: None,
+            message: params.expand(message),
+        },
         (Ok(_), Outcome::Aborted) => JobEnd::Aborted,
         (Ok(_), Outcome::Stuck) => JobEnd::Stuck,
         (Ok(rendered), Outcome::Success) => {
@@ -832,9 +838,12 @@ fn job_check(core: &Core, params: &Params) -> Reply {
             }
             0
         }
-        (JobEnd::Failed(message), true) => {
+        (JobEnd::Failed { code, message }, true) => {
             answer["status"] = "failed".into();
             answer["message"] = message.clone().into();
+            if let Some(code) = code {
+                answer["errorCode"] = (*code).into();
+            }
             refund(job)
         }
         (JobEnd::Aborted, true) => {

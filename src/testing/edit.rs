@@ -173,8 +173,14 @@ fn finish(
     }
 
     let end = match (made, &settings.outcome) {
-        (Err((_, message)), _) => JobEnd::Failed(message),
-        (Ok(_), Outcome::Failed(message)) => JobEnd::Failed(message.clone()),
+        (Err((code, message)), _) => JobEnd::Failed {
+            code: Some(code),
+            message,
+        },
+        (Ok(_), Outcome::Failed(message)) => JobEnd::Failed {
+            code: None,
+            message: message.clone(),
+        },
         (Ok(_), Outcome::Aborted) => JobEnd::Aborted,
         (Ok(_), Outcome::Stuck) => JobEnd::Stuck,
         (Ok(made), Outcome::Success) => {

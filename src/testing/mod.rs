@@ -27,7 +27,9 @@
 //! `json2` and `json-meta` have the `json` shape. `callback` is checked but never called:
 //! PDF.co does not document its payload. Encrypted PDFs (RC4, as
 //! most are) need their password: missing or wrong gives 441. A file that is not a PDF gives
-//! 442. In asynchronous jobs these end as `failed` with the same message. The emulator does
+//! 442. In asynchronous jobs these end as `failed` with the same message, the check carrying
+//! the code as `errorCode` (PDF.co documents the codes but stores no failed check, so this is
+//! inferred from its error bodies; the emulator sends no `error` flag there). The emulator does
 //! not decompress content streams, so pages of compressed PDFs come out without text.
 //!
 //! Merges and `pdf/info` read and write PDFs with lopdf, which also decrypts AES. They cost a
@@ -344,7 +346,8 @@ pub enum Outcome {
     /// The conversion succeeds (unless its input is damaged or locked).
     Success,
     /// The job fails with this message, in which `{name}` and `{name:url}` stand for the
-    /// conversion request's parameters as in [`Fault::Echo`].
+    /// conversion request's parameters as in [`Fault::Echo`]; its check carries no
+    /// `errorCode`.
     Failed(String),
     /// The job is aborted.
     Aborted,
@@ -745,7 +748,11 @@ enum JobEnd {
         /// `body`, `info` for `pdf/info`.
         fields: serde_json::Map<String, serde_json::Value>,
     },
-    Failed(String),
+    /// Fails with PDF.co's error code when the input caused it (441, 442), and a message.
+    Failed {
+        code: Option<u16>,
+        message: String,
+    },
     Aborted,
     Stuck,
 }
