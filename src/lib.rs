@@ -1,7 +1,7 @@
 //! A blocking, thread-free client for the [PDF.co](https://pdf.co) Web API.
 //!
-//! PDF.co converts documents in the cloud. Converting a local file takes four steps, and this
-//! crate has one method for each, plus one-call helpers that chain them:
+//! PDF.co converts and edits documents in the cloud. Processing a local file takes four steps,
+//! and this crate has one method for each, plus [`Client::run`], which chains them:
 //!
 //! 1. [`Client::upload`]: get a presigned storage URL and `PUT` the file there;
 //! 2. [`Client::start`]: send a [`Request`] (a conversion to JSON or XLSX, a merge, any
@@ -16,9 +16,26 @@
 //! One call, as in a build script or a small tool:
 //!
 //! ```no_run
+//! use pdfco::{OutputFormat, Request};
+//!
 //! let client = pdfco::Client::from_env()?; // PDFCO_API_KEY, and PDFCO_BASE_URL if set
-//! let report = client.run(&pdfco::Request::convert(pdfco::OutputFormat::Json)).input("invoice.pdf").save("invoice.json")?;
+//! let report = client
+//!     .run(&Request::convert(OutputFormat::Json))
+//!     .input("invoice.pdf")
+//!     .save("invoice.json")?;
 //! println!("{} bytes, job {:?}", report.bytes(), report.job_id());
+//! # Ok::<(), pdfco::Error>(())
+//! ```
+//!
+//! Any other endpoint the same way, by its path and parameters (see [`Request`]):
+//!
+//! ```no_run
+//! use pdfco::Request;
+//!
+//! let client = pdfco::Client::from_env()?;
+//! client.run(&Request::new("pdf/merge")).input("a.pdf").input("b.pdf").save("ab.pdf")?;
+//! let rotate = Request::new("pdf/edit/rotate").param("angle", 90).pages("0");
+//! client.run(&rotate).input("scan.pdf").save("scan-rotated.pdf")?;
 //! # Ok::<(), pdfco::Error>(())
 //! ```
 //!
@@ -30,8 +47,8 @@
 //!
 //! let client = Client::from_env()?;
 //! let file = client.upload("invoice.pdf")?;
-//! let request = Request::convert(OutputFormat::Json).pages("0,2-5,7-");
-//! let Conversion::Started(job) = client.start(&request.clone().url(file.url()))? else {
+//! let request = Request::convert(OutputFormat::Json).pages("0,2-5,7-").url(file.url());
+//! let Conversion::Started(job) = client.start(&request)? else {
 //!     unreachable!("requests are asynchronous by default")
 //! };
 //! let done = client.wait(&job, |status| println!("{}", status.state()))?;
@@ -58,11 +75,12 @@
 //! [`OutputFormat`] covers the whole `pdf/convert/to/*` family: JSON (`json`, `json2`,
 //! `json-meta`), CSV, XML, HTML, text, XLSX, XLS, TIFF, and PNG, JPEG and WebP with one image
 //! per page, which [`Run::save`](crate::Run::save) writes into a folder as `{stem}-1.png`, ...
-//! ([`Client::download`] into a [`Destination::folder`] step by step). [`Request`] carries PDF.co's options
+//! ([`Client::download`] into a [`Destination::folder`] step by step). [`Request`] carries
+//! PDF.co's options
 //! (`rect`, `lang`, `lineGrouping`, `profiles`, `inline`, `expiration`, ...), checked locally
 //! before anything is sent.
 //!
-//! The input of a one-call conversion is an [`Input`]: a path, bytes, a reader of known
+//! The inputs of a [`Run`] are [`Input`]s: a path, bytes, a reader of known
 //! length, or a URL that PDF.co fetches itself. Results can stay in memory:
 //! [`Run::text`](crate::Run::text), [`Run::json`](crate::Run::json), and the typed
 //! [`Document`] model of PDF.co's JSON.
@@ -80,7 +98,7 @@
 //!
 //! # Build scripts and resuming
 //!
-//! [`Client::run`] adds two options to a file conversion. With
+//! [`Client::run`] has two options for a result saved to a file. With
 //! [`skip_if_unchanged`](crate::Run::skip_if_unchanged), a sidecar file next to the
 //! output records the input's SHA-256 and the options, and a rerun with neither changed sends
 //! no request at all. With [`checkpoint`](crate::Run::checkpoint), the job id and result

@@ -512,7 +512,7 @@ impl<K> Request<K> {
     }
 
     /// Whether the result is several files (page images, split parts, attachments), which
-    /// the one-call helpers save into a folder.
+    /// [`Run::save`](crate::Run::save) saves into a folder.
     pub fn is_multi_file(&self) -> bool {
         self.endpoint.produces == Produces::Files
     }

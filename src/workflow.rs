@@ -1,4 +1,4 @@
-//! The one-call helpers: upload, convert, wait, download, in that order.
+//! The whole workflow in one call: upload, start, wait, save, in that order.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
