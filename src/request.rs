@@ -90,6 +90,13 @@ const MAX_EXPIRATION: Duration = Duration::from_secs(24 * 60 * 60);
 /// assert!(!format!("{convert:?}").contains("s3cret"));
 /// ```
 pub struct Request<K = kind::Any> {
+    fields: Fields,
+    kind: PhantomData<fn() -> K>,
+}
+
+/// What a request holds, whatever its kind.
+#[derive(Clone)]
+struct Fields {
     path: String,
     endpoint: Endpoint,
     format: Option<OutputFormat>,
@@ -109,31 +116,12 @@ pub struct Request<K = kind::Any> {
     unwrap: bool,
     timeout: Option<Duration>,
     params: Map<String, Value>,
-    kind: PhantomData<fn() -> K>,
 }
 
 impl<K> Clone for Request<K> {
     fn clone(&self) -> Self {
         Request {
-            path: self.path.clone(),
-            endpoint: self.endpoint,
-            format: self.format,
-            urls: self.urls.clone(),
-            pages: self.pages.clone(),
-            password: self.password.clone(),
-            name: self.name.clone(),
-            asynchronous: self.asynchronous,
-            inline: self.inline,
-            profiles: self.profiles.clone(),
-            expiration: self.expiration,
-            http_auth: self.http_auth.clone(),
-            callback: self.callback.clone(),
-            rect: self.rect,
-            lang: self.lang.clone(),
-            line_grouping: self.line_grouping,
-            unwrap: self.unwrap,
-            timeout: self.timeout,
-            params: self.params.clone(),
+            fields: self.fields.clone(),
             kind: PhantomData,
         }
     }
@@ -183,25 +171,27 @@ impl Request {
 impl<K> Request<K> {
     fn with_endpoint(path: String, endpoint: Endpoint, format: Option<OutputFormat>) -> Self {
         Request {
-            path,
-            endpoint,
-            format,
-            urls: Vec::new(),
-            pages: None,
-            password: None,
-            name: None,
-            asynchronous: endpoint.mode != Mode::Direct,
-            inline: false,
-            profiles: None,
-            expiration: None,
-            http_auth: None,
-            callback: None,
-            rect: None,
-            lang: None,
-            line_grouping: None,
-            unwrap: false,
-            timeout: None,
-            params: Map::new(),
+            fields: Fields {
+                path,
+                endpoint,
+                format,
+                urls: Vec::new(),
+                pages: None,
+                password: None,
+                name: None,
+                asynchronous: endpoint.mode != Mode::Direct,
+                inline: false,
+                profiles: None,
+                expiration: None,
+                http_auth: None,
+                callback: None,
+                rect: None,
+                lang: None,
+                line_grouping: None,
+                unwrap: false,
+                timeout: None,
+                params: Map::new(),
+            },
             kind: PhantomData,
         }
     }
@@ -212,7 +202,7 @@ impl<K> Request<K> {
     ///
     /// Defaults to none; a one-call run adds the URLs of the files it uploads after these.
     pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.urls.push(url.into());
+        self.fields.urls.push(url.into());
         self
     }
 
@@ -222,7 +212,7 @@ impl<K> Request<K> {
     ///
     /// Defaults to every page.
     pub fn pages(mut self, pages: impl Into<String>) -> Self {
-        self.pages = Some(pages.into());
+        self.fields.pages = Some(pages.into());
         self
     }
 
@@ -231,7 +221,7 @@ impl<K> Request<K> {
     ///
     /// Defaults to none.
     pub fn password(mut self, password: impl Into<String>) -> Self {
-        self.password = Some(Secret::new(password));
+        self.fields.password = Some(Secret::new(password));
         self
     }
 
@@ -240,7 +230,7 @@ impl<K> Request<K> {
     /// Defaults to PDF.co's choice; a one-call run names a single output after its
     /// destination file.
     pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
+        self.fields.name = Some(name.into());
         self
     }
 
@@ -250,7 +240,7 @@ impl<K> Request<K> {
     ///
     /// Defaults to `true` where the endpoint allows it.
     pub fn asynchronous(mut self, asynchronous: bool) -> Self {
-        self.asynchronous = asynchronous;
+        self.fields.asynchronous = asynchronous;
         self
     }
 
@@ -260,7 +250,7 @@ impl<K> Request<K> {
     ///
     /// Defaults to `false`: a link to a result file.
     pub fn inline(mut self, inline: bool) -> Self {
-        self.inline = inline;
+        self.fields.inline = inline;
         self
     }
 
@@ -271,7 +261,7 @@ impl<K> Request<K> {
     ///
     /// Defaults to none.
     pub fn profiles(mut self, profiles: impl Into<String>) -> Self {
-        self.profiles = Some(profiles.into());
+        self.fields.profiles = Some(profiles.into());
         self
     }
 
@@ -289,7 +279,7 @@ impl<K> Request<K> {
     ///
     /// Defaults to PDF.co's 60 minutes.
     pub fn expiration(mut self, lifetime: Duration) -> Self {
-        self.expiration = Some(lifetime);
+        self.fields.expiration = Some(lifetime);
         self
     }
 
@@ -298,7 +288,7 @@ impl<K> Request<K> {
     ///
     /// Defaults to none.
     pub fn http_auth(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
-        self.http_auth = Some((username.into(), Secret::new(password)));
+        self.fields.http_auth = Some((username.into(), Secret::new(password)));
         self
     }
 
@@ -307,7 +297,7 @@ impl<K> Request<K> {
     ///
     /// Defaults to none.
     pub fn callback(mut self, url: impl Into<String>) -> Self {
-        self.callback = Some(url.into());
+        self.fields.callback = Some(url.into());
         self
     }
 
@@ -326,24 +316,24 @@ impl<K> Request<K> {
     /// assert!(format!("{request:?}").contains("Paid"));
     /// ```
     pub fn param(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.params.insert(name.into(), value.into());
+        self.fields.params.insert(name.into(), value.into());
         self
     }
 
     /// The endpoint's path, as given.
     pub fn path(&self) -> &str {
-        &self.path
+        &self.fields.path
     }
 
     /// The output format, for a conversion of the `pdf/convert/to/*` family.
     pub fn format(&self) -> Option<OutputFormat> {
-        self.format
+        self.fields.format
     }
 
     /// Whether the request will start a background job.
     pub fn is_asynchronous(&self) -> bool {
-        match self.endpoint.mode {
-            Mode::Either => self.asynchronous,
+        match self.fields.endpoint.mode {
+            Mode::Either => self.fields.asynchronous,
             Mode::Job => true,
             Mode::Direct => false,
         }
@@ -371,18 +361,18 @@ impl<K> Request<K> {
                 reason: reason.to_string(),
             })
         };
-        if self.path.trim_matches('/').is_empty() {
+        if self.fields.path.trim_matches('/').is_empty() {
             return invalid("path", "a request needs an endpoint path");
         }
-        if let Some(pages) = &self.pages {
-            match self.endpoint.pages {
+        if let Some(pages) = &self.fields.pages {
+            match self.fields.endpoint.pages {
                 Some(PageBase::Zero) | None => {
                     Pages::parse(pages)?;
                 }
                 Some(PageBase::One) => {}
             }
         }
-        for url in &self.urls {
+        for url in &self.fields.urls {
             if !(url.starts_with("https://") || url.starts_with("http://")) {
                 return invalid("url", "an input URL must be http(s)");
             }
@@ -393,13 +383,13 @@ impl<K> Request<K> {
                 );
             }
         }
-        if self.urls.len() > 1 && self.endpoint.source == Source::Url {
+        if self.fields.urls.len() > 1 && self.fields.endpoint.source == Source::Url {
             return invalid("url", "this endpoint takes one document");
         }
-        if self.inline && self.format.is_some_and(|f| !f.supports_inline()) {
+        if self.fields.inline && self.fields.format.is_some_and(|f| !f.supports_inline()) {
             return invalid("inline", "binary results are never inline");
         }
-        if let Some(rect) = self.rect {
+        if let Some(rect) = self.fields.rect {
             if rect.iter().any(|v| !v.is_finite() || *v < 0.0) {
                 return invalid("rect", "every value must be a finite number, not negative");
             }
@@ -407,21 +397,21 @@ impl<K> Request<K> {
                 return invalid("rect", "width and height must be above zero");
             }
         }
-        if let Some(lang) = &self.lang {
+        if let Some(lang) = &self.fields.lang {
             let ok = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '_' | '-');
             if lang.is_empty() || !lang.chars().all(ok) {
                 return invalid("lang", "expected language codes such as `eng` or `eng+deu`");
             }
         }
-        if self.unwrap && self.line_grouping.is_none() {
+        if self.fields.unwrap && self.fields.line_grouping.is_none() {
             return invalid("unwrap", "PDF.co applies it only with a line grouping");
         }
-        if let Some(lifetime) = self.expiration {
+        if let Some(lifetime) = self.fields.expiration {
             if lifetime < Duration::from_secs(60) || lifetime > MAX_EXPIRATION {
                 return invalid("expiration", "must be from 1 minute to 24 hours");
             }
         }
-        if let Some(callback) = &self.callback {
+        if let Some(callback) = &self.fields.callback {
             if !(callback.starts_with("https://") || callback.starts_with("http://")) {
                 return invalid("callback", "must be an http(s) URL");
             }
@@ -429,10 +419,10 @@ impl<K> Request<K> {
                 return invalid("callback", "PDF.co calls it only for asynchronous jobs");
             }
         }
-        if self.timeout.is_some_and(|t| t.as_secs() == 0) {
+        if self.fields.timeout.is_some_and(|t| t.as_secs() == 0) {
             return invalid("timeout", "must be at least one second");
         }
-        if let Some((user, _)) = &self.http_auth {
+        if let Some((user, _)) = &self.fields.http_auth {
             if user.is_empty() {
                 return invalid("httpusername", "must not be empty");
             }
@@ -440,10 +430,12 @@ impl<K> Request<K> {
         Ok(())
     }
 
-    /// The parameters as sent, `url` being the documents comma-joined after `extra_urls`...
+    /// The parameters as sent: the documents (the request's own URLs, then `extra_urls`)
+    /// comma-joined in `url`, the typed options, and `async` where the endpoint takes it.
     pub(crate) fn body(&self, extra_urls: &[String]) -> Map<String, Value> {
-        let mut body = self.params.clone();
+        let mut body = self.fields.params.clone();
         let urls: Vec<&str> = self
+            .fields
             .urls
             .iter()
             .chain(extra_urls)
@@ -452,10 +444,11 @@ impl<K> Request<K> {
         if !urls.is_empty() {
             body.insert("url".into(), Value::from(urls.join(",")));
         }
-        if self.endpoint.mode == Mode::Either {
-            body.insert("async".into(), Value::from(self.asynchronous));
+        if self.fields.endpoint.mode == Mode::Either {
+            body.insert("async".into(), Value::from(self.fields.asynchronous));
         }
         if let Some(pages) = self
+            .fields
             .pages
             .as_deref()
             .map(str::trim)
@@ -463,44 +456,44 @@ impl<K> Request<K> {
         {
             body.insert("pages".into(), Value::from(pages));
         }
-        if let Some(password) = &self.password {
+        if let Some(password) = &self.fields.password {
             body.insert("password".into(), Value::from(password.expose()));
         }
-        if let Some(name) = &self.name {
+        if let Some(name) = &self.fields.name {
             body.insert("name".into(), Value::from(name.as_str()));
         }
-        if self.inline {
+        if self.fields.inline {
             body.insert("inline".into(), Value::from(true));
         }
-        if let Some(profiles) = &self.profiles {
+        if let Some(profiles) = &self.fields.profiles {
             body.insert("profiles".into(), Value::from(profiles.as_str()));
         }
-        if let Some([x, y, w, h]) = self.rect {
+        if let Some([x, y, w, h]) = self.fields.rect {
             body.insert("rect".into(), Value::from(format!("{x}, {y}, {w}, {h}")));
         }
-        if let Some(lang) = &self.lang {
+        if let Some(lang) = &self.fields.lang {
             body.insert("lang".into(), Value::from(lang.as_str()));
         }
-        if let Some(grouping) = self.line_grouping {
+        if let Some(grouping) = self.fields.line_grouping {
             body.insert("lineGrouping".into(), Value::from(grouping.code()));
         }
-        if self.unwrap {
+        if self.fields.unwrap {
             body.insert("unwrap".into(), Value::from(true));
         }
-        if let Some(lifetime) = self.expiration {
+        if let Some(lifetime) = self.fields.expiration {
             body.insert(
                 "expiration".into(),
                 Value::from(lifetime.as_secs().div_ceil(60)),
             );
         }
-        if let Some((user, password)) = &self.http_auth {
+        if let Some((user, password)) = &self.fields.http_auth {
             body.insert("httpusername".into(), Value::from(user.as_str()));
             body.insert("httppassword".into(), Value::from(password.expose()));
         }
-        if let Some(callback) = &self.callback {
+        if let Some(callback) = &self.fields.callback {
             body.insert("callback".into(), Value::from(callback.as_str()));
         }
-        if let Some(timeout) = self.timeout {
+        if let Some(timeout) = self.fields.timeout {
             body.insert("timeout".into(), Value::from(timeout.as_secs()));
         }
         body
@@ -508,59 +501,19 @@ impl<K> Request<K> {
 
     /// Whether the result is asked for inline.
     pub(crate) fn is_inline(&self) -> bool {
-        self.inline
+        self.fields.inline
     }
 
     /// Whether the result is several files (page images, split parts, attachments), which
     /// [`Run::save`](crate::Run::save) saves into a folder.
     pub fn is_multi_file(&self) -> bool {
-        self.endpoint.produces == Produces::Files
+        self.fields.endpoint.produces == Produces::Files
     }
 
     /// This request as one of any kind, for the code that runs every kind alike.
     pub(crate) fn erased(&self) -> Request {
-        let Request {
-            path,
-            endpoint,
-            format,
-            urls,
-            pages,
-            password,
-            name,
-            asynchronous,
-            inline,
-            profiles,
-            expiration,
-            http_auth,
-            callback,
-            rect,
-            lang,
-            line_grouping,
-            unwrap,
-            timeout,
-            params,
-            kind: _,
-        } = self.clone();
         Request {
-            path,
-            endpoint,
-            format,
-            urls,
-            pages,
-            password,
-            name,
-            asynchronous,
-            inline,
-            profiles,
-            expiration,
-            http_auth,
-            callback,
-            rect,
-            lang,
-            line_grouping,
-            unwrap,
-            timeout,
-            params,
+            fields: self.fields.clone(),
             kind: PhantomData,
         }
     }
@@ -570,8 +523,8 @@ impl<K> Request<K> {
     /// PDF.co's names.
     pub(crate) fn named_for(&self, output: &std::path::Path) -> Request {
         let request = self.erased();
-        match (&self.name, output.file_name()) {
-            (None, Some(name)) if self.endpoint.produces == Produces::File => {
+        match (&self.fields.name, output.file_name()) {
+            (None, Some(name)) if self.fields.endpoint.produces == Produces::File => {
                 request.name(name.to_string_lossy().into_owned())
             }
             _ => request,
@@ -580,12 +533,12 @@ impl<K> Request<K> {
 
     /// The method the endpoint takes.
     pub(crate) fn method(&self) -> Method {
-        self.endpoint.method
+        self.fields.endpoint.method
     }
 
     /// What the endpoint's answer carries.
     pub(crate) fn produces(&self) -> Produces {
-        self.endpoint.produces
+        self.fields.endpoint.produces
     }
 
     /// A stable text of everything that shapes the result, for checkpoints and up-to-date
@@ -594,18 +547,18 @@ impl<K> Request<K> {
     /// all; whether the request runs as a job does not count.
     pub(crate) fn fingerprint(&self) -> String {
         let mut shown = self.clone();
-        shown.password = self.password.as_ref().map(|_| Secret::new("set"));
-        shown.http_auth = None;
-        shown.callback = None;
-        shown.asynchronous = true;
-        shown.urls = self.urls.iter().map(|u| redact::url(u)).collect();
-        for (name, value) in shown.params.iter_mut() {
+        shown.fields.password = self.fields.password.as_ref().map(|_| Secret::new("set"));
+        shown.fields.http_auth = None;
+        shown.fields.callback = None;
+        shown.fields.asynchronous = true;
+        shown.fields.urls = self.fields.urls.iter().map(|u| redact::url(u)).collect();
+        for (name, value) in shown.fields.params.iter_mut() {
             if redact::is_secret_name(name) {
                 *value = Value::from("set");
             }
         }
         let body = Value::Object(shown.body(&[])).to_string();
-        format!("{} {body}", crate::endpoint::normalize(&self.path))
+        format!("{} {body}", crate::endpoint::normalize(&self.fields.path))
     }
 }
 
@@ -615,7 +568,7 @@ impl Request<kind::Convert> {
     ///
     /// Defaults to the whole page.
     pub fn rect(mut self, x: f64, y: f64, width: f64, height: f64) -> Self {
-        self.rect = Some([x, y, width, height]);
+        self.fields.rect = Some([x, y, width, height]);
         self
     }
 
@@ -623,7 +576,7 @@ impl Request<kind::Convert> {
     ///
     /// Defaults to PDF.co's `eng`.
     pub fn lang(mut self, lang: impl Into<String>) -> Self {
-        self.lang = Some(lang.into());
+        self.fields.lang = Some(lang.into());
         self
     }
 
@@ -631,7 +584,7 @@ impl Request<kind::Convert> {
     ///
     /// Defaults to PDF.co's choice.
     pub fn line_grouping(mut self, grouping: LineGrouping) -> Self {
-        self.line_grouping = Some(grouping);
+        self.fields.line_grouping = Some(grouping);
         self
     }
 
@@ -640,7 +593,7 @@ impl Request<kind::Convert> {
     ///
     /// Defaults to `false`.
     pub fn unwrap_lines(mut self, unwrap: bool) -> Self {
-        self.unwrap = unwrap;
+        self.fields.unwrap = unwrap;
         self
     }
 
@@ -649,7 +602,7 @@ impl Request<kind::Convert> {
     ///
     /// Defaults to none.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.fields.timeout = Some(timeout);
         self
     }
 }
@@ -657,29 +610,37 @@ impl Request<kind::Convert> {
 impl<K> fmt::Debug for Request<K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Request")
-            .field("path", &self.path)
+            .field("path", &self.fields.path)
             .field(
                 "urls",
-                &self.urls.iter().map(|u| redact::url(u)).collect::<Vec<_>>(),
+                &self
+                    .fields
+                    .urls
+                    .iter()
+                    .map(|u| redact::url(u))
+                    .collect::<Vec<_>>(),
             )
-            .field("pages", &self.pages)
-            .field("password", &self.password)
-            .field("name", &self.name)
-            .field("asynchronous", &self.asynchronous)
-            .field("inline", &self.inline)
-            .field("profiles", &self.profiles)
-            .field("expiration", &self.expiration)
+            .field("pages", &self.fields.pages)
+            .field("password", &self.fields.password)
+            .field("name", &self.fields.name)
+            .field("asynchronous", &self.fields.asynchronous)
+            .field("inline", &self.fields.inline)
+            .field("profiles", &self.fields.profiles)
+            .field("expiration", &self.fields.expiration)
             .field(
                 "http_auth",
-                &self.http_auth.as_ref().map(|(user, pw)| (user, pw)),
+                &self.fields.http_auth.as_ref().map(|(user, pw)| (user, pw)),
             )
-            .field("callback", &self.callback.as_deref().map(redact::url))
-            .field("rect", &self.rect)
-            .field("lang", &self.lang)
-            .field("line_grouping", &self.line_grouping)
-            .field("unwrap", &self.unwrap)
-            .field("timeout", &self.timeout)
-            .field("params", &redact::params(&self.params))
+            .field(
+                "callback",
+                &self.fields.callback.as_deref().map(redact::url),
+            )
+            .field("rect", &self.fields.rect)
+            .field("lang", &self.fields.lang)
+            .field("line_grouping", &self.fields.line_grouping)
+            .field("unwrap", &self.fields.unwrap)
+            .field("timeout", &self.fields.timeout)
+            .field("params", &redact::params(&self.fields.params))
             .finish()
     }
 }
