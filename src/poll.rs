@@ -157,7 +157,9 @@ impl PollSchedule {
         if checks == 0 {
             return self.first.max(waited);
         }
-        let beat = next_multiple(self.interval, waited);
+        // A check that jitter brought up to a tenth of the interval early still counts for its
+        // beat: the next one is the beat after it, not the same beat again.
+        let beat = next_multiple(self.interval, waited.saturating_add(self.interval / 10));
         let grown = Duration::try_from_secs_f64(waited.as_secs_f64() * self.growth)
             .unwrap_or(Duration::MAX)
             .min(self.max_interval);
@@ -423,5 +425,20 @@ mod tests {
             "jitter spreads checks: {} distinct",
             seen.len()
         );
+    }
+
+    #[test]
+    fn a_check_jitter_brought_early_still_counts_for_its_beat() {
+        let schedule = PollSchedule::new()
+            .first_check(Duration::from_millis(50))
+            .interval(Duration::from_millis(100))
+            .growth(0.5)
+            .max_interval(Duration::from_millis(300));
+        // The second check was due at 100 ms and jitter made it at 98 ms: the next is the
+        // 200 ms beat, as after a check made on time, not 100 ms again (then growth's 147).
+        let on_time = schedule.next_check(2, Duration::from_millis(100));
+        let early = schedule.next_check(2, Duration::from_millis(98));
+        assert_eq!(on_time, Duration::from_millis(200));
+        assert_eq!(early, on_time);
     }
 }

@@ -304,11 +304,7 @@ fn each_job_of_a_batch_keeps_to_its_own_schedule() {
     assert!(report.is_success(), "{report}");
     let (planned, _) = schedule.simulate(job_takes);
     assert_eq!(planned as usize, planned_at.len(), "{planned_at:?}");
-    // Known gap, left open: the batch makes one check more than the plan, as the gaps it
-    // keeps follow the growth but not the interval's beat (checks at about 55, 101, 155,
-    // 235 ms where the plan has 50, 100, 200, 300). Bounded at one over the plan until that
-    // is found, so that a batch checking much more often still fails here.
-    let allowed = planned + 1;
+    let allowed = planned;
     for item in report.items() {
         let ages = emulator.job_checks(item.job_id().unwrap());
         assert!(
