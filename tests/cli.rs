@@ -408,7 +408,7 @@ fn call_reaches_any_endpoint_and_saves_what_it_gives() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["pages-1.png", "pages-2.png", "pages-3.png"]);
+    assert_eq!(names, ["sample-1.png", "sample-2.png", "sample-3.png"]);
 
     // Bad JSON is a usage error; an endpoint PDF.co does not have is its refusal.
     let output = run(pdfco(&emulator).args(["call", "pdf/info", "--json", "x={"]));
@@ -416,4 +416,34 @@ fn call_reaches_any_endpoint_and_saves_what_it_gives() {
     let output = run(pdfco(&emulator).args(["call", "pdf/no-such-thing", "--input", SAMPLE]));
     assert_eq!(code(output.status), 3, "{}", stderr(&output));
     assert!(stderr(&output).contains("404"), "{}", stderr(&output));
+}
+
+#[test]
+fn an_output_that_cannot_be_written_is_refused_before_anything_is_paid_for() {
+    let emulator = Emulator::start().unwrap();
+    let dir = TempDir::new();
+    let nowhere = dir.join("missing-folder").join("out.pdf");
+    for command in [
+        vec![
+            "merge".into(),
+            nowhere.display().to_string(),
+            SAMPLE.into(),
+            SAMPLE.into(),
+        ],
+        vec![
+            "call".into(),
+            "pdf/merge".into(),
+            "--input".into(),
+            SAMPLE.into(),
+            "--output".into(),
+            nowhere.display().to_string(),
+        ],
+    ] {
+        let output = run(pdfco(&emulator).args(&command));
+        assert_eq!(code(output.status), 2, "{command:?}: {}", stderr(&output));
+        assert!(
+            emulator.requests().is_empty(),
+            "{command:?}: nothing was sent"
+        );
+    }
 }

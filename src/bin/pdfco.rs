@@ -82,7 +82,7 @@ barcode/generate...) or a path from the API root (/v2/pdf/compress).
   --param NAME=VALUE    a parameter, sent as a JSON string
   --json NAME=JSON      a parameter given as JSON: a number, true, an array, an object...
   --output PATH         save the result: one file to PATH; several (page images, split parts)
-                        into the folder PATH as {stem}-1.ext, {stem}-2.ext...; data as JSON
+                        into the folder PATH as {input stem}-1.ext, -2.ext...; data as JSON
 
 Requests run as background jobs unless --param async=false; the command waits for the job.
 Without --output, the final answer (the job check or the synchronous answer) is printed as
@@ -117,10 +117,6 @@ fn main() -> ExitCode {
             ));
             ExitCode::from(1)
         }
-        Err(Failure::Write(path, e)) => {
-            note(format_args!("pdfco: cannot write {path}: {e}"));
-            ExitCode::from(1)
-        }
         Err(Failure::Failed(Error::Cancelled { job_id, .. })) => {
             interrupted(job_id.as_deref());
             ExitCode::from(130)
@@ -136,7 +132,6 @@ fn main() -> ExitCode {
 enum Failure {
     Usage(String),
     Stdout(io::Error),
-    Write(String, io::Error),
     Failed(Error),
 }
 
@@ -457,21 +452,32 @@ fn convert(args: &Args, stop: &Stop) -> Result<(), Failure> {
     if args.has("--sync") {
         request = request.asynchronous(false);
     }
-    let input = if input.starts_with("https://") || input.starts_with("http://") {
-        Input::url(input.as_str())
-    } else {
-        Input::from(input)
-    };
-
     let client = client(args, stop)?;
     let mut run = client
         .run(&request)
-        .input(input)
-        .skip_if_unchanged(args.has("--skip-unchanged"));
+        .input(input_of(input))
+        .skip_if_unchanged(args.has("--skip-unchanged"))
+        .on_progress(reporter(stop));
     if let Some(file) = args.value("--checkpoint") {
         run = run.checkpoint(PathBuf::from(file));
     }
-    let report = run.on_progress(|event| match event {
+    saved(&run.save(output)?);
+    Ok(())
+}
+
+/// An input as the command line gives it: an http(s) URL that PDF.co fetches itself, or a
+/// local file.
+fn input_of(input: &str) -> Input<'_> {
+    if input.starts_with("https://") || input.starts_with("http://") {
+        Input::url(input)
+    } else {
+        Input::from(input)
+    }
+}
+
+/// Prints a run's progress on stderr and notes the job it starts, for the signal handler.
+fn reporter(stop: &Stop) -> impl FnMut(Progress<'_>) + Send + '_ {
+    move |event| match event {
         Progress::Uploaded { bytes } => progress(format_args!("uploaded {bytes} bytes")),
         Progress::Started(started) => {
             if let Ok(mut slot) = stop.job.lock() {
@@ -481,21 +487,25 @@ fn convert(args: &Args, stop: &Stop) -> Result<(), Failure> {
         }
         Progress::Status(status) => progress(format_args!("{}", status.state())),
         _ => {}
-    });
-    let report = report.save(output)?;
+    }
+}
+
+/// Says what a run saved.
+fn saved(report: &pdfco::Report) {
     if report.skipped() {
         progress(format_args!("{} is up to date", report.path().display()));
-        return Ok(());
+        return;
     }
     progress(format_args!(
-        "saved {} ({} bytes{})",
+        "saved {} ({} file{}, {} bytes{})",
         report.path().display(),
+        report.paths().len(),
+        if report.paths().len() == 1 { "" } else { "s" },
         report.bytes(),
         report
             .remaining_credits()
             .map_or(String::new(), |c| format!(", {c} credits left"))
     ));
-    Ok(())
 }
 
 /// Adds the documents to `request`: http(s) URLs as they are, local files uploaded first.
@@ -514,94 +524,6 @@ fn with_inputs<'a, K>(
         }
     }
     Ok(request)
-}
-
-/// What a request ended with: the synchronous answer, or the last check of its job.
-enum Finished {
-    Now(pdfco::Output),
-    Job(pdfco::JobStatus),
-}
-
-impl Finished {
-    fn answer(&self) -> &serde_json::Map<String, serde_json::Value> {
-        match self {
-            Finished::Now(output) => output.answer(),
-            Finished::Job(status) => status.answer(),
-        }
-    }
-
-    fn url(&self) -> Option<&str> {
-        match self {
-            Finished::Now(output) => output.url(),
-            Finished::Job(status) => status.url(),
-        }
-    }
-
-    fn urls(&self) -> &[String] {
-        match self {
-            Finished::Now(output) => output.urls(),
-            Finished::Job(status) => status.urls(),
-        }
-    }
-}
-
-/// Starts `request` and waits for its job, printing each state.
-fn finish<K>(client: &Client, request: &Request<K>, stop: &Stop) -> Result<Finished, Failure> {
-    Ok(match client.start(request)? {
-        Conversion::Finished(output) => Finished::Now(output),
-        Conversion::Started(job) => {
-            if let Ok(mut slot) = stop.job.lock() {
-                *slot = Some(job.id().to_string());
-            }
-            progress(format_args!("job {}", job.id()));
-            let status =
-                client.wait(&job, |status| progress(format_args!("{}", status.state())))?;
-            Finished::Job(status)
-        }
-    })
-}
-
-/// Saves a result to `path`: several files into the folder `path`, one file at `path`, or
-/// data as JSON.
-fn save<K>(
-    client: &Client,
-    request: &Request<K>,
-    done: &Finished,
-    path: &std::path::Path,
-) -> Result<(), Failure> {
-    let several = request.is_multi_file() || !done.urls().is_empty();
-    let from = match done {
-        Finished::Now(output) => pdfco::ResultUrl::from(output),
-        Finished::Job(status) => pdfco::ResultUrl::from(status),
-    };
-    if several {
-        if !path.is_dir() {
-            std::fs::create_dir(path).map_err(|source| {
-                Failure::Usage(format!(
-                    "cannot make the folder {}: {source}",
-                    path.display()
-                ))
-            })?;
-        }
-        let stem = path
-            .file_name()
-            .map_or("result".into(), |n| n.to_string_lossy().into_owned());
-        let saved = client.download(from, pdfco::Destination::folder(path, stem))?;
-        progress(format_args!(
-            "saved {} files into {}",
-            saved.paths().len(),
-            path.display()
-        ));
-    } else if done.url().is_some() {
-        let bytes = client.download(from, path)?.bytes();
-        progress(format_args!("saved {} ({bytes} bytes)", path.display()));
-    } else {
-        let text = serde_json::to_string_pretty(done.answer()).unwrap_or_default();
-        std::fs::write(path, text.as_bytes())
-            .map_err(|e| Failure::Write(path.display().to_string(), e))?;
-        progress(format_args!("saved {}", path.display()));
-    }
-    Ok(())
 }
 
 fn call(args: &Args, stop: &Stop) -> Result<(), Failure> {
@@ -629,15 +551,32 @@ fn call(args: &Args, stop: &Stop) -> Result<(), Failure> {
     }
     request.validate()?;
     let client = client(args, stop)?;
-    let request = with_inputs(&client, request, args.values("--input"))?;
-    let done = finish(&client, &request, stop)?;
-    match args.value("--output") {
-        Some(path) => save(&client, &request, &done, std::path::Path::new(path)),
-        None => out(format_args!(
-            "{}",
-            serde_json::to_string_pretty(done.answer()).unwrap_or_default()
-        )),
+    if let Some(output) = args.value("--output") {
+        // The whole run: the output is checked before anything is uploaded or paid for.
+        let run = args
+            .values("--input")
+            .into_iter()
+            .fold(client.run(&request), |run, input| {
+                run.input(input_of(input))
+            })
+            .on_progress(reporter(stop));
+        saved(&run.save(output)?);
+        return Ok(());
     }
+    // No output: the final answer itself, as JSON on stdout.
+    let request = with_inputs(&client, request, args.values("--input"))?;
+    let answer = match client.start(&request)? {
+        Conversion::Finished(output) => output.answer().clone(),
+        Conversion::Started(job) => {
+            reporter(stop)(Progress::Started(&job));
+            let status = client.wait(&job, |status| reporter(stop)(Progress::Status(status)))?;
+            status.answer().clone()
+        }
+    };
+    out(format_args!(
+        "{}",
+        serde_json::to_string_pretty(&answer).unwrap_or_default()
+    ))
 }
 
 fn merge(args: &Args, stop: &Stop) -> Result<(), Failure> {
@@ -653,15 +592,15 @@ fn merge(args: &Args, stop: &Stop) -> Result<(), Failure> {
     } else {
         "pdf/merge"
     };
-    let output = std::path::Path::new(output);
-    let mut request = Request::new(path);
-    if let Some(name) = output.file_name() {
-        request = request.name(name.to_string_lossy());
-    }
     let client = client(args, stop)?;
-    let request = with_inputs(&client, request, inputs.iter().map(String::as_str))?;
-    let done = finish(&client, &request, stop)?;
-    save(&client, &request, &done, output)
+    let run = inputs
+        .iter()
+        .fold(client.run(&Request::new(path)), |run, input| {
+            run.input(input_of(input))
+        })
+        .on_progress(reporter(stop));
+    saved(&run.save(output)?);
+    Ok(())
 }
 
 fn info(args: &Args, stop: &Stop) -> Result<(), Failure> {
@@ -674,13 +613,11 @@ fn info(args: &Args, stop: &Stop) -> Result<(), Failure> {
         request = request.password(password);
     }
     let client = client(args, stop)?;
-    let request = with_inputs(&client, request, [input.as_str()])?;
-    let done = finish(&client, &request, stop)?;
-    let info = done
-        .answer()
-        .get("info")
-        .cloned()
-        .unwrap_or(serde_json::Value::Null);
+    let info = client
+        .run(&request)
+        .input(input_of(input))
+        .on_progress(reporter(stop))
+        .json()?;
     out(format_args!(
         "{}",
         serde_json::to_string_pretty(&info).unwrap_or_default()
