@@ -478,6 +478,7 @@ impl Client {
         deadline: Deadline,
     ) -> Result<Conversion, Error> {
         request.validate()?;
+        request.check_documents(uploaded, 0)?;
         let body = request.body(uploaded);
         let path = crate::endpoint::api_path(request.path());
         let answer = match request.method() {

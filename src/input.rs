@@ -118,6 +118,14 @@ impl<'a> Input<'a> {
         }
     }
 
+    /// The URL, when the input is one PDF.co fetches itself.
+    pub(crate) fn as_url(&self) -> Option<&str> {
+        match &self.source {
+            Source::Url(url) => Some(url),
+            _ => None,
+        }
+    }
+
     /// The file name without its extension, for naming outputs.
     pub(crate) fn stem(&self) -> String {
         let name = self.name();

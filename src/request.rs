@@ -372,20 +372,7 @@ impl<K> Request<K> {
                 Some(PageBase::One) => {}
             }
         }
-        for url in &self.fields.urls {
-            if !(url.starts_with("https://") || url.starts_with("http://")) {
-                return invalid("url", "an input URL must be http(s)");
-            }
-            if url.contains(',') {
-                return invalid(
-                    "url",
-                    "an input URL must not contain a comma: PDF.co reads commas as separators",
-                );
-            }
-        }
-        if self.fields.urls.len() > 1 && self.fields.endpoint.source == Source::Url {
-            return invalid("url", "this endpoint takes one document");
-        }
+        self.check_documents(&[], 0)?;
         if self.fields.inline && self.fields.format.is_some_and(|f| !f.supports_inline()) {
             return invalid("inline", "binary results are never inline");
         }
@@ -426,6 +413,34 @@ impl<K> Request<K> {
             if user.is_empty() {
                 return invalid("httpusername", "must not be empty");
             }
+        }
+        Ok(())
+    }
+
+    /// Checks the documents: the request's own URLs, then `more` (URLs of inputs already
+    /// uploaded), then `pending` inputs not uploaded yet. Each URL must be http(s) without a
+    /// comma (PDF.co reads commas as separators), and an endpoint that takes one document
+    /// gets at most one.
+    pub(crate) fn check_documents(&self, more: &[String], pending: usize) -> Result<(), Error> {
+        let invalid = |reason: &str| {
+            Err(Error::InvalidOption {
+                option: "url",
+                reason: reason.to_string(),
+            })
+        };
+        for url in self.fields.urls.iter().chain(more) {
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                return invalid("an input URL must be http(s)");
+            }
+            if url.contains(',') {
+                return invalid(
+                    "an input URL must not contain a comma: PDF.co reads commas as separators",
+                );
+            }
+        }
+        let count = self.fields.urls.len() + more.len() + pending;
+        if count > 1 && self.fields.endpoint.source == Source::Url {
+            return invalid("this endpoint takes one document");
         }
         Ok(())
     }

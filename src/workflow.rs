@@ -394,6 +394,7 @@ impl<'a> Run<'_, 'a> {
         let mut on_progress = on_progress.into_inner().unwrap_or_else(|e| e.into_inner());
         let multi_file = request.is_multi_file();
         request.validate()?;
+        check_documents(&request, &inputs)?;
         let sizes = check_inputs(&inputs)?;
         if multi_file {
             check_folder(&output)?;
@@ -577,6 +578,7 @@ impl<'a> Run<'_, 'a> {
             });
         }
         request.validate()?;
+        check_documents(&request, &inputs)?;
         let sizes = check_inputs(&inputs)?;
         let deadline = client.workflow_deadline();
         let urls = upload_all(client, &inputs, &sizes, &mut on_progress, deadline)?;
@@ -589,6 +591,17 @@ impl<'a> Run<'_, 'a> {
         let bytes = client.read_result(done.result_url(), deadline)?;
         Ok((done, Some(bytes)))
     }
+}
+
+/// Checks the documents a run sends before anything is uploaded: the request's own URLs,
+/// the inputs' URLs, and how many there will be.
+fn check_documents(request: &Request, inputs: &[Input<'_>]) -> Result<(), Error> {
+    let urls: Vec<String> = inputs
+        .iter()
+        .filter_map(Input::as_url)
+        .map(str::to_string)
+        .collect();
+    request.check_documents(&urls, inputs.len() - urls.len())
 }
 
 /// Checks every input locally; returns their sizes (`None` for URLs).

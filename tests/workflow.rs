@@ -371,3 +371,26 @@ fn a_run_reads_an_endpoints_data_synchronously_or_from_a_job() {
         assert_eq!(info["PageCount"], 3, "async {asynchronous}: {info}");
     }
 }
+
+#[test]
+fn too_many_documents_for_an_endpoint_are_refused_before_any_request() {
+    let (emulator, client) = setup();
+    let err = client
+        .run(&Request::new("pdf/info"))
+        .input(SAMPLE)
+        .input(SAMPLE)
+        .json()
+        .unwrap_err();
+    assert!(
+        matches!(err, pdfco::Error::InvalidOption { option: "url", .. }),
+        "{err:?}"
+    );
+    let err = client
+        .run(&Request::new("pdf/merge"))
+        .input(pdfco::Input::url("https://example.com/a,b.pdf"))
+        .input(SAMPLE)
+        .save(TempDir::new().join("out.pdf"))
+        .unwrap_err();
+    assert!(matches!(err, pdfco::Error::InvalidOption { .. }), "{err:?}");
+    assert!(emulator.requests().is_empty(), "nothing was sent");
+}
