@@ -18,8 +18,9 @@ fn removing_temporary_files_mid_download_leaves_nothing_and_stops_new_ones() {
     let (emulator, client) = setup();
     let dir = TempDir::new();
     let out = dir.join("out.json");
-    // Half the result arrives, then storage sends nothing for a while.
-    emulator.fail_next(Endpoint::Download, Fault::Stall(Duration::from_secs(2)));
+    // Half the result arrives, then storage sends nothing for a while: long enough that
+    // even a loaded machine looks at the folder before the rest arrives.
+    emulator.fail_next(Endpoint::Download, Fault::Stall(Duration::from_secs(10)));
     let (downloading, receiving) = mpsc::channel();
     let (send, finished) = mpsc::channel();
     {

@@ -717,21 +717,15 @@ fn convert(core: &Core, params: &Params, format: OutputFormat) -> Reply {
             }
         }
     };
-    let duration = settings.duration_of_job(state.jobs.len());
-    state.jobs.insert(
-        id.clone(),
-        Job {
-            started,
-            duration,
-            working_checks: settings.working_checks,
-            checks: 0,
-            check_times: Vec::new(),
-            end,
-            result_url: stored.url.clone(),
-            credits: cost,
-            refunded: false,
-        },
+    let job = Job::new(
+        started,
+        &settings,
+        state.jobs.len(),
+        end,
+        stored.url.clone(),
+        cost,
     );
+    state.jobs.insert(id.clone(), job);
     json_reply(
         200,
         json!({

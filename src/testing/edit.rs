@@ -197,21 +197,8 @@ fn finish(
             }
         }
     };
-    let duration = settings.duration_of_job(state.jobs.len());
-    state.jobs.insert(
-        id.clone(),
-        Job {
-            started,
-            duration,
-            working_checks: settings.working_checks,
-            checks: 0,
-            check_times: Vec::new(),
-            end,
-            result_url: url.clone(),
-            credits: cost,
-            refunded: false,
-        },
-    );
+    let job = Job::new(started, &settings, state.jobs.len(), end, url.clone(), cost);
+    state.jobs.insert(id.clone(), job);
     api::json_reply(
         200,
         json!({

@@ -770,6 +770,31 @@ struct Job {
     refunded: bool,
 }
 
+impl Job {
+    /// A job that started at `started`, the `started_before`th of its emulator, timed by
+    /// `settings`, ending as `end`.
+    fn new(
+        started: Instant,
+        settings: &Settings,
+        started_before: usize,
+        end: JobEnd,
+        result_url: String,
+        credits: u64,
+    ) -> Job {
+        Job {
+            started,
+            duration: settings.duration_of_job(started_before),
+            working_checks: settings.working_checks,
+            checks: 0,
+            check_times: Vec::new(),
+            end,
+            result_url,
+            credits,
+            refunded: false,
+        }
+    }
+}
+
 #[derive(Default)]
 struct State {
     api_key: String,
