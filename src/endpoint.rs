@@ -53,9 +53,11 @@ pub(crate) enum Mode {
     Direct,
 }
 
-/// How an endpoint numbers pages in `pages`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum PageBase {
+/// How an endpoint numbers pages in its `pages` parameter ([`Request::page_base`]).
+///
+/// [`Request::page_base`]: crate::Request::page_base
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PageBase {
     /// The first page is 0: every endpoint but two.
     Zero,
     /// The first page is 1: `pdf/split` and `pdf/edit/delete-pages`.

@@ -340,6 +340,7 @@ mod document;
 mod download;
 mod endpoint;
 mod error;
+mod family;
 mod hash;
 mod input;
 mod job;
@@ -366,7 +367,10 @@ pub use client::{API_KEY_VAR, BASE_URL_VAR, Client, ClientBuilder, DEFAULT_BASE_
 pub use convert::{Conversion, Job, Output, OutputFormat};
 pub use document::{Column, Document, Page, Row, Text};
 pub use download::{Destination, ResultUrl, Saved};
+pub use endpoint::PageBase;
 pub use error::{Error, Result, Step};
+#[allow(unused_imports)] // until every family has public types
+pub use family::*;
 pub use input::Input;
 pub use job::{JobState, JobStatus};
 pub use pages::Pages;

@@ -86,6 +86,28 @@ impl Pages {
         })
     }
 
+    /// Checks `text` as a selection for an endpoint that counts pages from 1 (`pdf/split`,
+    /// `pdf/edit/delete-pages`): the same syntax, where `1` is the first page and `!1` the
+    /// last, or `*` for every page on its own.
+    pub(crate) fn check_one_based(text: &str) -> Result<(), Error> {
+        if text.trim() == "*" {
+            return Ok(());
+        }
+        let pages = Pages::parse(text)?;
+        let zero = |i: &Index| matches!(i, Index::FromStart(0) | Index::FromEnd(0));
+        let names_zero = pages.items.iter().any(|item| match item {
+            Item::Single(i) => zero(i),
+            Item::Range(a, b) => zero(a) || b.as_ref().is_some_and(zero),
+        });
+        if names_zero {
+            return Err(Error::InvalidPages {
+                pages: pages.text,
+                reason: "this endpoint counts pages from 1 (the last page is !1)".into(),
+            });
+        }
+        Ok(())
+    }
+
     /// The selection as PDF.co receives it.
     pub fn as_str(&self) -> &str {
         &self.text

@@ -7,8 +7,9 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 
 use crate::endpoint::{Endpoint, Method, Mode, PageBase, Produces, Source};
+use crate::pages::Pages;
 use crate::redact::{self, Secret};
-use crate::{Error, OutputFormat, Pages};
+use crate::{Error, OutputFormat};
 
 /// Marker types that say which family a [`Request`] belongs to, so that each family's typed
 /// setters are offered only where they apply. Every request, whatever its kind, has the common
@@ -21,6 +22,20 @@ pub mod kind {
     /// `pdf/convert/to/*` ([`Request::convert`](crate::Request::convert)).
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct Convert;
+
+    // One line per family of `src/family/`.
+    #[allow(unused_imports)] // until every family has kinds
+    pub use crate::family::barcode::kind::*;
+    #[allow(unused_imports)]
+    pub use crate::family::data::kind::*;
+    #[allow(unused_imports)]
+    pub use crate::family::edit::kind::*;
+    #[allow(unused_imports)]
+    pub use crate::family::organize::kind::*;
+    #[allow(unused_imports)]
+    pub use crate::family::parse::kind::*;
+    #[allow(unused_imports)]
+    pub use crate::family::topdf::kind::*;
 }
 
 /// How PDF.co groups text into rows and columns (`lineGrouping`).
@@ -116,6 +131,10 @@ struct Fields {
     unwrap: bool,
     timeout: Option<Duration>,
     params: Map<String, Value>,
+    /// Parameters written by a family's typed setters, sent after (over) `params`.
+    typed: Map<String, Value>,
+    /// The first value a typed setter refused, reported by `validate`.
+    problem: Option<(&'static str, String)>,
 }
 
 impl<K> Clone for Request<K> {
@@ -168,7 +187,44 @@ impl Request {
     }
 }
 
+#[allow(dead_code)] // the typed families use these
 impl<K> Request<K> {
+    /// A request of a family's kind for the endpoint at `path` (a row of the endpoint
+    /// table): what each family's typed constructor starts from.
+    pub(crate) fn of_kind(path: &str) -> Self {
+        let endpoint = Endpoint::find(path)
+            .copied()
+            .unwrap_or(Endpoint::unlisted(""));
+        Request::with_endpoint(path.to_string(), endpoint, None)
+    }
+
+    /// Sets a parameter from a family's typed setter; it takes precedence over
+    /// [`param`](Self::param).
+    pub(crate) fn set(mut self, name: &str, value: impl Into<Value>) -> Self {
+        self.fields.typed.insert(name.to_string(), value.into());
+        self
+    }
+
+    /// The value a typed setter last set for `name`, if any.
+    pub(crate) fn get(&self, name: &str) -> Option<&Value> {
+        self.fields
+            .typed
+            .get(name)
+            .or_else(|| self.fields.params.get(name))
+    }
+
+    /// Records that a typed setter was given a value PDF.co would refuse; [`validate`]
+    /// (and so every run, before any request) reports the first such problem as
+    /// [`Error::InvalidOption`].
+    ///
+    /// [`validate`]: Self::validate
+    pub(crate) fn reject(mut self, option: &'static str, reason: impl Into<String>) -> Self {
+        if self.fields.problem.is_none() {
+            self.fields.problem = Some((option, reason.into()));
+        }
+        self
+    }
+
     fn with_endpoint(path: String, endpoint: Endpoint, format: Option<OutputFormat>) -> Self {
         Request {
             fields: Fields {
@@ -191,6 +247,8 @@ impl<K> Request<K> {
                 unwrap: false,
                 timeout: None,
                 params: Map::new(),
+                typed: Map::new(),
+                problem: None,
             },
             kind: PhantomData,
         }
@@ -206,9 +264,11 @@ impl<K> Request<K> {
         self
     }
 
-    /// Which pages to process, in PDF.co's syntax such as `0,2-5,7-`, checked before any
-    /// request. Most endpoints count pages from 0; `pdf/split` and `pdf/edit/delete-pages`
-    /// count from 1.
+    /// Which pages to process, in PDF.co's syntax such as `0,2-5,7-`, in the endpoint's own
+    /// numbering ([`page_base`](Self::page_base)), checked before any request. Most
+    /// endpoints count pages from 0; `pdf/split` and `pdf/edit/delete-pages` count from 1
+    /// (there `1` is the first page and `!1` the last), and a selection naming page 0 is
+    /// refused for them.
     ///
     /// Defaults to every page.
     pub fn pages(mut self, pages: impl Into<String>) -> Self {
@@ -325,6 +385,22 @@ impl<K> Request<K> {
         &self.fields.path
     }
 
+    /// How the endpoint numbers pages in [`pages`](Self::pages): from 0 for most, from 1 for
+    /// `pdf/split` and `pdf/edit/delete-pages`; `None` for an endpoint that takes no pages.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use pdfco::{PageBase, Request};
+    ///
+    /// assert_eq!(Request::new("pdf/edit/rotate").page_base(), Some(PageBase::Zero));
+    /// assert_eq!(Request::new("pdf/split").page_base(), Some(PageBase::One));
+    /// assert!(Request::new("pdf/split").pages("0-1").validate().is_err());
+    /// ```
+    pub fn page_base(&self) -> Option<PageBase> {
+        self.fields.endpoint.pages
+    }
+
     /// The output format, for a conversion of the `pdf/convert/to/*` family.
     pub fn format(&self) -> Option<OutputFormat> {
         self.fields.format
@@ -364,12 +440,15 @@ impl<K> Request<K> {
         if self.fields.path.trim_matches('/').is_empty() {
             return invalid("path", "a request needs an endpoint path");
         }
+        if let Some((option, reason)) = &self.fields.problem {
+            return invalid(option, reason);
+        }
         if let Some(pages) = &self.fields.pages {
             match self.fields.endpoint.pages {
                 Some(PageBase::Zero) | None => {
                     Pages::parse(pages)?;
                 }
-                Some(PageBase::One) => {}
+                Some(PageBase::One) => Pages::check_one_based(pages)?,
             }
         }
         self.check_documents(&[], 0)?;
@@ -449,6 +528,7 @@ impl<K> Request<K> {
     /// comma-joined in `url`, the typed options, and `async` where the endpoint takes it.
     pub(crate) fn body(&self, extra_urls: &[String]) -> Map<String, Value> {
         let mut body = self.fields.params.clone();
+        body.extend(self.fields.typed.clone());
         let urls: Vec<&str> = self
             .fields
             .urls
@@ -567,7 +647,8 @@ impl<K> Request<K> {
         shown.fields.callback = None;
         shown.fields.asynchronous = true;
         shown.fields.urls = self.fields.urls.iter().map(|u| redact::url(u)).collect();
-        for (name, value) in shown.fields.params.iter_mut() {
+        let params = shown.fields.params.iter_mut();
+        for (name, value) in params.chain(shown.fields.typed.iter_mut()) {
             if redact::is_secret_name(name) {
                 *value = Value::from("set");
             }
@@ -656,6 +737,7 @@ impl<K> fmt::Debug for Request<K> {
             .field("unwrap", &self.fields.unwrap)
             .field("timeout", &self.fields.timeout)
             .field("params", &redact::params(&self.fields.params))
+            .field("typed", &redact::params(&self.fields.typed))
             .finish()
     }
 }

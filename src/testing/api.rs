@@ -274,7 +274,15 @@ pub(super) fn handle(core: &Core, request: &Request, body: &mut dyn Read) -> Rep
                 None => api_error(404, "Unknown conversion endpoint"),
             }
         }
-        _ => api_error(404, default_message(404)),
+        (method, path) => faulted(
+            core,
+            Endpoint::Other,
+            |f| fault_reply(f, &params),
+            || {
+                super::family::route(core, &params, method, path)
+                    .unwrap_or_else(|| api_error(404, default_message(404)))
+            },
+        ),
     }
 }
 

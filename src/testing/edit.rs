@@ -25,19 +25,65 @@ pub(super) enum Inputs {
 }
 
 /// A failure as PDF.co reports it: the code and the message.
-type Failure = (u16, String);
+pub(super) type Failure = (u16, String);
 
-/// What an endpoint made from its inputs.
-struct Made {
+/// What an endpoint made from its inputs; [`finish`] answers with it.
+pub(super) struct Made {
     /// The result file: stored and linked for merges; for `pdf/info`, the JSON an
-    /// asynchronous job's link holds.
-    file: Vec<u8>,
-    content_type: &'static str,
-    pages: u32,
+    /// asynchronous job's link holds. Unused when `parts` is not empty.
+    pub(super) file: Vec<u8>,
+    pub(super) content_type: &'static str,
+    /// Pages processed: the credits charged (at least one).
+    pub(super) pages: u32,
     /// Fields of the answer (and of a job's success check), such as `info`.
-    fields: Map<String, Value>,
+    pub(super) fields: Map<String, Value>,
     /// Whether a synchronous answer links the file (merges) or carries only the fields.
-    linked_when_sync: bool,
+    pub(super) linked_when_sync: bool,
+    /// Several result files (split parts, attachments), each with its name and content
+    /// type: a synchronous answer lists them in `urls`; a job's `url` is a JSON listing of
+    /// them, and its success check carries them in `body` too.
+    pub(super) parts: Vec<(String, &'static str, Vec<u8>)>,
+}
+
+impl Made {
+    /// One result file, linked.
+    pub(super) fn file(file: Vec<u8>, content_type: &'static str, pages: u32) -> Made {
+        Made {
+            file,
+            content_type,
+            pages,
+            fields: Map::new(),
+            linked_when_sync: true,
+            parts: Vec::new(),
+        }
+    }
+
+    /// JSON data in the answer's `field` (`body`, `info`, `barcodes`...); an asynchronous
+    /// job's link holds the answer's fields as a JSON file.
+    pub(super) fn data(field: &str, value: Value, pages: u32) -> Made {
+        let fields = Map::from_iter([(field.to_string(), value)]);
+        Made {
+            file: serde_json::to_vec(&fields).unwrap_or_default(),
+            content_type: "application/json",
+            pages,
+            fields,
+            linked_when_sync: false,
+            parts: Vec::new(),
+        }
+    }
+
+    /// Several result files, each named.
+    #[allow(dead_code)] // for split and attachments
+    pub(super) fn parts(parts: Vec<(String, &'static str, Vec<u8>)>, pages: u32) -> Made {
+        Made {
+            file: Vec::new(),
+            content_type: "application/json",
+            pages,
+            fields: Map::new(),
+            linked_when_sync: true,
+            parts,
+        }
+    }
 }
 
 /// `pdf/merge` and `pdf/merge2`: `url` is a comma-separated list, merged in order.
@@ -69,13 +115,7 @@ pub(super) fn merge(core: &Core, params: &Params, inputs: Inputs) -> Reply {
         .map(|(data, name)| document_of(data, name, password, inputs))
         .collect::<Result<Vec<_>, Failure>>()
         .and_then(merge_documents)
-        .map(|(file, pages)| Made {
-            file,
-            content_type: "application/pdf",
-            pages,
-            fields: Map::new(),
-            linked_when_sync: true,
-        });
+        .map(|(file, pages)| Made::file(file, "application/pdf", pages));
     drop(files);
     let name = params.get("name").unwrap_or("result.pdf").to_string();
     finish(core, params, started, &name, made)
@@ -94,16 +134,8 @@ pub(super) fn info(core: &Core, params: &Params) -> Reply {
         Ok(found) => found,
         Err((code, message)) => return api::api_error(code, &message),
     };
-    let made = read_info(&data, params.get("password")).map(|(info, pages)| {
-        let fields = Map::from_iter([("info".to_string(), info)]);
-        Made {
-            file: serde_json::to_vec(&fields).unwrap_or_default(),
-            content_type: "application/json",
-            pages,
-            fields,
-            linked_when_sync: false,
-        }
-    });
+    let made = read_info(&data, params.get("password"))
+        .map(|(info, pages)| Made::data("info", info, pages));
     drop(data);
     let name = params.get("name").map(str::to_string).unwrap_or_else(|| {
         let stem = input_name
@@ -117,7 +149,8 @@ pub(super) fn info(core: &Core, params: &Params) -> Reply {
 
 /// Answers with what was made, at a credit a page: at once, or as a job that ends as the
 /// emulator's [`Outcome`] says (a failure to make it fails the job with the same message).
-fn finish(
+/// `name` names the result file (a part's own name for several).
+pub(super) fn finish(
     core: &Core,
     params: &Params,
     started: Instant,
@@ -132,15 +165,47 @@ fn finish(
     let url = presign(core, "GET", &path, None, lifetime);
     let id = core.new_id();
     let cost = made.as_ref().map_or(0, |m| u64::from(m.pages).max(1));
+    // Several files: each stored at its own signed URL; the main path holds their listing.
+    let made = made.map(|mut made| {
+        let parts = std::mem::take(&mut made.parts);
+        let stored: Vec<(String, String, StoredResult)> = parts
+            .into_iter()
+            .map(|(part_name, content_type, bytes)| {
+                let part_path = object_path(&core.new_id(), &part_name);
+                let part_url = presign(core, "GET", &part_path, None, lifetime);
+                let result = StoredResult {
+                    bytes,
+                    content_type,
+                    ready: !asynchronous,
+                };
+                (part_path, part_url, result)
+            })
+            .collect();
+        (made, stored)
+    });
     let mut state = core.lock();
     if cost > state.credits {
         return api::api_error(402, api::default_message(402));
     }
     state.credits -= cost;
     let remaining = state.credits;
+    let made = made.map(|(mut made, parts)| {
+        let several = !parts.is_empty();
+        let mut paths = Vec::new();
+        let mut urls = Vec::new();
+        for (part_path, part_url, result) in parts {
+            state.results.insert(part_path.clone(), result);
+            paths.push(part_path);
+            urls.push(part_url);
+        }
+        if several {
+            made.file = serde_json::to_vec(&urls).unwrap_or_default();
+        }
+        (made, several.then_some((paths, urls)))
+    });
 
     if !asynchronous {
-        let made = match made {
+        let (made, parts) = match made {
             Ok(made) => made,
             Err((code, message)) => return api::api_error(code, &message),
         };
@@ -154,7 +219,11 @@ fn finish(
         for (field, value) in made.fields {
             answer[field.as_str()] = value;
         }
-        if made.linked_when_sync {
+        if let Some((_, urls)) = parts {
+            answer["urls"] = urls.into();
+            answer["pageCount"] = made.pages.into();
+            answer["outputLinkValidTill"] = valid_till.into();
+        } else if made.linked_when_sync {
             answer["url"] = url.into();
             answer["pageCount"] = made.pages.into();
             answer["name"] = name.into();
@@ -183,15 +252,17 @@ fn finish(
         },
         (Ok(_), Outcome::Aborted) => JobEnd::Aborted,
         (Ok(_), Outcome::Stuck) => JobEnd::Stuck,
-        (Ok(made), Outcome::Success) => {
+        (Ok((made, parts)), Outcome::Success) => {
             let stored = StoredResult {
                 bytes: made.file,
                 content_type: made.content_type,
                 ready: false,
             };
             state.results.insert(path.clone(), stored);
+            let mut result_paths = vec![path];
+            result_paths.extend(parts.map(|(paths, _)| paths).unwrap_or_default());
             JobEnd::Success {
-                result_paths: vec![path],
+                result_paths,
                 page_count: made.pages,
                 fields: made.fields,
             }
@@ -279,7 +350,7 @@ impl Kind {
     }
 }
 
-fn damaged(why: &str) -> Failure {
+pub(super) fn damaged(why: &str) -> Failure {
     (442, format!("{}: {why}", api::default_message(442)))
 }
 
@@ -305,7 +376,7 @@ fn document_of(
 
 /// Opens a PDF, decrypted when protected: 441 unless `password` (or the empty password)
 /// opens it, 442 when it cannot be read.
-fn open(data: &[u8], password: Option<&str>) -> Result<Document, Failure> {
+pub(super) fn open(data: &[u8], password: Option<&str>) -> Result<Document, Failure> {
     if !pdf::is_pdf(data) {
         return Err(damaged("not a PDF"));
     }

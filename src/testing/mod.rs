@@ -80,6 +80,7 @@
 mod api;
 mod crypto;
 mod edit;
+mod family;
 mod image;
 mod pdf;
 mod render;
@@ -185,6 +186,8 @@ pub enum Endpoint {
     Info,
     /// The storage `GET` of a result.
     Download,
+    /// Any other PDF.co endpoint (split, rotate, barcodes, parsers...).
+    Other,
 }
 
 /// A scripted failure for the next request to an [`Endpoint`].

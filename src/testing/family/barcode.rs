@@ -1,0 +1,12 @@
+//! The emulator's Barcodes (`barcode/generate`, `barcode/read/from/url`) and files (`file/upload`, `file/upload/base64`, `file/upload/url`, `file/hash`).
+
+use super::super::Core;
+use super::super::api::Params;
+use super::super::server::Reply;
+
+/// Answers a request to one of this family's paths (`/v1/...`, `/v2/...`), or `None` for
+/// another path.
+pub(super) fn route(core: &Core, params: &Params, method: &str, path: &str) -> Option<Reply> {
+    let _ = (core, params, method, path);
+    None
+}
