@@ -86,6 +86,7 @@ mod pdf;
 mod render;
 mod server;
 mod storage;
+mod write;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt;
