@@ -26,6 +26,14 @@ usage:
   pdfco info INPUT [--password P]
   pdfco call ENDPOINT [--input FILE_OR_URL]... [--param NAME=VALUE]... [--json NAME=JSON]...
              [--output PATH]
+  pdfco split INPUT OUTDIR --pages RANGES
+  pdfco rotate INPUT OUTPUT --angle 90|180|270 [--pages P]
+  pdfco delete-pages INPUT OUTPUT --pages P
+  pdfco compress INPUT OUTPUT
+  pdfco protect INPUT OUTPUT --owner-password-env VAR [--user-password-env VAR]
+  pdfco unprotect INPUT OUTPUT --password-env VAR
+  pdfco to-pdf INPUT... OUTPUT
+  pdfco barcode VALUE OUTPUT [--type TYPE]
   pdfco check JOB_ID
   pdfco balance
   pdfco help [COMMAND]
@@ -87,6 +95,54 @@ barcode/generate...) or a path from the API root (/v2/pdf/compress).
 Requests run as background jobs unless --param async=false; the command waits for the job.
 Without --output, the final answer (the job check or the synchronous answer) is printed as
 JSON on stdout.";
+
+const HELP_SPLIT: &str = "usage: pdfco split INPUT OUTDIR --pages RANGES [--timeout SECS]
+
+Splits the PDF INPUT (a local file or an http(s) URL) into one PDF per range, saved into the
+folder OUTDIR as {input stem}-1.pdf, -2.pdf... (pdf/split). RANGES count pages from 1, as
+PDF.co takes them here: 1-2,3- makes two files; !1 is the last page; * makes one file per
+page.";
+
+const HELP_ROTATE: &str =
+    "usage: pdfco rotate INPUT OUTPUT --angle 90|180|270 [--pages P] [--timeout SECS]
+
+Rotates pages of the PDF INPUT clockwise by the angle into OUTPUT (pdf/edit/rotate). --pages
+counts from 0 here, as PDF.co takes it: 0,2-5,7-; every page by default.";
+
+const HELP_DELETE_PAGES: &str = "usage: pdfco delete-pages INPUT OUTPUT --pages P [--timeout SECS]
+
+Removes pages from the PDF INPUT, saving the rest to OUTPUT (pdf/edit/delete-pages). --pages
+counts from 1 here, as PDF.co takes it: 1,3-4; !1 is the last page.";
+
+const HELP_COMPRESS: &str = "usage: pdfco compress INPUT OUTPUT [--timeout SECS]
+
+Makes the PDF INPUT smaller, saving it to OUTPUT (/v2/pdf/compress, PDF.co's default settings).";
+
+const HELP_PROTECT: &str = "usage: pdfco protect INPUT OUTPUT --owner-password-env VAR
+                    [--user-password-env VAR] [--timeout SECS]
+
+Encrypts the PDF INPUT into OUTPUT (pdf/security/add, PDF.co's default AES 128-bit). The
+passwords are read from environment variables, so they never show in the process list: the
+owner password (full rights) and, optionally, the user password needed to open the file.";
+
+const HELP_UNPROTECT: &str =
+    "usage: pdfco unprotect INPUT OUTPUT --password-env VAR [--timeout SECS]
+
+Removes the password and restrictions of the PDF INPUT, saving it to OUTPUT
+(pdf/security/remove); the password is read from the environment variable VAR.";
+
+const HELP_TO_PDF: &str = "usage: pdfco to-pdf INPUT... OUTPUT [--timeout SECS]
+
+Converts INPUT into the PDF OUTPUT, by its kind: a web page (http(s) URL: pdf/convert/from/url),
+HTML (.html, .htm: pdf/convert/from/html), a document (.doc, .docx, .rtf, .txt, .xps:
+pdf/convert/from/doc), a spreadsheet (.csv, .xls, .xlsx: xls/convert/to/pdf), images (.png,
+.jpg, .jpeg, .gif, .bmp, .tif, .tiff, .webp: pdf/convert/from/image, several into one PDF) or an
+email (.eml, .msg: pdf/convert/from/email).";
+
+const HELP_BARCODE: &str = "usage: pdfco barcode VALUE OUTPUT [--type TYPE] [--timeout SECS]
+
+Draws a barcode holding VALUE into the PNG OUTPUT (barcode/generate). TYPE is PDF.co's name,
+such as QRCode (the default), Code128, Code39, DataMatrix, PDF417, EAN13 or UPCA.";
 
 const HELP_CHECK: &str = "usage: pdfco check JOB_ID [--timeout SECS]
 
@@ -265,6 +321,10 @@ const VALUED: &[&str] = &[
     "--lang",
     "--checkpoint",
     "--timeout",
+    "--angle",
+    "--owner-password-env",
+    "--user-password-env",
+    "--type",
 ];
 
 fn parse_args(raw: Vec<OsString>) -> Result<Args, Failure> {
@@ -362,30 +422,51 @@ fn run(stop: &Stop) -> Result<(), Failure> {
     let help = |text: &str| out(format_args!("{text}"));
     match (args.command.as_str(), args.wants_help()) {
         ("" | "--help" | "-h", _) => help(HELP),
-        ("help", _) => match args.positional.first().map(String::as_str) {
+        ("help", _) => match args.positional.first() {
             None => help(HELP),
-            Some("convert") => help(HELP_CONVERT),
-            Some("merge") => help(HELP_MERGE),
-            Some("info") => help(HELP_INFO),
-            Some("call") => help(HELP_CALL),
-            Some("check") => help(HELP_CHECK),
-            Some("balance") => help(HELP_BALANCE),
-            Some(other) => Err(Failure::Usage(format!("no command {other}"))),
+            Some(command) => match help_of(command) {
+                Some(text) => help(text),
+                None => Err(Failure::Usage(format!("no command {command}"))),
+            },
         },
-        ("convert", true) => help(HELP_CONVERT),
-        ("merge", true) => help(HELP_MERGE),
-        ("info", true) => help(HELP_INFO),
-        ("call", true) => help(HELP_CALL),
-        ("check", true) => help(HELP_CHECK),
-        ("balance", true) => help(HELP_BALANCE),
+        (command, true) if help_of(command).is_some() => help(help_of(command).unwrap_or(HELP)),
         ("convert", false) => convert(&args, stop),
         ("merge", false) => merge(&args, stop),
         ("info", false) => info(&args, stop),
         ("call", false) => call(&args, stop),
+        ("split", false) => split(&args, stop),
+        ("rotate", false) => rotate(&args, stop),
+        ("delete-pages", false) => delete_pages(&args, stop),
+        ("compress", false) => compress(&args, stop),
+        ("protect", false) => protect(&args, stop),
+        ("unprotect", false) => unprotect(&args, stop),
+        ("to-pdf", false) => to_pdf(&args, stop),
+        ("barcode", false) => barcode(&args, stop),
         ("check", false) => check(&args, stop),
         ("balance", false) => balance(&args, stop),
         (other, _) => Err(Failure::Usage(format!("unknown command {other}"))),
     }
+}
+
+/// A command's help.
+fn help_of(command: &str) -> Option<&'static str> {
+    Some(match command {
+        "convert" => HELP_CONVERT,
+        "merge" => HELP_MERGE,
+        "info" => HELP_INFO,
+        "call" => HELP_CALL,
+        "split" => HELP_SPLIT,
+        "rotate" => HELP_ROTATE,
+        "delete-pages" => HELP_DELETE_PAGES,
+        "compress" => HELP_COMPRESS,
+        "protect" => HELP_PROTECT,
+        "unprotect" => HELP_UNPROTECT,
+        "to-pdf" => HELP_TO_PDF,
+        "barcode" => HELP_BARCODE,
+        "check" => HELP_CHECK,
+        "balance" => HELP_BALANCE,
+        _ => return None,
+    })
 }
 
 /// The client from the environment, with `--timeout` as the deadline of the whole command,
@@ -622,6 +703,191 @@ fn info(args: &Args, stop: &Stop) -> Result<(), Failure> {
         "{}",
         serde_json::to_string_pretty(&info).unwrap_or_default()
     ))
+}
+
+/// Runs `request` on the inputs and saves the result to `output` (a file, or a folder for
+/// several files); the request is checked before anything is uploaded.
+fn save_run(
+    args: &Args,
+    stop: &Stop,
+    request: &Request,
+    inputs: &[String],
+    output: &str,
+) -> Result<(), Failure> {
+    request.validate()?;
+    let client = client(args, stop)?;
+    let run = inputs
+        .iter()
+        .fold(client.run(request), |run, input| run.input(input_of(input)))
+        .on_progress(reporter(stop));
+    saved(&run.save(output)?);
+    Ok(())
+}
+
+/// The `INPUT OUTPUT` of a command that makes one file from one.
+fn input_and_output(args: &Args) -> Result<(&String, &String), Failure> {
+    match args.positional.as_slice() {
+        [input, output] => Ok((input, output)),
+        _ => Err(Failure::Usage(format!(
+            "{} takes an input and an output",
+            args.command
+        ))),
+    }
+}
+
+/// A secret from the environment variable named by `flag`'s value, if the flag is given.
+fn secret_from_env(args: &Args, flag: &str) -> Result<Option<String>, Failure> {
+    let Some(var) = args.value(flag) else {
+        return Ok(None);
+    };
+    match std::env::var(var) {
+        Ok(value) if !value.is_empty() => Ok(Some(value)),
+        _ => Err(Failure::Usage(format!("{flag}: {var} is not set"))),
+    }
+}
+
+fn split(args: &Args, stop: &Stop) -> Result<(), Failure> {
+    args.only(&["--pages", "--timeout"])?;
+    let (input, output) = input_and_output(args)?;
+    let ranges = args
+        .value("--pages")
+        .ok_or_else(|| Failure::Usage("split needs --pages RANGES (1-based, or *)".into()))?;
+    let request = Request::new("pdf/split").pages(ranges);
+    save_run(args, stop, &request, std::slice::from_ref(input), output)
+}
+
+fn rotate(args: &Args, stop: &Stop) -> Result<(), Failure> {
+    args.only(&["--angle", "--pages", "--timeout"])?;
+    let (input, output) = input_and_output(args)?;
+    let angle = match args.value("--angle").map(str::trim) {
+        Some(angle @ ("90" | "180" | "270")) => angle.parse::<u16>().unwrap_or(90),
+        Some(other) => {
+            return Err(Failure::Usage(format!(
+                "--angle takes 90, 180 or 270, not {other}"
+            )));
+        }
+        None => return Err(Failure::Usage("rotate needs --angle 90|180|270".into())),
+    };
+    let mut request = Request::new("pdf/edit/rotate").param("angle", angle);
+    if let Some(pages) = args.value("--pages") {
+        request = request.pages(pages);
+    }
+    save_run(args, stop, &request, std::slice::from_ref(input), output)
+}
+
+fn delete_pages(args: &Args, stop: &Stop) -> Result<(), Failure> {
+    args.only(&["--pages", "--timeout"])?;
+    let (input, output) = input_and_output(args)?;
+    let pages = args
+        .value("--pages")
+        .ok_or_else(|| Failure::Usage("delete-pages needs --pages P (1-based)".into()))?;
+    let request = Request::new("pdf/edit/delete-pages").pages(pages);
+    save_run(args, stop, &request, std::slice::from_ref(input), output)
+}
+
+fn compress(args: &Args, stop: &Stop) -> Result<(), Failure> {
+    args.only(&["--timeout"])?;
+    let (input, output) = input_and_output(args)?;
+    let request = Request::new("/v2/pdf/compress");
+    save_run(args, stop, &request, std::slice::from_ref(input), output)
+}
+
+fn protect(args: &Args, stop: &Stop) -> Result<(), Failure> {
+    args.only(&["--owner-password-env", "--user-password-env", "--timeout"])?;
+    let (input, output) = input_and_output(args)?;
+    let owner = secret_from_env(args, "--owner-password-env")?
+        .ok_or_else(|| Failure::Usage("protect needs --owner-password-env VAR".into()))?;
+    let mut request = Request::new("pdf/security/add").param("ownerPassword", owner);
+    if let Some(user) = secret_from_env(args, "--user-password-env")? {
+        request = request.param("userPassword", user);
+    }
+    save_run(args, stop, &request, std::slice::from_ref(input), output)
+}
+
+fn unprotect(args: &Args, stop: &Stop) -> Result<(), Failure> {
+    args.only(&["--password-env", "--timeout"])?;
+    let (input, output) = input_and_output(args)?;
+    let password = secret_from_env(args, "--password-env")?
+        .ok_or_else(|| Failure::Usage("unprotect needs --password-env VAR".into()))?;
+    let request = Request::new("pdf/security/remove").password(password);
+    save_run(args, stop, &request, std::slice::from_ref(input), output)
+}
+
+/// The endpoint that turns files like `input` into a PDF, by its URL scheme or extension.
+fn to_pdf_endpoint(input: &str) -> Option<&'static str> {
+    if input.starts_with("https://") || input.starts_with("http://") {
+        let path = input.split(['?', '#']).next().unwrap_or("");
+        let last = path.rsplit('/').next().unwrap_or("");
+        if !last.contains('.') || last.ends_with(".html") || last.ends_with(".htm") {
+            return Some("pdf/convert/from/url");
+        }
+    }
+    let name = input.split(['?', '#']).next().unwrap_or(input);
+    let extension = name.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match extension.as_str() {
+        "html" | "htm" => "pdf/convert/from/html",
+        "doc" | "docx" | "rtf" | "txt" | "xps" | "odt" => "pdf/convert/from/doc",
+        "csv" | "xls" | "xlsx" => "xls/convert/to/pdf",
+        "png" | "jpg" | "jpeg" | "gif" | "bmp" | "tif" | "tiff" | "webp" => {
+            "pdf/convert/from/image"
+        }
+        "eml" | "msg" => "pdf/convert/from/email",
+        _ => return None,
+    })
+}
+
+fn to_pdf(args: &Args, stop: &Stop) -> Result<(), Failure> {
+    args.only(&["--timeout"])?;
+    let [inputs @ .., output] = args.positional.as_slice() else {
+        return Err(Failure::Usage("to-pdf takes inputs and an output".into()));
+    };
+    let endpoints = inputs
+        .iter()
+        .map(|input| {
+            to_pdf_endpoint(input).ok_or_else(|| {
+                Failure::Usage(format!("to-pdf cannot tell what kind of file {input} is"))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let endpoint = match endpoints.as_slice() {
+        [] => return Err(Failure::Usage("to-pdf takes inputs and an output".into())),
+        [one] => *one,
+        [first, rest @ ..]
+            if *first == "pdf/convert/from/image" && rest.iter().all(|e| e == first) =>
+        {
+            *first
+        }
+        _ => {
+            return Err(Failure::Usage(
+                "to-pdf takes one input, or several images (pdfco merge --any mixes kinds)".into(),
+            ));
+        }
+    };
+    if endpoint == "pdf/convert/from/html" {
+        // PDF.co takes the HTML itself, not a link to it.
+        let input = &inputs[0];
+        let html = std::fs::read_to_string(input)
+            .map_err(|e| Failure::Usage(format!("cannot read {input}: {e}")))?;
+        let request = Request::new(endpoint).param("html", html);
+        return save_run(args, stop, &request, &[], output);
+    }
+    if endpoint == "pdf/convert/from/url" {
+        let request = Request::new(endpoint).url(inputs[0].as_str());
+        return save_run(args, stop, &request, &[], output);
+    }
+    save_run(args, stop, &Request::new(endpoint), inputs, output)
+}
+
+fn barcode(args: &Args, stop: &Stop) -> Result<(), Failure> {
+    args.only(&["--type", "--timeout"])?;
+    let [value, output] = args.positional.as_slice() else {
+        return Err(Failure::Usage("barcode takes a value and an output".into()));
+    };
+    let kind = args.value("--type").unwrap_or("QRCode");
+    let request = Request::new("barcode/generate")
+        .param("value", value.as_str())
+        .param("type", kind);
+    save_run(args, stop, &request, &[], output)
 }
 
 fn balance(args: &Args, stop: &Stop) -> Result<(), Failure> {
