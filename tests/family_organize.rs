@@ -572,3 +572,33 @@ fn unprotect_with_a_wrong_password_is_441_and_never_shows_it() {
     assert_eq!(err.status(), Some(441), "{err:?}");
     assert_clean(&format!("{err} {err:?} {request:?}"), &["not-the-one"]);
 }
+
+#[test]
+fn protect_passwords_never_show_even_when_the_server_repeats_them() {
+    let (emulator, client) = setup();
+    emulator.fail_next(
+        pdfco::testing::Endpoint::Other,
+        pdfco::testing::Fault::Echo {
+            status: 400,
+            message: "bad owner {ownerPassword} or user {userPassword}".into(),
+        },
+    );
+    let dir = TempDir::new();
+    let request = Request::protect("0wner-Secret-9")
+        .user_password("us3r-Secret-8")
+        .asynchronous(false);
+    let err = client
+        .run(&request)
+        .input(SAMPLE)
+        .save(dir.join("x.pdf"))
+        .unwrap_err();
+    assert_eq!(err.status(), Some(400), "{err:?}");
+    assert!(
+        err.to_string().contains("bad owner ***"),
+        "echoed, masked: {err}"
+    );
+    assert_clean(
+        &format!("{err} {err:?} {request:?}"),
+        &["0wner-Secret-9", "us3r-Secret-8"],
+    );
+}
