@@ -315,6 +315,16 @@ fn compress_sends_config_as_an_object_and_returns_a_smaller_pdf() {
     let texts = page_texts(&doc);
     assert_eq!(texts.len(), 3);
     assert!(texts[2].contains("Total"), "{texts:?}");
+
+    // As a job, the default.
+    let job_out = dir.join("job.pdf");
+    let report = client
+        .run(&Request::compress())
+        .input(SAMPLE)
+        .save(&job_out)
+        .unwrap();
+    assert!(report.job_id().is_some());
+    assert_eq!(page_texts(&load(&job_out)).len(), 3);
 }
 
 #[test]
@@ -600,5 +610,73 @@ fn protect_passwords_never_show_even_when_the_server_repeats_them() {
     assert_clean(
         &format!("{err} {err:?} {request:?}"),
         &["0wner-Secret-9", "us3r-Secret-8"],
+    );
+}
+
+/// Starts `request` synchronously on `input` and returns PDF.co's error code.
+fn refusal<K>(client: &pdfco::Client, request: Request<K>, input: &str) -> Option<u16> {
+    let file = client.upload(input).unwrap();
+    let request = request.asynchronous(false).url(file.url());
+    client.start(&request).unwrap_err().status()
+}
+
+#[test]
+fn every_endpoint_answers_442_for_a_damaged_input_and_441_for_a_locked_one() {
+    let (_emulator, client) = setup();
+    for input in [common::NOT_PDF, ENCRYPTED] {
+        let code = if input == ENCRYPTED { 441 } else { 442 };
+        let codes = [
+            refusal(&client, Request::split(PageRanges::every_page()), input),
+            refusal(&client, Request::split_by_text("Items"), input),
+            refusal(&client, Request::compress(), input),
+            refusal(&client, Request::optimize(), input),
+            refusal(&client, Request::protect("o"), input),
+            refusal(&client, Request::unprotect(), input),
+        ];
+        assert_eq!(codes, [Some(code); 6], "{input}");
+    }
+}
+
+#[test]
+fn a_locked_input_opens_with_its_password_everywhere() {
+    let (_emulator, client) = setup();
+    let dir = TempDir::new();
+    let request = Request::split("2".parse().unwrap()).password("secret");
+    client
+        .run(&request)
+        .input(ENCRYPTED)
+        .save(dir.path())
+        .unwrap();
+    assert_eq!(headings(&parts(&dir)), [vec![2]]);
+    let dir = TempDir::new();
+    let request = Request::split_by_text("Summary").password("secret");
+    client
+        .run(&request)
+        .input(ENCRYPTED)
+        .save(dir.path())
+        .unwrap();
+    assert_eq!(headings(&parts(&dir)), [vec![1, 2]]);
+    let out = dir.join("small.pdf");
+    let request = Request::compress().password("secret");
+    client.run(&request).input(ENCRYPTED).save(&out).unwrap();
+    let doc = load(&out);
+    assert!(
+        doc.trailer.get(b"Encrypt").is_err(),
+        "compressed unencrypted"
+    );
+    assert_eq!(page_texts(&doc).len(), 3);
+    let out = dir.join("relocked.pdf");
+    let request = Request::protect("new-owner")
+        .user_password("new-user")
+        .password("secret");
+    client.run(&request).input(ENCRYPTED).save(&out).unwrap();
+    let url = client.upload(&out).unwrap().url().to_string();
+    assert_eq!(
+        info(&client, &url, Some("secret")).unwrap_err().status(),
+        Some(441)
+    );
+    assert_eq!(
+        info(&client, &url, Some("new-user")).unwrap()["PageCount"],
+        3
     );
 }
