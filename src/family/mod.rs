@@ -17,6 +17,8 @@ pub(crate) mod topdf;
 // barcode: pub use barcode::{...};
 // data: pub use data::{...};
 // edit: pub use edit::{...};
-// organize: pub use organize::{...};
+pub use organize::{
+    CompressConfig, EncryptionAlgorithm, ImageCompression, PageRanges, PrintQuality,
+};
 // parse: pub use parse::{...};
 // topdf: pub use topdf::{...};
