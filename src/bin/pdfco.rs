@@ -16,7 +16,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use pdfco::{Client, ClientBuilder, Conversion, Error, Input, OutputFormat, Progress, Request};
+use pdfco::{
+    Client, ClientBuilder, Conversion, Error, Input, OutputFormat, PageRanges, Progress, Request,
+};
 
 const HELP: &str = "pdfco: PDF.co from the command line
 
@@ -668,15 +670,15 @@ fn merge(args: &Args, stop: &Stop) -> Result<(), Failure> {
     if inputs.len() < 2 {
         return Err(Failure::Usage("merge takes at least two inputs".into()));
     }
-    let path = if args.has("--any") {
-        "pdf/merge2"
+    let request = if args.has("--any") {
+        Request::merge_any()
     } else {
-        "pdf/merge"
+        Request::merge()
     };
     let client = client(args, stop)?;
     let run = inputs
         .iter()
-        .fold(client.run(&Request::new(path)), |run, input| {
+        .fold(client.run(&request), |run, input| {
             run.input(input_of(input))
         })
         .on_progress(reporter(stop));
@@ -707,10 +709,10 @@ fn info(args: &Args, stop: &Stop) -> Result<(), Failure> {
 
 /// Runs `request` on the inputs and saves the result to `output` (a file, or a folder for
 /// several files); the request is checked before anything is uploaded.
-fn save_run(
+fn save_run<K>(
     args: &Args,
     stop: &Stop,
-    request: &Request,
+    request: &Request<K>,
     inputs: &[String],
     output: &str,
 ) -> Result<(), Failure> {
@@ -752,7 +754,8 @@ fn split(args: &Args, stop: &Stop) -> Result<(), Failure> {
     let ranges = args
         .value("--pages")
         .ok_or_else(|| Failure::Usage("split needs --pages RANGES (1-based, or *)".into()))?;
-    let request = Request::new("pdf/split").pages(ranges);
+    let ranges = ranges.parse::<PageRanges>()?;
+    let request = Request::split(ranges);
     save_run(args, stop, &request, std::slice::from_ref(input), output)
 }
 
@@ -788,7 +791,7 @@ fn delete_pages(args: &Args, stop: &Stop) -> Result<(), Failure> {
 fn compress(args: &Args, stop: &Stop) -> Result<(), Failure> {
     args.only(&["--timeout"])?;
     let (input, output) = input_and_output(args)?;
-    let request = Request::new("/v2/pdf/compress");
+    let request = Request::compress();
     save_run(args, stop, &request, std::slice::from_ref(input), output)
 }
 
@@ -797,9 +800,9 @@ fn protect(args: &Args, stop: &Stop) -> Result<(), Failure> {
     let (input, output) = input_and_output(args)?;
     let owner = secret_from_env(args, "--owner-password-env")?
         .ok_or_else(|| Failure::Usage("protect needs --owner-password-env VAR".into()))?;
-    let mut request = Request::new("pdf/security/add").param("ownerPassword", owner);
+    let mut request = Request::protect(owner);
     if let Some(user) = secret_from_env(args, "--user-password-env")? {
-        request = request.param("userPassword", user);
+        request = request.user_password(user);
     }
     save_run(args, stop, &request, std::slice::from_ref(input), output)
 }
@@ -809,7 +812,7 @@ fn unprotect(args: &Args, stop: &Stop) -> Result<(), Failure> {
     let (input, output) = input_and_output(args)?;
     let password = secret_from_env(args, "--password-env")?
         .ok_or_else(|| Failure::Usage("unprotect needs --password-env VAR".into()))?;
-    let request = Request::new("pdf/security/remove").password(password);
+    let request = Request::unprotect().password(password);
     save_run(args, stop, &request, std::slice::from_ref(input), output)
 }
 
