@@ -143,6 +143,8 @@ pub struct JobStatus {
     #[serde(default)]
     urls: Vec<String>,
     #[serde(default)]
+    output_link_valid_till: Option<String>,
+    #[serde(default)]
     answer: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -176,6 +178,7 @@ impl JobStatus {
                     .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
                     .collect(),
             },
+            output_link_valid_till: answer.str("outputLinkValidTill").map(str::to_string),
             answer: answer.masked_fields(),
         })
     }
@@ -252,6 +255,12 @@ impl JobStatus {
     /// How long the job ran (`jobDuration`), if PDF.co said.
     pub fn duration(&self) -> Option<Duration> {
         self.duration
+    }
+
+    /// Until when the result links stay valid (`outputLinkValidTill`), as PDF.co wrote it
+    /// (ISO 8601, such as `2025-08-11T17:09:13.263623+00:00`), when the check carried it.
+    pub fn output_link_valid_till(&self) -> Option<&str> {
+        self.output_link_valid_till.as_deref()
     }
 
     /// Credits charged (a check itself costs credits), if PDF.co said.
@@ -552,6 +561,17 @@ mod tests {
             (failed.state(), failed.message()),
             (&JobState::Failed, Some("Invalid password"))
         );
+    }
+
+    #[test]
+    fn output_link_valid_till_comes_from_the_check() {
+        let done = JobStatus::from_answer("x", &fixture("job-success.json")).unwrap();
+        assert_eq!(
+            done.output_link_valid_till(),
+            Some("2025-08-11T17:09:13.263623+00:00")
+        );
+        let working = JobStatus::from_answer("J1", &fixture("job-working.json")).unwrap();
+        assert_eq!(working.output_link_valid_till(), None);
     }
 
     #[test]
