@@ -311,7 +311,9 @@ fn find_text_modes_regex_and_pages() {
     );
     let exact = find(
         &client,
-        Request::find_text("Tot").word_matching(WordMatching::ExactMatch),
+        Request::find_text("Tot")
+            .word_matching(WordMatching::ExactMatch)
+            .asynchronous(false),
     );
     assert!(exact.hits().is_empty(), "{:?}", found(&exact));
     let regex = find(&client, Request::find_text(r"\d+/\d+/\d{4}").regex(true));
@@ -657,4 +659,23 @@ fn output_link_valid_till_is_exposed_sync_and_async() {
     };
     assert!(job.output_link_valid_till().is_some(), "{job:?}");
     // The emulator's job checks carry none; JobStatus's unit test reads PDF.co's own.
+}
+
+#[test]
+fn public_types_are_send_sync_and_debug() {
+    fn check<T: std::fmt::Debug + Send + Sync>() {}
+    check::<PdfInfo>();
+    check::<FormFields>();
+    check::<pdfco::FormField>();
+    check::<TextHits>();
+    check::<pdfco::TextHit>();
+    check::<Tables>();
+    check::<pdfco::FoundTable>();
+    check::<WordMatching>();
+    check::<pdfco::PageLink>();
+    check::<Request<pdfco::kind::Info>>();
+    check::<Request<pdfco::kind::InfoFields>>();
+    check::<Request<pdfco::kind::Find>>();
+    check::<Request<pdfco::kind::FindTable>>();
+    check::<Request<pdfco::kind::AttachmentsExtract>>();
 }
