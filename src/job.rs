@@ -143,8 +143,6 @@ pub struct JobStatus {
     #[serde(default)]
     urls: Vec<String>,
     #[serde(default)]
-    output_link_valid_till: Option<String>,
-    #[serde(default)]
     answer: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -178,7 +176,6 @@ impl JobStatus {
                     .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
                     .collect(),
             },
-            output_link_valid_till: answer.str("outputLinkValidTill").map(str::to_string),
             answer: answer.masked_fields(),
         })
     }
@@ -260,7 +257,9 @@ impl JobStatus {
     /// Until when the result links stay valid (`outputLinkValidTill`), as PDF.co wrote it
     /// (ISO 8601, such as `2025-08-11T17:09:13.263623+00:00`), when the check carried it.
     pub fn output_link_valid_till(&self) -> Option<&str> {
-        self.output_link_valid_till.as_deref()
+        self.answer
+            .get("outputLinkValidTill")
+            .and_then(serde_json::Value::as_str)
     }
 
     /// Credits charged (a check itself costs credits), if PDF.co said.
