@@ -524,6 +524,27 @@ fn attachments_are_saved_into_a_folder_sync_and_async() {
 }
 
 #[test]
+fn attachments_as_base64() {
+    let (emulator, client) = setup();
+    let dir = TempDir::new();
+    let report = client
+        .run(&Request::extract_attachments().base64(true))
+        .input(Input::bytes("attached.pdf", attached_pdf()))
+        .save(dir.join("files"))
+        .unwrap();
+    let mut contents: Vec<String> = report
+        .paths()
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    contents.sort();
+    // "a,b\n1,2\n" and "first file\n" in standard base64.
+    assert_eq!(contents, ["YSxiCjEsMgo=", "Zmlyc3QgZmlsZQo="]);
+    let sent = sent(&emulator, "pdf/attachments/extract");
+    assert_eq!(sent[0].param("outputDataFormat").as_deref(), Some("base64"));
+}
+
+#[test]
 fn attachments_of_a_document_without_any_and_of_a_protected_one() {
     let (emulator, client) = setup();
     let file = client.upload(SAMPLE).unwrap();

@@ -23,8 +23,8 @@
 //!   from the top left); PDF.co's detection `profiles` are not applied.
 //! - `pdf/attachments/extract` returns each file of the `/EmbeddedFiles` name tree as a
 //!   result file. For a document without attachments it answers success with an empty
-//!   `urls` list (PDF.co does not document that case); `outputDataFormat: base64` is not
-//!   applied.
+//!   `urls` list (PDF.co does not document that case). With `outputDataFormat: base64` each
+//!   file comes as its base64 text.
 
 use std::time::Instant;
 
@@ -878,6 +878,9 @@ fn attachments(data: &[u8], params: &Params) -> Result<Made, Failure> {
         made.file = b"[]".to_vec();
         return Ok(made);
     }
+    let base64 = params
+        .get("outputdataformat")
+        .is_some_and(|f| f.trim().eq_ignore_ascii_case("base64"));
     let mut used = std::collections::HashSet::new();
     let parts = files
         .into_iter()
@@ -888,6 +891,9 @@ fn attachments(data: &[u8], params: &Params) -> Result<Made, Failure> {
             } else {
                 name
             };
+            if base64 {
+                return (name, "text/plain", encode_base64(&bytes).into_bytes());
+            }
             let content_type = content_type(&name);
             (name, content_type, bytes)
         })
@@ -950,6 +956,26 @@ fn embedded_file(doc: &Document, spec: &Object, key: String) -> Option<(String, 
         .get_plain_content()
         .unwrap_or_else(|_| stream.content.clone());
     Some((name, bytes))
+}
+
+/// Standard base64 with padding.
+fn encode_base64(data: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// A content type from a file name's extension.
