@@ -225,6 +225,8 @@ pub struct Job {
     format: Option<OutputFormat>,
     #[serde(default)]
     credits: Credits,
+    #[serde(default)]
+    output_link_valid_till: Option<String>,
     /// The secrets of the request that started the job, masked in its statuses. Never
     /// saved.
     #[serde(skip)]
@@ -246,6 +248,7 @@ impl Job {
             path: None,
             format: None,
             credits: Credits::default(),
+            output_link_valid_till: None,
             secrets: Secrets::default(),
         }
     }
@@ -288,6 +291,12 @@ impl Job {
     /// The output file's name, if PDF.co said.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
+    }
+
+    /// Until when the result link given at the start stays valid (`outputLinkValidTill`), as
+    /// PDF.co wrote it (ISO 8601), when it said.
+    pub fn output_link_valid_till(&self) -> Option<&str> {
+        self.output_link_valid_till.as_deref()
     }
 
     /// Credits charged for starting the job, if PDF.co said.
@@ -338,6 +347,7 @@ pub struct Output {
     page_count: Option<u64>,
     duration: Option<Duration>,
     credits: Credits,
+    output_link_valid_till: Option<String>,
 }
 
 impl Output {
@@ -356,6 +366,7 @@ impl Output {
             page_count: answer.u64("pageCount"),
             duration: answer.u64("duration").map(Duration::from_millis),
             credits: answer.credits(),
+            output_link_valid_till: answer.str("outputLinkValidTill").map(str::to_string),
         }
     }
 
@@ -406,6 +417,12 @@ impl Output {
     /// How long PDF.co took, if it said.
     pub fn duration(&self) -> Option<Duration> {
         self.duration
+    }
+
+    /// Until when the result links stay valid (`outputLinkValidTill`), as PDF.co wrote it
+    /// (ISO 8601, such as `2025-08-11T17:09:13.263623+00:00`), when it said.
+    pub fn output_link_valid_till(&self) -> Option<&str> {
+        self.output_link_valid_till.as_deref()
     }
 
     /// Credits charged, if PDF.co said.
@@ -542,6 +559,7 @@ impl Conversion {
                 path: None,
                 format: None,
                 credits: answer.credits(),
+                output_link_valid_till: answer.str("outputLinkValidTill").map(str::to_string),
                 secrets: answer.secrets().clone(),
             }));
         }

@@ -51,6 +51,28 @@ pub struct Page {
     width: Option<f64>,
     height: Option<f64>,
     rows: Vec<Row>,
+    annotations: Vec<PageLink>,
+}
+
+/// An annotation of a page, such as a link, as PDF.co's JSON lists it in the page's
+/// `annotation` entries: its kind, target and place (points from the top left). Attributes
+/// are read with or without the `@` prefix; everything PDF.co sent stays in
+/// [`raw`](Self::raw).
+///
+/// # Example
+///
+/// ```
+/// let doc = pdfco::Document::from_slice(br##"{ "document": { "page": { "annotation": {
+///     "@type": "link", "@x": "72", "@y": "100.5", "@width": "40", "@height": "12",
+///     "@uri": "https://pdf.co" } } } }"##)?;
+/// let link = &doc.pages()[0].annotations()[0];
+/// assert_eq!((link.kind(), link.uri()), (Some("link"), Some("https://pdf.co")));
+/// assert_eq!((link.x(), link.y()), (Some(72.0), Some(100.5)));
+/// # Ok::<(), pdfco::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PageLink {
+    raw: Value,
 }
 
 /// One row of a page: its columns, left to right.
@@ -71,7 +93,8 @@ pub struct Row {
     columns: Vec<Column>,
 }
 
-/// One column of a row, holding a piece of text (or nothing, for an empty cell).
+/// One column of a row, holding a piece of text (or nothing, for an empty cell: PDF.co
+/// writes one as `{"text": ""}`).
 ///
 /// # Example
 ///
@@ -206,13 +229,22 @@ impl Document {
                 index: number(attr(page, "index")).map_or(i as u32, |n| n.max(0.0) as u32),
                 width: number(attr(page, "width")),
                 height: number(attr(page, "height")),
+                annotations: many(page.get("annotation"))
+                    .into_iter()
+                    .filter(|a| a.is_object())
+                    .map(|a| PageLink { raw: a.clone() })
+                    .collect(),
                 rows: many(page.get("row"))
                     .into_iter()
                     .map(|row| Row {
                         columns: many(row.get("column"))
                             .into_iter()
                             .map(|column| Column {
-                                text: column.get("text").and_then(Text::from_value),
+                                // An empty cell comes as `{"text": ""}`: no text.
+                                text: column
+                                    .get("text")
+                                    .and_then(Text::from_value)
+                                    .filter(|t| !t.text.is_empty()),
                             })
                             .collect(),
                     })
@@ -266,6 +298,50 @@ impl Page {
     pub fn rows(&self) -> &[Row] {
         &self.rows
     }
+
+    /// The page's annotations (`annotation` entries), such as links, in PDF.co's order.
+    pub fn annotations(&self) -> &[PageLink] {
+        &self.annotations
+    }
+}
+
+impl PageLink {
+    /// The annotation as PDF.co sent it.
+    pub fn raw(&self) -> &Value {
+        &self.raw
+    }
+
+    /// What kind of annotation it is (`type`), such as `link`.
+    pub fn kind(&self) -> Option<&str> {
+        attr(&self.raw, "type").and_then(Value::as_str)
+    }
+
+    /// Where a link leads (`uri`, `url`, `link` or `href`, the first given).
+    pub fn uri(&self) -> Option<&str> {
+        ["uri", "url", "link", "href"]
+            .iter()
+            .find_map(|name| attr(&self.raw, name).and_then(Value::as_str))
+    }
+
+    /// Left edge, in points from the left of the page.
+    pub fn x(&self) -> Option<f64> {
+        number(attr(&self.raw, "x"))
+    }
+
+    /// Top edge, in points from the top of the page.
+    pub fn y(&self) -> Option<f64> {
+        number(attr(&self.raw, "y"))
+    }
+
+    /// Width in points.
+    pub fn width(&self) -> Option<f64> {
+        number(attr(&self.raw, "width"))
+    }
+
+    /// Height in points.
+    pub fn height(&self) -> Option<f64> {
+        number(attr(&self.raw, "height"))
+    }
 }
 
 impl Row {
@@ -281,7 +357,8 @@ impl Row {
 }
 
 impl Column {
-    /// The column's text, if it has one.
+    /// The column's text, if it has one: `None` for an empty cell, one whose text is empty
+    /// (`{"text": ""}`) included.
     pub fn text(&self) -> Option<&Text> {
         self.text.as_ref()
     }

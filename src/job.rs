@@ -254,6 +254,14 @@ impl JobStatus {
         self.duration
     }
 
+    /// Until when the result links stay valid (`outputLinkValidTill`), as PDF.co wrote it
+    /// (ISO 8601, such as `2025-08-11T17:09:13.263623+00:00`), when the check carried it.
+    pub fn output_link_valid_till(&self) -> Option<&str> {
+        self.answer
+            .get("outputLinkValidTill")
+            .and_then(serde_json::Value::as_str)
+    }
+
     /// Credits charged (a check itself costs credits), if PDF.co said.
     pub fn credits(&self) -> Option<u64> {
         self.credits.spent
@@ -552,6 +560,17 @@ mod tests {
             (failed.state(), failed.message()),
             (&JobState::Failed, Some("Invalid password"))
         );
+    }
+
+    #[test]
+    fn output_link_valid_till_comes_from_the_check() {
+        let done = JobStatus::from_answer("x", &fixture("job-success.json")).unwrap();
+        assert_eq!(
+            done.output_link_valid_till(),
+            Some("2025-08-11T17:09:13.263623+00:00")
+        );
+        let working = JobStatus::from_answer("J1", &fixture("job-working.json")).unwrap();
+        assert_eq!(working.output_link_valid_till(), None);
     }
 
     #[test]

@@ -365,7 +365,7 @@ pub mod testing;
 pub use batch::{Batch, BatchItem, BatchProgress, BatchReport};
 pub use client::{API_KEY_VAR, BASE_URL_VAR, Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use convert::{Conversion, Job, Output, OutputFormat};
-pub use document::{Column, Document, Page, Row, Text};
+pub use document::{Column, Document, Page, PageLink, Row, Text};
 pub use download::{Destination, ResultUrl, Saved};
 pub use endpoint::PageBase;
 pub use error::{Error, Result, Step};

@@ -26,7 +26,6 @@ pub mod kind {
     // One line per family of `src/family/`.
     #[allow(unused_imports)] // until every family has kinds
     pub use crate::family::barcode::kind::*;
-    #[allow(unused_imports)]
     pub use crate::family::data::kind::*;
     #[allow(unused_imports)]
     pub use crate::family::edit::kind::*;

@@ -15,7 +15,9 @@ pub(crate) mod topdf;
 
 // One line per family: its public types, re-exported at the crate root.
 // barcode: pub use barcode::{...};
-// data: pub use data::{...};
+pub use data::{
+    FormField, FormFields, FoundTable, PdfInfo, Tables, TextHit, TextHits, WordMatching,
+};
 // edit: pub use edit::{...};
 pub use organize::{
     CompressConfig, EncryptionAlgorithm, ImageCompression, PageRanges, PrintQuality,
