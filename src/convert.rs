@@ -563,8 +563,10 @@ impl Conversion {
                 secrets: answer.secrets().clone(),
             }));
         }
+        // An endpoint of several files may give none (a PDF without attachments): an `urls`
+        // list, even empty, is its result.
         let has_result = answer.str("url").is_some()
-            || !answer.strings("urls").is_empty()
+            || answer.value("urls").is_some_and(Value::is_array)
             || answer.value("body").is_some()
             || match produces {
                 Produces::Data(field) => answer.value(field).is_some(),

@@ -693,6 +693,15 @@ pub(crate) fn finish(
         return Ok(done.report(output, paths, text.len() as u64));
     }
     if let Done::Sync(result) = done {
+        let none = result
+            .answer()
+            .get("urls")
+            .is_some_and(|u| u.as_array().is_some_and(Vec::is_empty));
+        if multi_file && none && result.url().is_none() {
+            // Several files, and this time none (a PDF without attachments).
+            create_folder(output, None)?;
+            return Ok(done.report(output, Vec::new(), 0));
+        }
         if result.urls().is_empty() && result.url().is_none() {
             return Err(Error::decode(
                 Step::Start,

@@ -548,26 +548,26 @@ fn attachments_as_base64() {
 fn attachments_of_a_document_without_any_and_of_a_protected_one() {
     let (emulator, client) = setup();
     let file = client.upload(SAMPLE).unwrap();
-    // PDF.co does not document this case; the emulator answers success with no files. The
-    // client's synchronous answer reader wants a link, so the raw answer is read here.
+    // PDF.co does not document this case; the emulator answers success with no files, and
+    // the client saves none, synchronously and from a job.
+    let dir = TempDir::new();
+    let sync = Request::extract_attachments().asynchronous(false);
+    let report = client
+        .run(&sync)
+        .input(SAMPLE)
+        .save(dir.join("sync"))
+        .unwrap();
+    assert!(report.paths().is_empty(), "{report:?}");
+    let report = client
+        .run(&Request::extract_attachments())
+        .input(SAMPLE)
+        .save(dir.join("async"))
+        .unwrap();
+    assert!(report.paths().is_empty(), "{report:?}");
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()
         .into();
-    let mut response = agent
-        .post(format!("{}/pdf/attachments/extract", emulator.base_url()))
-        .header("x-api-key", emulator.api_key())
-        .content_type("application/json")
-        .send(json!({ "url": file.url(), "async": false }).to_string())
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 200);
-    let answer: Value =
-        serde_json::from_slice(&response.body_mut().read_to_vec().unwrap()).unwrap();
-    assert_eq!(
-        (&answer["error"], &answer["urls"]),
-        (&json!(false), &json!([])),
-        "{answer}"
-    );
     // As a job: success, and its link holds an empty listing.
     let Conversion::Started(job) = client
         .start(&Request::extract_attachments().url(file.url()))
