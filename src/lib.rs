@@ -43,15 +43,13 @@
 //! asynchronously" does it:
 //!
 //! ```no_run
-//! use pdfco::{Client, Conversion, OutputFormat, Request};
+//! use pdfco::{Client, OutputFormat, Request};
 //!
 //! let client = Client::from_env()?;
 //! let file = client.upload("invoice.pdf")?;
 //! let request = Request::convert(OutputFormat::Json).pages("0,2-5,7-").url(file.url());
-//! let Conversion::Started(job) = client.start(&request)? else {
-//!     unreachable!("requests are asynchronous by default")
-//! };
-//! let done = client.wait(&job, |status| println!("{}", status.state()))?;
+//! let started = client.start(&request)?;
+//! let done = client.wait(&started, |status| println!("{}", status.state()))?;
 //! client.download(&done, "invoice.json")?;
 //! # Ok::<(), pdfco::Error>(())
 //! ```
@@ -151,14 +149,13 @@
 //! [`Error::status`] reads the code in both modes:
 //!
 //! ```
-//! use pdfco::{Client, Conversion, Error, OutputFormat, Request};
+//! use pdfco::{Client, Error, OutputFormat, Request};
 //!
 //! fn convert(client: &Client, file: &str, asynchronous: bool) -> Result<(), Error> {
 //!     let file = client.upload(file)?;
 //!     let request = Request::convert(OutputFormat::Json).url(file.url()).password("wrong");
-//!     if let Conversion::Started(job) = client.start(&request.asynchronous(asynchronous))? {
-//!         client.wait(&job, |_| {})?;
-//!     }
+//!     let started = client.start(&request.asynchronous(asynchronous))?;
+//!     client.wait(&started, |_| {})?;
 //!     Ok(())
 //! }
 //!
@@ -368,7 +365,7 @@ pub use document::{Column, Document, Page, Row, Text};
 pub use download::{Destination, ResultUrl, Saved};
 pub use error::{Error, Result, Step};
 pub use input::Input;
-pub use job::{JobState, JobStatus};
+pub use job::{JobState, JobStatus, WaitFor};
 pub use pages::Pages;
 pub use poll::PollSchedule;
 pub use request::{LineGrouping, Request, kind};
@@ -421,6 +418,7 @@ mod tests {
         check::<crate::Saved>();
         check::<crate::Step>();
         check::<crate::UploadedFile>();
+        check::<crate::WaitFor<'static>>();
     }
 }
 

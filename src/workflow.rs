@@ -20,6 +20,10 @@ use crate::{Client, Conversion, Error, Input, Job, JobStatus, Output, Request, S
 /// What a one-call conversion is doing, reported to the callback of
 /// [`Run::on_progress`](crate::Run::on_progress). The callback runs on the caller's thread, between steps.
 ///
+/// The step-by-step methods report the same way: an [`Input::on_progress`](crate::Input::on_progress)
+/// callback sees `Uploading` and `Uploaded` whenever that input is uploaded, and a
+/// [`Destination::on_progress`](crate::Destination::on_progress) callback sees `Downloading`.
+///
 /// # Example
 ///
 /// ```no_run
