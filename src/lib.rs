@@ -104,7 +104,9 @@
 //! job the next time instead of starting another. A checkpoint or sidecar path that is the
 //! input, the output (also through a link) or an existing file the crate did not write as
 //! one is refused before any request, as is one whose folder is missing or cannot be
-//! written. A `build.rs`:
+//! written. A [`Batch`] has both for each of its files, with the same files and rules:
+//! [`Batch::skip_if_unchanged`] and [`Batch::checkpoints`] (a folder of checkpoints, one
+//! per file). A `build.rs`:
 //!
 //! ```no_run
 //! use pdfco::{OutputFormat, Request};
