@@ -4,7 +4,9 @@
 //! commands, the environment it reads and its exit codes.
 //!
 //! It never panics on a closed or full stdout or stderr: a failed write to stdout is an error
-//! (exit 1); progress lines that cannot be written to stderr are dropped. On SIGINT or
+//! (exit 1); progress lines that cannot be written to stderr are dropped. Progress goes to
+//! stderr: on a terminal, uploads and downloads as a bar redrawn in place; otherwise
+//! (a pipe, a file) timestamped lines only, as PDF.co's tutorials print them. On SIGINT or
 //! SIGTERM it removes its temporary files, leaves an existing output as it was, prints the
 //! job id if a job had started, and exits 130.
 
