@@ -429,21 +429,23 @@ impl<'a> Batch<'_, 'a> {
                     item.skipped = true;
                     on_progress(BatchProgress::Finished { index, item });
                 }
-                Ok(Began::Conversion(Conversion::Started(job))) => {
-                    item.job_id = Some(job.id().to_string());
-                    on_progress(BatchProgress::Started {
-                        index,
-                        job: Some(&job),
-                    });
-                    poller.add(index, job, Instant::now());
-                }
-                Ok(Began::Conversion(Conversion::Finished(done))) => {
-                    on_progress(BatchProgress::Started { index, job: None });
-                    let done = Done::Sync(done);
-                    let saved = client.save(&done, item, request.is_multi_file(), deadline);
-                    item.settle(saved);
-                    on_progress(BatchProgress::Finished { index, item });
-                }
+                Ok(Began::Conversion(conversion)) => match *conversion {
+                    Conversion::Started(job) => {
+                        item.job_id = Some(job.id().to_string());
+                        on_progress(BatchProgress::Started {
+                            index,
+                            job: Some(&job),
+                        });
+                        poller.add(index, job, Instant::now());
+                    }
+                    Conversion::Finished(done) => {
+                        on_progress(BatchProgress::Started { index, job: None });
+                        let done = Done::Sync(done);
+                        let saved = client.save(&done, item, request.is_multi_file(), deadline);
+                        item.settle(saved);
+                        on_progress(BatchProgress::Finished { index, item });
+                    }
+                },
                 Err(e) => {
                     item.settle(Err(e));
                     on_progress(BatchProgress::Finished { index, item });
@@ -567,7 +569,7 @@ impl Client {
             return Ok(Began::UpToDate(bytes));
         }
         if let Some(job) = kept.saved_job() {
-            return Ok(Began::Conversion(Conversion::Started(job)));
+            return Ok(Began::Conversion(Box::new(Conversion::Started(job))));
         }
         let cancel = self.transport().cancel();
         let (requests, step) = if upload {
@@ -581,7 +583,7 @@ impl Client {
         if let Conversion::Started(job) = &conversion {
             kept.started(job).map_err(|e| e.for_job(job.id()))?;
         }
-        Ok(Began::Conversion(conversion))
+        Ok(Began::Conversion(Box::new(conversion)))
     }
 }
 
@@ -590,7 +592,7 @@ enum Began {
     /// Build-script mode found its output (of this many bytes) up to date.
     UpToDate(u64),
     /// Its job started (or was resumed from a checkpoint), or it finished at once.
-    Conversion(Conversion),
+    Conversion(Box<Conversion>),
 }
 
 /// The checkpoint of the file saved to `output` in the folder `dir`: named after the

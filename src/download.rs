@@ -8,10 +8,10 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::cancel;
+use crate::input::OnProgress;
 use crate::redact;
 use crate::retry::{self, Deadline, Safety};
 use crate::tempfile::{self, TempFile, parent_dir};
-use crate::input::OnProgress;
 use crate::{Client, Error, Job, JobStatus, Output, Progress, Step};
 
 /// Where a result can be downloaded from: a URL, and the job it belongs to when known so

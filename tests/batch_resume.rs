@@ -34,7 +34,11 @@ fn a_batch_skips_the_files_whose_input_and_options_are_unchanged() {
         .run(|_| {});
     assert!(first.is_success(), "{first}");
     assert!(first.items().iter().all(|i| !i.skipped()));
-    assert!(dir.files().contains(&"a.csv.pdfco.json".to_string()), "{:?}", dir.files());
+    assert!(
+        dir.files().contains(&"a.csv.pdfco.json".to_string()),
+        "{:?}",
+        dir.files()
+    );
     assert_eq!(emulator.job_count(), 2);
 
     // Nothing changed: no request at all, and the outputs are reported as they are.
@@ -88,7 +92,10 @@ fn a_batch_refuses_a_sidecar_path_taken_by_another_file() {
         "{err}"
     );
     assert_eq!(emulator.job_count(), 0, "refused before any request");
-    assert_eq!(std::fs::read(dir.join("a.csv.pdfco.json")).unwrap(), b"precious");
+    assert_eq!(
+        std::fs::read(dir.join("a.csv.pdfco.json")).unwrap(),
+        b"precious"
+    );
 }
 
 #[test]

@@ -478,15 +478,22 @@ fn progress_on_a_stderr_that_is_not_a_terminal_is_timestamped_lines() {
     let last = messages.len() - 1;
     assert!(messages[last].starts_with("saved "), "{text}");
     assert_eq!(messages[last - 1], "success", "{text}");
-    assert!(messages[2..last].iter().all(|m| ["working", "success"].contains(m)), "{text}");
+    assert!(
+        messages[2..last]
+            .iter()
+            .all(|m| ["working", "success"].contains(m)),
+        "{text}"
+    );
 
-    let output = run(pdfco(&emulator)
-        .args(["call", "pdf/info", "--input", SAMPLE]));
+    let output = run(pdfco(&emulator).args(["call", "pdf/info", "--input", SAMPLE]));
     let text = stderr(&output);
     assert_eq!(code(output.status), 0, "{text}");
     assert!(!text.contains('\r'), "{text:?}");
     assert!(
-        text.lines().next().unwrap_or("").ends_with(&format!(": uploaded {SAMPLE} ({size} bytes)")),
+        text.lines()
+            .next()
+            .unwrap_or("")
+            .ends_with(&format!(": uploaded {SAMPLE} ({size} bytes)")),
         "{text}"
     );
 }

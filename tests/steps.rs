@@ -20,10 +20,7 @@ struct Seen {
     received: Vec<u64>,
 }
 
-fn recorder() -> (
-    Arc<Mutex<Seen>>,
-    impl FnMut(Progress<'_>) + Send + 'static,
-) {
+fn recorder() -> (Arc<Mutex<Seen>>, impl FnMut(Progress<'_>) + Send + 'static) {
     let seen = Arc::new(Mutex::new(Seen::default()));
     let into = seen.clone();
     let record = move |p: Progress<'_>| {
@@ -52,11 +49,21 @@ fn upload_reports_bytes_sent_and_still_retries() {
     let seen = seen.lock().unwrap().clone();
     assert_eq!(seen.uploaded, [size], "{seen:?}");
     assert_eq!(seen.sent.last(), Some(&(size, size)), "{seen:?}");
-    assert!(seen.sent.iter().all(|&(_, total)| total == size), "{seen:?}");
+    assert!(
+        seen.sent.iter().all(|&(_, total)| total == size),
+        "{seen:?}"
+    );
     // Each of the two attempts counted the whole file from zero.
     let passes = seen.sent.iter().filter(|&&(sent, _)| sent == size).count();
-    assert_eq!(passes, 2, "the retried PUT counts from zero again: {seen:?}");
-    assert!(seen.sent.windows(2).all(|w| w[0].0 <= w[1].0 || w[1].0 < size));
+    assert_eq!(
+        passes, 2,
+        "the retried PUT counts from zero again: {seen:?}"
+    );
+    assert!(
+        seen.sent
+            .windows(2)
+            .all(|w| w[0].0 <= w[1].0 || w[1].0 < size)
+    );
     let puts = common::on(&emulator, pdfco::testing::Host::Storage)
         .into_iter()
         .filter(|r| r.method == "PUT")
@@ -85,7 +92,11 @@ fn download_reports_bytes_received_keeps_the_safe_rename_and_resumes() {
     let seen = seen.lock().unwrap().clone();
     assert_eq!(seen.received.last(), Some(&len), "{seen:?}");
     assert!(seen.received.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
-    assert_eq!(dir.files(), ["out.json"], "no temporary file is left behind");
+    assert_eq!(
+        dir.files(),
+        ["out.json"],
+        "no temporary file is left behind"
+    );
     let ranged = emulator
         .requests()
         .into_iter()
@@ -187,9 +198,20 @@ fn a_download_with_progress_is_cancelled_between_chunks() {
         "{err:?}"
     );
     let seen = seen.lock().unwrap().clone();
-    assert!(seen.received.len() <= 1, "at most the bytes before the stop: {seen:?}");
-    assert_eq!(std::fs::read(&dest).unwrap(), b"old", "the old file is kept");
-    assert_eq!(dir.files(), ["out.json"], "no temporary file is left behind");
+    assert!(
+        seen.received.len() <= 1,
+        "at most the bytes before the stop: {seen:?}"
+    );
+    assert_eq!(
+        std::fs::read(&dest).unwrap(),
+        b"old",
+        "the old file is kept"
+    );
+    assert_eq!(
+        dir.files(),
+        ["out.json"],
+        "no temporary file is left behind"
+    );
 }
 
 #[test]
@@ -256,7 +278,11 @@ fn wait_takes_what_start_returns_and_download_what_wait_returns() {
             assert!(checks >= 1 && statuses == checks, "{checks} {statuses}");
             assert!(!done.job_id().is_empty());
         } else {
-            assert_eq!((checks, statuses), (0, 0), "a finished conversion waits for nothing");
+            assert_eq!(
+                (checks, statuses),
+                (0, 0),
+                "a finished conversion waits for nothing"
+            );
             assert_eq!(done.job_id(), "", "no job: no id");
         }
         let out = dir.join(&format!("out-{asynchronous}.csv"));
@@ -273,7 +299,9 @@ fn a_synchronous_error_after_wait_carries_no_empty_job_id() {
     let request = Request::convert(OutputFormat::Csv)
         .url(file.url())
         .asynchronous(false);
-    let done = client.wait(&client.start(&request).unwrap(), |_| {}).unwrap();
+    let done = client
+        .wait(&client.start(&request).unwrap(), |_| {})
+        .unwrap();
     emulator.fail_next(Endpoint::Download, Fault::Status(403));
     let dir = TempDir::new();
     let err = client
