@@ -10,7 +10,7 @@ mod common;
 
 use std::process::ExitCode;
 
-use pdfco::{Client, Conversion, OutputFormat, Request};
+use pdfco::{Client, OutputFormat, Request};
 
 fn main() -> ExitCode {
     let (source, destination) =
@@ -35,17 +35,10 @@ fn run(source: &str, destination: &str) -> Result<(), pdfco::Error> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned());
     let request = Request::convert(OutputFormat::Json).name(file_name.unwrap_or_default());
-    let job = match client.start(&request.url(uploaded.url()))? {
-        Conversion::Started(job) => job,
-        Conversion::Finished(output) => {
-            let bytes = client.download(&output, destination)?.bytes();
-            println!("Result file saved as \"{destination}\" file ({bytes} bytes).");
-            return Ok(());
-        }
-    };
+    let started = client.start(&request.url(uploaded.url()))?;
 
     // 3. Check the job's status until it ends, printing each one as the tutorial does.
-    let done = client.wait(&job, |status| {
+    let done = client.wait(&started, |status| {
         println!("{}: {}", common::timestamp(), status.state())
     })?;
 

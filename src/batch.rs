@@ -3,12 +3,14 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+use crate::hash;
 use std::time::{Duration, Instant};
 
 use crate::cancel::Cancel;
 use crate::download::check_destination;
 use crate::retry::Deadline;
-use crate::workflow::{Done, check_folder, check_not_input, finish};
+use crate::workflow::{Done, Guard, Report, check_folder, check_not_input, finish};
 use crate::{
     Client, Conversion, Error, Input, Job, JobState, JobStatus, OutputFormat, Request, Step,
 };
@@ -77,9 +79,19 @@ pub struct BatchItem {
     output: PathBuf,
     job_id: Option<String>,
     result: Result<u64, Error>,
+    /// Whether build-script mode found the output up to date.
+    skipped: bool,
+    /// The item's checkpoint and build-script mode, settled when it ends.
+    guard: Option<Guard>,
 }
 
 impl BatchItem {
+    /// Whether the item was skipped because its output was up to date
+    /// ([`Batch::skip_if_unchanged`]): no request was sent for it.
+    pub fn skipped(&self) -> bool {
+        self.skipped
+    }
+
     /// The input file, for an item added as a local path.
     pub fn input(&self) -> Option<&Path> {
         self.input.as_deref()
@@ -252,6 +264,8 @@ impl Pacer {
 pub struct Batch<'c, 'a> {
     client: &'c Client,
     entries: Vec<Entry<'a>>,
+    checkpoints: Option<PathBuf>,
+    skip_if_unchanged: bool,
 }
 
 /// One item of a [`Batch`] before it runs.
@@ -300,6 +314,37 @@ impl<'a> Batch<'_, 'a> {
         self
     }
 
+    /// Build-script mode for every file added with [`file`](Self::file), as
+    /// [`Run::skip_if_unchanged`](crate::Run::skip_if_unchanged) has it: a file whose output
+    /// is there and whose sidecar (the output's path with `.pdfco.json` appended) records the
+    /// same input content (SHA-256) and options is skipped without any request, reported
+    /// `Ok` with the output's size and [`BatchItem::skipped`]; the others are converted and
+    /// get their sidecar once saved. An input read from a reader is never skipped. A sidecar
+    /// path taken by a file this crate did not write fails that item before any request.
+    /// Jobs added with [`job`](Self::job) are not concerned.
+    ///
+    /// Defaults to `false`.
+    pub fn skip_if_unchanged(mut self, skip: bool) -> Self {
+        self.skip_if_unchanged = skip;
+        self
+    }
+
+    /// A checkpoint for every file added with [`file`](Self::file), as
+    /// [`Run::checkpoint`](crate::Run::checkpoint) has it, in the folder `dir` (which must
+    /// exist): once a file's job has started, its id and result URL are written to
+    /// `dir/{output's file name}-{12 hex digits}.pdfco-job` (the digits a hash of the
+    /// output's path as given), and a rerun of the batch with the same input, options and
+    /// output waits for that job instead of uploading and starting a new one. A checkpoint
+    /// is removed once its result is saved or its job can no longer give one, and kept after
+    /// a timeout, a cancellation or a network failure. A checkpoint path taken by a file
+    /// this crate did not write fails that item before any request.
+    ///
+    /// Defaults to none.
+    pub fn checkpoints(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.checkpoints = Some(dir.into());
+        self
+    }
+
     /// Runs the batch on this thread: waits for the jobs added with [`job`](Self::job) and,
     /// one after the other, uploads each file and starts its job, checking all the jobs in
     /// one polling loop and downloading each result as soon as its job succeeds. Checks that
@@ -318,6 +363,7 @@ impl<'a> Batch<'_, 'a> {
     /// the job id of every item whose job started.
     pub fn run(self, mut on_progress: impl FnMut(BatchProgress<'_>)) -> BatchReport {
         let client = self.client;
+        let options = (self.checkpoints, self.skip_if_unchanged);
         let started = Instant::now();
         let outer = client.workflow_deadline();
         let deadline = client.batch_deadline(outer);
@@ -338,6 +384,8 @@ impl<'a> Batch<'_, 'a> {
                         output,
                         job_id: Some(job.id().to_string()),
                         result: result.map(|()| 0),
+                        skipped: false,
+                        guard: None,
                     });
                     if items[index].result.is_ok() {
                         poller.add(index, job, started);
@@ -354,6 +402,8 @@ impl<'a> Batch<'_, 'a> {
                         output,
                         job_id: None,
                         result: Ok(0),
+                        skipped: false,
+                        guard: None,
                     });
                     files.push((index, request, input));
                 }
@@ -365,26 +415,39 @@ impl<'a> Batch<'_, 'a> {
             let now = Instant::now();
             while poller.step(&mut items, &mut on_progress, Some(now)) {}
             let output = items[index].output.clone();
-            let started_one =
-                client.start_one(&input, &output, &request, deadline, &mut poller.pacer);
             let item = &mut items[index];
+            let started_one = client.start_one(
+                (&input, &output, &request),
+                &options,
+                &mut item.guard,
+                deadline,
+                &mut poller.pacer,
+            );
             match started_one {
-                Ok(Conversion::Started(job)) => {
-                    item.job_id = Some(job.id().to_string());
-                    on_progress(BatchProgress::Started {
-                        index,
-                        job: Some(&job),
-                    });
-                    poller.add(index, job, Instant::now());
-                }
-                Ok(Conversion::Finished(done)) => {
-                    on_progress(BatchProgress::Started { index, job: None });
-                    let done = Done::Sync(done);
-                    item.result = client.save(&done, item, request.is_multi_file(), deadline);
+                Ok(Began::UpToDate(bytes)) => {
+                    item.result = Ok(bytes);
+                    item.skipped = true;
                     on_progress(BatchProgress::Finished { index, item });
                 }
+                Ok(Began::Conversion(conversion)) => match *conversion {
+                    Conversion::Started(job) => {
+                        item.job_id = Some(job.id().to_string());
+                        on_progress(BatchProgress::Started {
+                            index,
+                            job: Some(&job),
+                        });
+                        poller.add(index, job, Instant::now());
+                    }
+                    Conversion::Finished(done) => {
+                        on_progress(BatchProgress::Started { index, job: None });
+                        let done = Done::Sync(done);
+                        let saved = client.save(&done, item, request.is_multi_file(), deadline);
+                        item.settle(saved);
+                        on_progress(BatchProgress::Finished { index, item });
+                    }
+                },
                 Err(e) => {
-                    item.result = Err(e);
+                    item.settle(Err(e));
                     on_progress(BatchProgress::Finished { index, item });
                 }
             }
@@ -429,6 +492,8 @@ impl Client {
         Batch {
             client: self,
             entries: Vec::new(),
+            checkpoints: None,
+            skip_if_unchanged: false,
         }
     }
 
@@ -446,13 +511,13 @@ impl Client {
         item: &BatchItem,
         multi_file: bool,
         deadline: Deadline,
-    ) -> Result<u64, Error> {
+    ) -> Result<Report, Error> {
         let named_after = item
             .name
             .as_deref()
             .map_or(item.output.as_path(), Path::new);
         let stem = Input::path(named_after).stem();
-        let report = finish(
+        finish(
             self,
             done,
             &item.output,
@@ -460,28 +525,52 @@ impl Client {
             multi_file,
             &mut |_| {},
             deadline,
-        )?;
-        Ok(report.bytes())
+        )
     }
 
     /// Checks everything locally, uploads, and starts one conversion: two API requests
-    /// (presign and convert), paced as such, or one for a URL, which is not uploaded.
+    /// (presign and convert), paced as such, or one for a URL, which is not uploaded. With
+    /// the batch's options (`checkpoints`, `skip_if_unchanged`), an up-to-date output is
+    /// skipped and a checkpointed job resumed, without a request; `guard` keeps them for
+    /// when the item ends.
     fn start_one(
         &self,
-        input: &Input<'_>,
-        output: &Path,
-        request: &Request,
+        (input, output, request): (&Input<'_>, &Path, &Request),
+        (checkpoints, skip_if_unchanged): &(Option<PathBuf>, bool),
+        guard: &mut Option<Guard>,
         deadline: Deadline,
         pacer: &mut Pacer,
-    ) -> Result<Conversion, Error> {
+    ) -> Result<Began, Error> {
         request.validate()?;
         let upload = input.check()?.is_some();
-        if request.is_multi_file() {
+        let multi_file = request.is_multi_file();
+        if multi_file {
             check_folder(output)?;
         } else {
             check_destination(output)?;
         }
         check_not_input(input, output)?;
+        let request = request.named_for(output);
+        let checkpoint = checkpoints.as_deref().map(|dir| checkpoint_in(dir, output));
+        let options = (checkpoint, *skip_if_unchanged);
+        let kept = guard.insert(Guard::new(
+            std::slice::from_ref(input),
+            output,
+            &request,
+            multi_file,
+            options,
+        )?);
+        if let Some(paths) = kept.up_to_date() {
+            let bytes = paths
+                .iter()
+                .filter_map(|p| std::fs::metadata(p).ok())
+                .map(|m| m.len())
+                .sum();
+            return Ok(Began::UpToDate(bytes));
+        }
+        if let Some(job) = kept.saved_job() {
+            return Ok(Began::Conversion(Box::new(Conversion::Started(job))));
+        }
         let cancel = self.transport().cancel();
         let (requests, step) = if upload {
             (2, Step::Presign)
@@ -490,11 +579,44 @@ impl Client {
         };
         pacer.take(pacer.slot(Instant::now()), requests, (cancel, step))?;
         let url = self.upload_input(input, &mut |_| {}, deadline)?;
-        self.start_until(
-            &request.named_for(output),
-            std::slice::from_ref(&url),
-            deadline,
-        )
+        let conversion = self.start_until(&request, std::slice::from_ref(&url), deadline)?;
+        if let Conversion::Started(job) = &conversion {
+            kept.started(job).map_err(|e| e.for_job(job.id()))?;
+        }
+        Ok(Began::Conversion(Box::new(conversion)))
+    }
+}
+
+/// How a file of a batch began.
+enum Began {
+    /// Build-script mode found its output (of this many bytes) up to date.
+    UpToDate(u64),
+    /// Its job started (or was resumed from a checkpoint), or it finished at once.
+    Conversion(Box<Conversion>),
+}
+
+/// The checkpoint of the file saved to `output` in the folder `dir`: named after the
+/// output's file name and a hash of its path, so that outputs of the same name in different
+/// folders do not share one.
+fn checkpoint_in(dir: &Path, output: &Path) -> PathBuf {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".to_string());
+    let digest = hash::sha256_of(output.as_os_str().as_encoded_bytes()).unwrap_or_default();
+    let short: String = digest.chars().take(12).collect();
+    dir.join(format!("{name}-{short}.pdfco-job"))
+}
+
+impl BatchItem {
+    /// Records how the item ended, settling its checkpoint and build-script mode: the
+    /// checkpoint removed once the result is saved or lost, the sidecar written.
+    fn settle(&mut self, result: Result<Report, Error>) {
+        let result = match &self.guard {
+            Some(guard) => guard.settle(result),
+            None => result,
+        };
+        self.result = result.map(|report| report.bytes());
     }
 }
 
@@ -590,13 +712,13 @@ impl<'c> Poller<'c> {
         let at = self.pacer.slot(entry.next_check);
         let grace = |d: Instant| poll::later(d, GRACE);
         if self.outer.0.is_some_and(|d| at >= d) || self.stop.0.is_some_and(|d| at > grace(d)) {
-            items[index].result = Err(timeout(JobState::Working));
+            items[index].settle(Err(timeout(JobState::Working)));
             finish(items, on_progress);
             return true;
         }
         let cancel = self.client.transport().cancel();
         if let Err(e) = self.pacer.take(at, 1, (cancel, Step::JobCheck)) {
-            items[index].result = Err(e.for_job(entry.job.id()));
+            items[index].settle(Err(e.for_job(entry.job.id())));
             finish(items, on_progress);
             return true;
         }
@@ -613,7 +735,7 @@ impl<'c> Poller<'c> {
                 status
             }
             Err(e) => {
-                items[index].result = Err(e);
+                items[index].settle(Err(e));
                 finish(items, on_progress);
                 return true;
             }
@@ -626,20 +748,21 @@ impl<'c> Poller<'c> {
             JobState::Success => {
                 let multi_file = entry.job.format().is_some_and(OutputFormat::is_multi_file);
                 let done = Done::Async(entry.job.clone(), status.clone());
-                items[index].result = self
+                let saved = self
                     .client
                     .save(&done, &items[index], multi_file, self.stop);
+                items[index].settle(saved);
             }
             JobState::Failed | JobState::Aborted | JobState::Unknown => {
-                items[index].result = Err(Error::JobFailed {
+                items[index].settle(Err(Error::JobFailed {
                     job_id: entry.job.id().to_string(),
                     state: status.state().clone(),
                     message: status.message().unwrap_or_default().to_string(),
                     code: status.error_code(),
-                });
+                }));
             }
             state if self.stop.is_past() => {
-                items[index].result = Err(timeout(state.clone()));
+                items[index].settle(Err(timeout(state.clone())));
             }
             _ => {
                 entry.next_check = self.plan(entry.started, entry.checks);

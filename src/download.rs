@@ -4,13 +4,15 @@ use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Seek, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::cancel;
+use crate::input::OnProgress;
 use crate::redact;
 use crate::retry::{self, Deadline, Safety};
 use crate::tempfile::{self, TempFile, parent_dir};
-use crate::{Client, Error, Job, JobStatus, Output, Step};
+use crate::{Client, Error, Job, JobStatus, Output, Progress, Step};
 
 /// Where a result can be downloaded from: a URL, and the job it belongs to when known so
 /// that errors carry the job id.
@@ -76,7 +78,8 @@ impl<'a> From<&'a JobStatus> for ResultUrl<'a> {
             url: status.url(),
             urls: status.urls(),
             listing: false,
-            job_id: Some(status.job_id()),
+            // A synchronous request's status has no job.
+            job_id: Some(status.job_id()).filter(|id| !id.is_empty()),
         }
     }
 }
@@ -330,6 +333,8 @@ impl<W: Write> Write for Tracked<'_, W> {
 /// ```
 pub struct Destination<'w> {
     to: To<'w>,
+    /// Sees the bytes received.
+    on_progress: Option<Mutex<OnProgress<'w>>>,
 }
 
 /// The kinds of [`Destination`].
@@ -351,6 +356,7 @@ impl<'w> Destination<'w> {
                 dir: dir.into(),
                 stem: stem.into(),
             },
+            on_progress: None,
         }
     }
 
@@ -360,6 +366,7 @@ impl<'w> Destination<'w> {
     pub fn writer<W: Write + Send + Sync + 'w>(writer: W) -> Destination<'w> {
         Destination {
             to: To::Writer(Box::new(writer)),
+            on_progress: None,
         }
     }
 
@@ -367,11 +374,46 @@ impl<'w> Destination<'w> {
     /// [`json_limit`](crate::ClientBuilder::json_limit) bytes are read; a larger result is an
     /// [`Error::Decode`].
     pub fn memory() -> Destination<'static> {
-        Destination { to: To::Memory }
+        Destination {
+            to: To::Memory,
+            on_progress: None,
+        }
     }
 
     fn file(path: PathBuf) -> Self {
-        Destination { to: To::File(path) }
+        Destination {
+            to: To::File(path),
+            on_progress: None,
+        }
+    }
+
+    /// Calls `on_progress` on the caller's thread with [`Progress::Downloading`] as the
+    /// result arrives: the bytes written so far, after each chunk (all files together, for a
+    /// folder). A download that breaks off and resumes with `Range` goes on counting from
+    /// where it stopped; one that has to start over counts from zero again. The temporary
+    /// file and its rename into place, the retries and the client's
+    /// [cancel flag](crate::ClientBuilder::cancel_flag), looked at between chunks, work as
+    /// without it.
+    ///
+    /// Defaults to nothing.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # fn no_run(client: &pdfco::Client, done: &pdfco::JobStatus) -> Result<(), pdfco::Error> {
+    /// use pdfco::{Destination, Progress};
+    ///
+    /// let to = Destination::from("result.json").on_progress(|p| {
+    ///     if let Progress::Downloading { received } = p {
+    ///         eprint!("\rdownload {received} bytes");
+    ///     }
+    /// });
+    /// client.download(done, to)?;
+    /// # Ok(()) }
+    /// ```
+    pub fn on_progress(mut self, on_progress: impl FnMut(Progress<'_>) + Send + 'w) -> Self {
+        self.on_progress = Some(Mutex::new(Box::new(on_progress)));
+        self
     }
 }
 
@@ -433,15 +475,13 @@ impl fmt::Debug for Destination<'_> {
 ///
 /// ```
 /// use pdfco::testing::Emulator;
-/// use pdfco::{Conversion, Destination, Document, OutputFormat, Request};
+/// use pdfco::{Destination, Document, OutputFormat, Request};
 ///
 /// let emulator = Emulator::start()?;
 /// let client = emulator.client_builder().build()?;
 /// let file = client.upload("fixtures/sample.pdf")?;
-/// let Conversion::Started(job) = client.start(&Request::convert(OutputFormat::Json).url(file.url()))? else {
-///     unreachable!()
-/// };
-/// let done = client.wait(&job, |_| {})?;
+/// let started = client.start(&Request::convert(OutputFormat::Json).url(file.url()))?;
+/// let done = client.wait(&started, |_| {})?;
 /// let saved = client.download(&done, Destination::memory())?;
 /// assert!(saved.bytes() > 0 && saved.paths().is_empty());
 /// let document = Document::from_value(&saved.json()?)?;
@@ -595,7 +635,13 @@ impl Client {
             job_id: from.job_id.map(str::to_string),
         };
         let deadline = Deadline::none();
-        let to = to.into().to;
+        let Destination { to, on_progress } = to.into();
+        let mut callback = on_progress.map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()));
+        let mut on_bytes = |received| {
+            if let Some(callback) = &mut callback {
+                callback(Progress::Downloading { received });
+            }
+        };
         if from.several() && !matches!(to, To::Folder { .. }) {
             let error = Error::InvalidOption {
                 option: "destination",
@@ -606,18 +652,20 @@ impl Client {
         }
         match to {
             To::File(path) => {
-                saved.bytes = self.download_file(from, &path, &mut |_| {}, deadline)?;
+                saved.bytes = self.download_file(from, &path, &mut on_bytes, deadline)?;
                 saved.paths.push(path);
             }
             To::Folder { dir, stem } => {
                 let mut total = 0;
-                saved.paths =
-                    self.download_folder(from, &dir, &stem, &mut |n| total = n, deadline)?;
+                let mut count = |n| {
+                    total = n;
+                    on_bytes(n);
+                };
+                saved.paths = self.download_folder(from, &dir, &stem, &mut count, deadline)?;
                 saved.bytes = total;
             }
             To::Writer(writer) => {
-                let mut ignore = |_| {};
-                let mut out = Tracked::new(writer, &mut ignore);
+                let mut out = Tracked::new(writer, &mut on_bytes);
                 // A writer cannot be rewound, so a server that ignores `Range` cannot be
                 // resumed from.
                 saved.bytes = self
@@ -631,7 +679,7 @@ impl Client {
                     .map_err(|e| with_job(e, from.job_id))?;
             }
             To::Memory => {
-                let bytes = self.read_result(from, deadline)?;
+                let bytes = self.read_result_with(from, &mut on_bytes, deadline)?;
                 saved.bytes = bytes.len() as u64;
                 saved.memory = Some(bytes);
             }
@@ -646,8 +694,18 @@ impl Client {
         from: ResultUrl<'_>,
         deadline: Deadline,
     ) -> Result<Vec<u8>, Error> {
+        self.read_result_with(from, &mut |_| {}, deadline)
+    }
+
+    /// [`Client::read_result`], counting the bytes read through `on_bytes`.
+    fn read_result_with(
+        &self,
+        from: ResultUrl<'_>,
+        on_bytes: &mut dyn FnMut(u64),
+        deadline: Deadline,
+    ) -> Result<Vec<u8>, Error> {
         let limit = self.transport().json_limit();
-        match self.read_capped(from, deadline)? {
+        match self.read_capped(from, on_bytes, deadline)? {
             Some(bytes) => Ok(bytes),
             None => Err(with_job(
                 Error::decode(
@@ -664,16 +722,16 @@ impl Client {
     fn read_capped(
         &self,
         from: ResultUrl<'_>,
+        on_bytes: &mut dyn FnMut(u64),
         deadline: Deadline,
     ) -> Result<Option<Vec<u8>>, Error> {
         let limit = self.transport().json_limit();
-        let mut ignore = |_| {};
         let mut out = Tracked::new(
             Capped {
                 bytes: Vec::new(),
                 limit,
             },
-            &mut ignore,
+            on_bytes,
         );
         let mut restart = |capped: &mut Capped| {
             capped.bytes.clear();
@@ -726,7 +784,7 @@ impl Client {
         let ext = extension_of(url);
         let dest = dir.join(format!("{stem}.{ext}"));
         if ext == "json" {
-            if let Some(bytes) = self.read_capped(from, deadline)? {
+            if let Some(bytes) = self.read_capped(from, &mut |_| {}, deadline)? {
                 if let Ok(urls) = parse_listing(&bytes) {
                     let listed = ResultUrl {
                         url: from.url,

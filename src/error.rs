@@ -77,7 +77,7 @@ impl fmt::Display for Step {
 ///
 /// ```
 /// use pdfco::testing::Emulator;
-/// use pdfco::{Conversion, Error, OutputFormat, Request};
+/// use pdfco::{Error, OutputFormat, Request};
 ///
 /// let emulator = Emulator::start()?;
 /// let client = emulator.client_builder().build()?;
@@ -85,8 +85,8 @@ impl fmt::Display for Step {
 /// let request = Request::convert(OutputFormat::Json).url(locked.url()).password("wrong");
 ///
 /// // Asynchronous: the job starts, then fails with PDF.co's code.
-/// let Conversion::Started(job) = client.start(&request)? else { unreachable!() };
-/// let err = client.wait(&job, |_| {}).unwrap_err();
+/// let started = client.start(&request)?;
+/// let err = client.wait(&started, |_| {}).unwrap_err();
 /// assert!(matches!(err, Error::JobFailed { code: Some(441), .. }), "{err}");
 /// assert_eq!(err.status(), Some(441));
 ///

@@ -11,7 +11,7 @@ use crate::redact;
 use crate::retry::Deadline;
 use crate::transport::UploadBody;
 use crate::upload::{check_input, file_name_of};
-use crate::{Client, Error, UploadedFile};
+use crate::{Client, Error, Progress, UploadedFile};
 
 /// The input of a one-call conversion ([`Run::save`](crate::Run::save) and friends).
 ///
@@ -36,7 +36,12 @@ use crate::{Client, Error, UploadedFile};
 /// ```
 pub struct Input<'a> {
     source: Source<'a>,
+    /// Sees the bytes sent whenever this input is uploaded.
+    on_progress: Option<Mutex<OnProgress<'a>>>,
 }
+
+/// An [`Input`]'s or a [`Destination`](crate::Destination)'s progress callback.
+pub(crate) type OnProgress<'a> = Box<dyn FnMut(Progress<'_>) + Send + 'a>;
 
 enum Source<'a> {
     Path(Cow<'a, Path>),
@@ -57,6 +62,7 @@ impl<'a> Input<'a> {
     pub fn path(path: impl Into<Cow<'a, Path>>) -> Input<'a> {
         Input {
             source: Source::Path(path.into()),
+            on_progress: None,
         }
     }
 
@@ -67,6 +73,7 @@ impl<'a> Input<'a> {
                 name: name.into(),
                 bytes: bytes.into(),
             },
+            on_progress: None,
         }
     }
 
@@ -79,6 +86,7 @@ impl<'a> Input<'a> {
                 len,
                 reader: Mutex::new(Box::new(reader)),
             },
+            on_progress: None,
         }
     }
 
@@ -87,7 +95,38 @@ impl<'a> Input<'a> {
     pub fn url(url: impl Into<String>) -> Input<'a> {
         Input {
             source: Source::Url(url.into()),
+            on_progress: None,
         }
+    }
+
+    /// Calls `on_progress` on the caller's thread whenever this input is uploaded, by
+    /// [`Client::upload`] as by a [`Run`](crate::Run) or a [`Batch`](crate::Batch):
+    /// [`Progress::Uploading`] after each chunk sent (counting from zero again when a failed
+    /// transfer is retried), then [`Progress::Uploaded`] once storage has it all. Retries and
+    /// the client's [cancel flag](crate::ClientBuilder::cancel_flag), looked at between
+    /// chunks, work as without it. A URL has nothing to upload and reports nothing.
+    ///
+    /// Defaults to nothing.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use pdfco::{Input, Progress};
+    ///
+    /// let emulator = pdfco::testing::Emulator::start()?;
+    /// let client = emulator.client_builder().build()?;
+    /// let input = Input::from("fixtures/sample.pdf").on_progress(|p| {
+    ///     if let Progress::Uploading { sent, total } = p {
+    ///         eprint!("\rupload {sent}/{total}");
+    ///     }
+    /// });
+    /// let file = client.upload(input)?;
+    /// assert_eq!(file.size(), std::fs::metadata("fixtures/sample.pdf")?.len());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn on_progress(mut self, on_progress: impl FnMut(Progress<'_>) + Send + 'a) -> Self {
+        self.on_progress = Some(Mutex::new(Box::new(on_progress)));
+        self
     }
 
     /// The input's file name: the path's, the one given, or the URL's last segment.
@@ -195,9 +234,38 @@ impl Client {
         Ok(uploaded.url().to_string())
     }
 
-    /// Uploads a path, bytes or a reader, counting bytes sent through `on_bytes`. A URL has
-    /// nothing to upload and is refused before any request.
+    /// Uploads a path, bytes or a reader, counting bytes sent through `on_bytes` and the
+    /// input's own callback, if it has one. A URL has nothing to upload and is refused before
+    /// any request.
     pub(crate) fn upload_file(
+        &self,
+        input: &Input<'_>,
+        on_bytes: &mut dyn FnMut(u64),
+        deadline: Deadline,
+    ) -> Result<UploadedFile, Error> {
+        let Some(callback) = &input.on_progress else {
+            return self.upload_source(input, on_bytes, deadline);
+        };
+        let mut callback = callback.lock().unwrap_or_else(|e| e.into_inner());
+        let total = match &input.source {
+            Source::Path(path) => check_input(path)?,
+            Source::Bytes { bytes, .. } => bytes.len() as u64,
+            Source::Reader { len, .. } => *len,
+            Source::Url(_) => 0,
+        };
+        let mut both = |sent| {
+            on_bytes(sent);
+            callback(Progress::Uploading { sent, total });
+        };
+        let uploaded = self.upload_source(input, &mut both, deadline)?;
+        callback(Progress::Uploaded {
+            bytes: uploaded.size(),
+        });
+        Ok(uploaded)
+    }
+
+    /// [`Client::upload_file`] without the input's callback.
+    fn upload_source(
         &self,
         input: &Input<'_>,
         on_bytes: &mut dyn FnMut(u64),

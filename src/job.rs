@@ -10,7 +10,7 @@ use crate::response::{Answer, Credits};
 use crate::retry::{Deadline, Safety};
 use crate::transport::ApiRequest;
 use crate::url;
-use crate::{Client, Error, Job, Step};
+use crate::{Client, Conversion, Error, Job, Output, Step};
 
 /// The state of a background job, as `/v1/job/check` reports it.
 ///
@@ -111,13 +111,12 @@ impl fmt::Display for JobState {
 /// let emulator = Emulator::start()?;
 /// let client = emulator.client_builder().build()?;
 /// let file = client.upload("fixtures/sample.pdf")?;
-/// let Conversion::Started(job) = client.start(&Request::convert(OutputFormat::Json).url(file.url()))? else {
-///     unreachable!()
-/// };
+/// let started = client.start(&Request::convert(OutputFormat::Json).url(file.url()))?;
+/// let Conversion::Started(job) = &started else { panic!("asynchronous by default") };
 /// let status = client.check(job.id())?;
 /// assert_eq!(status.job_id(), job.id());
 /// assert_eq!(status.state(), &JobState::Working);
-/// let done = client.wait(&job, |_| {})?;
+/// let done = client.wait(&started, |_| {})?;
 /// assert_eq!((done.state(), done.page_count()), (&JobState::Success, Some(3)));
 /// assert!(done.url().is_some() && done.remaining_credits().is_some());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -180,6 +179,27 @@ impl JobStatus {
         })
     }
 
+    /// The status of a request that finished at once (synchronously): `success`, no job id,
+    /// and the answer's result.
+    fn finished(output: &Output) -> JobStatus {
+        JobStatus {
+            job_id: String::new(),
+            state: JobState::Success,
+            message: None,
+            error_code: None,
+            url: output.url().map(str::to_string),
+            page_count: output.page_count(),
+            duration: output.duration(),
+            credits: Credits {
+                spent: output.credits(),
+                remaining: output.remaining_credits(),
+            },
+            body: output.body().cloned(),
+            urls: output.urls().to_vec(),
+            answer: output.answer().clone(),
+        }
+    }
+
     /// The whole answer of the check, as PDF.co sent it, with the request's secrets masked
     /// wherever it repeated them: for endpoints whose result is data in a field of its own,
     /// such as `pdf/info`'s `info`. Its URLs carry signatures; treat them as secrets.
@@ -194,7 +214,8 @@ impl JobStatus {
         }
     }
 
-    /// The job's id.
+    /// The job's id; empty for the status [`Client::wait`] gives for a request that finished
+    /// at once ([`Conversion::Finished`]), which had no job.
     pub fn job_id(&self) -> &str {
         &self.job_id
     }
@@ -286,6 +307,51 @@ impl fmt::Debug for JobStatus {
     }
 }
 
+/// What [`Client::wait`] waits for: what [`Client::start`] returned (a [`Conversion`]), or a
+/// [`Job`], such as one [resumed](Job::resume) from a saved id.
+///
+/// # Example
+///
+/// ```
+/// use pdfco::{Job, WaitFor};
+///
+/// let job = Job::resume("JOB-1", None);
+/// let what = WaitFor::from(&job);
+/// assert!(format!("{what:?}").contains("JOB-1"));
+/// ```
+#[derive(Clone, Copy)]
+pub struct WaitFor<'a>(What<'a>);
+
+#[derive(Clone, Copy)]
+enum What<'a> {
+    Job(&'a Job),
+    Finished(&'a Output),
+}
+
+impl<'a> From<&'a Job> for WaitFor<'a> {
+    fn from(job: &'a Job) -> Self {
+        WaitFor(What::Job(job))
+    }
+}
+
+impl<'a> From<&'a Conversion> for WaitFor<'a> {
+    fn from(conversion: &'a Conversion) -> Self {
+        match conversion {
+            Conversion::Started(job) => WaitFor(What::Job(job)),
+            Conversion::Finished(output) => WaitFor(What::Finished(output)),
+        }
+    }
+}
+
+impl fmt::Debug for WaitFor<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            What::Job(job) => f.debug_tuple("WaitFor").field(job).finish(),
+            What::Finished(output) => f.debug_tuple("WaitFor").field(output).finish(),
+        }
+    }
+}
+
 impl Client {
     /// Asks PDF.co once for a job's state (`GET /v1/job/check?jobid=`). Each check costs
     /// credits.
@@ -360,7 +426,8 @@ impl Client {
             .map_err(|e| e.for_job(job_id))
     }
 
-    /// Checks a job until it ends, sleeping between checks as the
+    /// Step 3: waits for what [`Client::start`] returned (a [`Conversion`], or a [`Job`] such
+    /// as one [resumed](Job::resume)): checks a job until it ends, sleeping between checks as the
     /// [poll schedule](crate::ClientBuilder::poll_schedule) says (by default a first check
     /// after 1 s, then every 3 s, the gaps growing with the time waited), for at most the job
     /// timeout. `on_status` sees every status, as the tutorials print them. Sleeps on the
@@ -371,7 +438,9 @@ impl Client {
     /// from then on, so that a job PDF.co does not know ends as `unknown`.
     ///
     /// Returns the final `success` status, whose [`url`](JobStatus::url) is where to download
-    /// the result.
+    /// the result: pass it to [`Client::download`]. A [`Conversion::Finished`] (a synchronous
+    /// request) has no job to wait for: its status comes back at once, `success` with the
+    /// answer's result and an empty job id, without a check and without calling `on_status`.
     ///
     /// # Errors
     ///
@@ -386,18 +455,28 @@ impl Client {
     ///
     /// # Example
     ///
-    /// ```no_run
-    /// # fn no_run(client: &pdfco::Client, job: &pdfco::Job) -> Result<(), pdfco::Error> {
-    /// let done = client.wait(job, |status| println!("{}", status.state()))?;
-    /// client.download(&done, "out.json")?;
-    /// # Ok(()) }
     /// ```
-    pub fn wait(
+    /// use pdfco::{OutputFormat, Request};
+    ///
+    /// # let emulator = pdfco::testing::Emulator::start()?;
+    /// # let client = emulator.client_builder().build()?;
+    /// # let out = std::env::temp_dir().join(format!("pdfco-wait-doc-{}.csv", std::process::id()));
+    /// let file = client.upload("fixtures/sample.pdf")?;
+    /// let started = client.start(&Request::convert(OutputFormat::Csv).url(file.url()))?;
+    /// let done = client.wait(&started, |status| println!("{}", status.state()))?;
+    /// client.download(&done, &out)?;
+    /// # std::fs::remove_file(&out)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn wait<'j>(
         &self,
-        job: &Job,
+        job: impl Into<WaitFor<'j>>,
         mut on_status: impl FnMut(&JobStatus),
     ) -> Result<JobStatus, Error> {
-        self.wait_until(job, Deadline::none(), &mut on_status)
+        match job.into().0 {
+            What::Job(job) => self.wait_until(job, Deadline::none(), &mut on_status),
+            What::Finished(output) => Ok(JobStatus::finished(output)),
+        }
     }
 
     /// Waits until the job ends, the job timeout passes, or `outer` (a workflow's deadline)

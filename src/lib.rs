@@ -43,15 +43,13 @@
 //! asynchronously" does it:
 //!
 //! ```no_run
-//! use pdfco::{Client, Conversion, OutputFormat, Request};
+//! use pdfco::{Client, OutputFormat, Request};
 //!
 //! let client = Client::from_env()?;
 //! let file = client.upload("invoice.pdf")?;
 //! let request = Request::convert(OutputFormat::Json).pages("0,2-5,7-").url(file.url());
-//! let Conversion::Started(job) = client.start(&request)? else {
-//!     unreachable!("requests are asynchronous by default")
-//! };
-//! let done = client.wait(&job, |status| println!("{}", status.state()))?;
+//! let started = client.start(&request)?;
+//! let done = client.wait(&started, |status| println!("{}", status.state()))?;
 //! client.download(&done, "invoice.json")?;
 //! # Ok::<(), pdfco::Error>(())
 //! ```
@@ -106,7 +104,9 @@
 //! job the next time instead of starting another. A checkpoint or sidecar path that is the
 //! input, the output (also through a link) or an existing file the crate did not write as
 //! one is refused before any request, as is one whose folder is missing or cannot be
-//! written. A `build.rs`:
+//! written. A [`Batch`] has both for each of its files, with the same files and rules:
+//! [`Batch::skip_if_unchanged`] and [`Batch::checkpoints`] (a folder of checkpoints, one
+//! per file). A `build.rs`:
 //!
 //! ```no_run
 //! use pdfco::{OutputFormat, Request};
@@ -151,14 +151,13 @@
 //! [`Error::status`] reads the code in both modes:
 //!
 //! ```
-//! use pdfco::{Client, Conversion, Error, OutputFormat, Request};
+//! use pdfco::{Client, Error, OutputFormat, Request};
 //!
 //! fn convert(client: &Client, file: &str, asynchronous: bool) -> Result<(), Error> {
 //!     let file = client.upload(file)?;
 //!     let request = Request::convert(OutputFormat::Json).url(file.url()).password("wrong");
-//!     if let Conversion::Started(job) = client.start(&request.asynchronous(asynchronous))? {
-//!         client.wait(&job, |_| {})?;
-//!     }
+//!     let started = client.start(&request.asynchronous(asynchronous))?;
+//!     client.wait(&started, |_| {})?;
 //!     Ok(())
 //! }
 //!
@@ -372,7 +371,7 @@ pub use error::{Error, Result, Step};
 #[allow(unused_imports)] // until every family has public types
 pub use family::*;
 pub use input::Input;
-pub use job::{JobState, JobStatus};
+pub use job::{JobState, JobStatus, WaitFor};
 pub use pages::Pages;
 pub use poll::PollSchedule;
 pub use request::{LineGrouping, Request, kind};
@@ -425,6 +424,7 @@ mod tests {
         check::<crate::Saved>();
         check::<crate::Step>();
         check::<crate::UploadedFile>();
+        check::<crate::WaitFor<'static>>();
     }
 }
 

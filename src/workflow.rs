@@ -20,6 +20,10 @@ use crate::{Client, Conversion, Error, Input, Job, JobStatus, Output, Request, S
 /// What a one-call conversion is doing, reported to the callback of
 /// [`Run::on_progress`](crate::Run::on_progress). The callback runs on the caller's thread, between steps.
 ///
+/// The step-by-step methods report the same way: an [`Input::on_progress`](crate::Input::on_progress)
+/// callback sees `Uploading` and `Uploaded` whenever that input is uploaded, and a
+/// [`Destination::on_progress`](crate::Destination::on_progress) callback sees `Downloading`.
+///
 /// # Example
 ///
 /// ```no_run
@@ -404,64 +408,38 @@ impl<'a> Run<'_, 'a> {
         for input in &inputs {
             check_not_input(input, &output)?;
         }
-        let sidecar = skip_if_unchanged.then(|| sidecar::path_for(&output));
-        let input_paths: Vec<PathBuf> = inputs
-            .iter()
-            .filter_map(|i| i.as_path().map(Path::to_path_buf))
-            .collect();
-        let mut taken = vec![(output.as_path(), "the output")];
-        taken.extend(input_paths.iter().map(|p| (p.as_path(), "an input file")));
-        if let Some(path) = &checkpoint {
-            let mut others = taken.clone();
-            others.extend(sidecar.as_deref().map(|p| (p, "the output's sidecar file")));
-            checkpoint::check_own_file(path, "checkpoint", &others)?;
-        }
-        if let Some(path) = &sidecar {
-            let mut others = taken.clone();
-            others.extend(checkpoint.as_deref().map(|p| (p, "the checkpoint")));
-            checkpoint::check_own_file(path, "sidecar", &others)?;
-        }
         let request = request.named_for(&output);
-
-        let stamp = if checkpoint.is_some() || skip_if_unchanged {
-            Some(Stamp {
-                input: fingerprint(&inputs)?,
-                request: request.fingerprint(),
-            })
-        } else {
-            None
-        };
-        if let (true, Some(stamp)) = (skip_if_unchanged, &stamp) {
-            if let Some(paths) = sidecar::up_to_date(&output, multi_file, stamp) {
-                let bytes = total_size(&paths);
-                return Ok(Report {
-                    path: output.clone(),
-                    paths,
-                    inputs: input_paths,
-                    skipped: true,
-                    job_id: None,
-                    bytes,
-                    page_count: None,
-                    credits: None,
-                    remaining_credits: None,
-                });
-            }
+        let guard = Guard::new(
+            &inputs,
+            &output,
+            &request,
+            multi_file,
+            (checkpoint, skip_if_unchanged),
+        )?;
+        let input_paths = guard.input_paths.clone();
+        if let Some(paths) = guard.up_to_date() {
+            let bytes = total_size(&paths);
+            return Ok(Report {
+                path: output.clone(),
+                paths,
+                inputs: input_paths,
+                skipped: true,
+                job_id: None,
+                bytes,
+                page_count: None,
+                credits: None,
+                remaining_credits: None,
+            });
         }
 
         let deadline = client.workflow_deadline();
-        let saved = checkpoint
-            .as_deref()
-            .zip(stamp.as_ref())
-            .and_then(|(path, stamp)| Checkpoint::load(path, stamp, &output));
-        let conversion = match saved {
-            Some(saved) => Conversion::Started(Job::resume(saved.job_id, saved.result_url)),
+        let conversion = match guard.saved_job() {
+            Some(job) => Conversion::Started(job),
             None => {
                 let urls = upload_all(client, &inputs, &sizes, &mut on_progress, deadline)?;
                 let conversion = client.start_until(&request, &urls, deadline)?;
-                if let (Conversion::Started(job), Some(path), Some(stamp)) =
-                    (&conversion, &checkpoint, &stamp)
-                {
-                    Checkpoint::save(path, stamp, &output, job)?;
+                if let Conversion::Started(job) = &conversion {
+                    guard.started(job)?;
                 }
                 conversion
             }
@@ -474,14 +452,9 @@ impl<'a> Run<'_, 'a> {
                 client, &done, &output, &stem, multi_file, progress, deadline,
             )
         });
-        match (&result, &checkpoint) {
-            (Ok(_), Some(path)) => Checkpoint::remove(path),
-            (Err(e), Some(path)) if checkpoint::is_lost(e) => Checkpoint::remove(path),
-            _ => {}
-        }
-        result.and_then(|mut report| {
+        guard.settle(result).map(|mut report| {
             report.inputs = input_paths;
-            record(&report, &output, skip_if_unchanged, stamp.as_ref())
+            report
         })
     }
 
@@ -730,20 +703,108 @@ fn total_size(paths: &[PathBuf]) -> u64 {
         .sum()
 }
 
-/// Writes the sidecar of a finished conversion in build-script mode.
-fn record(
-    report: &Report,
-    output: &Path,
+/// The build-script mode and the checkpoint of one conversion saved to a file or folder,
+/// for [`Run::save`] and for each file of a [`Batch`](crate::Batch): one implementation of
+/// both.
+#[derive(Debug)]
+pub(crate) struct Guard {
+    output: PathBuf,
+    multi_file: bool,
+    checkpoint: Option<PathBuf>,
     skip_if_unchanged: bool,
-    stamp: Option<&Stamp>,
-) -> Result<Report, Error> {
-    if let (true, Some(stamp)) = (skip_if_unchanged, stamp) {
-        if stamp.input.is_some() {
-            sidecar::write(output, stamp, report.paths())
-                .map_err(|e| with_job(e, report.job_id()))?;
+    /// What the conversion is, when either option is on.
+    stamp: Option<Stamp>,
+    /// The local input files, which the checkpoint and sidecar must not be.
+    pub(crate) input_paths: Vec<PathBuf>,
+}
+
+impl Guard {
+    /// Checks before any request that the checkpoint and sidecar paths may be written (not an
+    /// input, the output or each other; absent or the crate's own), and fingerprints the
+    /// inputs and `request` (already [named](Request::named_for) after `output`) when either
+    /// option is on.
+    pub(crate) fn new(
+        inputs: &[Input<'_>],
+        output: &Path,
+        request: &Request,
+        multi_file: bool,
+        (checkpoint, skip_if_unchanged): (Option<PathBuf>, bool),
+    ) -> Result<Guard, Error> {
+        let sidecar = skip_if_unchanged.then(|| sidecar::path_for(output));
+        let input_paths: Vec<PathBuf> = inputs
+            .iter()
+            .filter_map(|i| i.as_path().map(Path::to_path_buf))
+            .collect();
+        let mut taken = vec![(output, "the output")];
+        taken.extend(input_paths.iter().map(|p| (p.as_path(), "an input file")));
+        if let Some(path) = &checkpoint {
+            let mut others = taken.clone();
+            others.extend(sidecar.as_deref().map(|p| (p, "the output's sidecar file")));
+            checkpoint::check_own_file(path, "checkpoint", &others)?;
+        }
+        if let Some(path) = &sidecar {
+            let mut others = taken.clone();
+            others.extend(checkpoint.as_deref().map(|p| (p, "the checkpoint")));
+            checkpoint::check_own_file(path, "sidecar", &others)?;
+        }
+        let stamp = if checkpoint.is_some() || skip_if_unchanged {
+            Some(Stamp {
+                input: fingerprint(inputs)?,
+                request: request.fingerprint(),
+            })
+        } else {
+            None
+        };
+        Ok(Guard {
+            output: output.to_path_buf(),
+            multi_file,
+            checkpoint,
+            skip_if_unchanged,
+            stamp,
+            input_paths,
+        })
+    }
+
+    /// In build-script mode, the output's files when its sidecar says they are up to date.
+    pub(crate) fn up_to_date(&self) -> Option<Vec<PathBuf>> {
+        match (&self.stamp, self.skip_if_unchanged) {
+            (Some(stamp), true) => sidecar::up_to_date(&self.output, self.multi_file, stamp),
+            _ => None,
         }
     }
-    Ok(report.clone())
+
+    /// The job the checkpoint describes, when it belongs to this conversion.
+    pub(crate) fn saved_job(&self) -> Option<Job> {
+        let path = self.checkpoint.as_deref()?;
+        let saved = Checkpoint::load(path, self.stamp.as_ref()?, &self.output)?;
+        Some(Job::resume(saved.job_id, saved.result_url))
+    }
+
+    /// Writes the checkpoint of a job just started.
+    pub(crate) fn started(&self, job: &Job) -> Result<(), Error> {
+        match (&self.checkpoint, &self.stamp) {
+            (Some(path), Some(stamp)) => Checkpoint::save(path, stamp, &self.output, job),
+            _ => Ok(()),
+        }
+    }
+
+    /// Once the conversion is over: removes the checkpoint when the result is saved or the
+    /// job can no longer give one, and in build-script mode writes the sidecar.
+    pub(crate) fn settle(&self, result: Result<Report, Error>) -> Result<Report, Error> {
+        match (&result, &self.checkpoint) {
+            (Ok(_), Some(path)) => Checkpoint::remove(path),
+            (Err(e), Some(path)) if checkpoint::is_lost(e) => Checkpoint::remove(path),
+            _ => {}
+        }
+        let report = result?;
+        if let (true, Some(stamp)) = (self.skip_if_unchanged, &self.stamp) {
+            if stamp.input.is_some() {
+                sidecar::write(&self.output, stamp, report.paths())
+                    .map_err(|e| with_job(e, report.job_id()))?;
+            }
+        }
+        Ok(report)
+    }
 }
 
 /// Checks locally that a folder of page images can be made at `dir`: it exists as a

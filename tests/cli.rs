@@ -447,3 +447,53 @@ fn an_output_that_cannot_be_written_is_refused_before_anything_is_paid_for() {
         );
     }
 }
+
+/// What a piped stderr (not a terminal) shows: timestamped lines only, as before the
+/// terminal's progress bar, with no `\r` and nothing in between.
+#[test]
+fn progress_on_a_stderr_that_is_not_a_terminal_is_timestamped_lines() {
+    let emulator = Emulator::start().unwrap();
+    let dir = TempDir::new();
+    let size = std::fs::metadata(SAMPLE).unwrap().len();
+    let output = run(pdfco(&emulator)
+        .args(["convert", "--to", "csv", SAMPLE])
+        .arg(dir.join("out.csv")));
+    let text = stderr(&output);
+    assert_eq!(code(output.status), 0, "{text}");
+    assert!(!text.contains('\r'), "{text:?}");
+    let messages: Vec<&str> = text
+        .lines()
+        .map(|line| {
+            let (time, message) = line.split_once(": ").unwrap_or(("", line));
+            let digits = time.replace([':', '.'], "");
+            assert!(
+                time.len() == 8 && digits.len() == 6 && digits.chars().all(|c| c.is_ascii_digit()),
+                "a timestamped line: {line:?}"
+            );
+            message
+        })
+        .collect();
+    assert_eq!(messages[0], format!("uploaded {size} bytes"), "{text}");
+    assert!(messages[1].starts_with("job "), "{text}");
+    let last = messages.len() - 1;
+    assert!(messages[last].starts_with("saved "), "{text}");
+    assert_eq!(messages[last - 1], "success", "{text}");
+    assert!(
+        messages[2..last]
+            .iter()
+            .all(|m| ["working", "success"].contains(m)),
+        "{text}"
+    );
+
+    let output = run(pdfco(&emulator).args(["call", "pdf/info", "--input", SAMPLE]));
+    let text = stderr(&output);
+    assert_eq!(code(output.status), 0, "{text}");
+    assert!(!text.contains('\r'), "{text:?}");
+    assert!(
+        text.lines()
+            .next()
+            .unwrap_or("")
+            .ends_with(&format!(": uploaded {SAMPLE} ({size} bytes)")),
+        "{text}"
+    );
+}

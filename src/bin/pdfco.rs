@@ -4,12 +4,14 @@
 //! commands, the environment it reads and its exit codes.
 //!
 //! It never panics on a closed or full stdout or stderr: a failed write to stdout is an error
-//! (exit 1); progress lines that cannot be written to stderr are dropped. On SIGINT or
+//! (exit 1); progress lines that cannot be written to stderr are dropped. Progress goes to
+//! stderr: on a terminal, uploads and downloads as a bar redrawn in place; otherwise
+//! (a pipe, a file) timestamped lines only, as PDF.co's tutorials print them. On SIGINT or
 //! SIGTERM it removes its temporary files, leaves an existing output as it was, prints the
 //! job id if a job had started, and exits 130.
 
 use std::ffi::OsString;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -559,18 +561,106 @@ fn input_of(input: &str) -> Input<'_> {
 }
 
 /// Prints a run's progress on stderr and notes the job it starts, for the signal handler.
+/// On a terminal, uploads and downloads are shown as a bar redrawn in place; otherwise (a
+/// pipe, a file) every event is a timestamped line and transfers only say when they end.
 fn reporter(stop: &Stop) -> impl FnMut(Progress<'_>) + Send + '_ {
+    let mut bars = Bars::new(io::stderr().is_terminal());
     move |event| match event {
-        Progress::Uploaded { bytes } => progress(format_args!("uploaded {bytes} bytes")),
+        Progress::Uploading { sent, total } => bars.draw("upload", sent, Some(total)),
+        Progress::Uploaded { bytes } => {
+            if bars.on {
+                bars.draw("upload", bytes, Some(bytes));
+                bars.end();
+            } else {
+                progress(format_args!("uploaded {bytes} bytes"));
+            }
+        }
+        Progress::Downloading { received } => bars.draw("download", received, None),
         Progress::Started(started) => {
             if let Ok(mut slot) = stop.job.lock() {
                 *slot = Some(started.id().to_string());
             }
+            bars.end();
             progress(format_args!("job {}", started.id()));
         }
-        Progress::Status(status) => progress(format_args!("{}", status.state())),
-        _ => {}
+        Progress::Status(status) => {
+            bars.end();
+            progress(format_args!("{}", status.state()));
+        }
     }
+}
+
+/// The transfer bar of a terminal: redrawn in place with `\r`, ended with a newline before
+/// any other line. Off (drawing nothing) when stderr is not a terminal.
+struct Bars {
+    on: bool,
+    /// Whether a bar is on the current line.
+    open: bool,
+}
+
+impl Bars {
+    fn new(on: bool) -> Bars {
+        Bars { on, open: false }
+    }
+
+    fn draw(&mut self, label: &str, done: u64, total: Option<u64>) {
+        if self.on {
+            let mut stderr = io::stderr().lock();
+            let _ = write!(stderr, "\r{}\x1b[K", bar(label, done, total, 30));
+            let _ = stderr.flush();
+            self.open = true;
+        }
+    }
+
+    /// Ends the line of a bar, if one is drawn.
+    fn end(&mut self) {
+        if std::mem::take(&mut self.open) {
+            note(format_args!(""));
+        }
+    }
+}
+
+impl Drop for Bars {
+    fn drop(&mut self) {
+        self.end();
+    }
+}
+
+/// One line of a transfer bar: `upload   [#####-----]  50% 1.0 KiB / 2.0 KiB`, `width`
+/// characters of bar; just the label and the bytes when the total is not known.
+fn bar(label: &str, done: u64, total: Option<u64>, width: usize) -> String {
+    let Some(total) = total else {
+        return format!("{label} {}", size(done));
+    };
+    let share = if total == 0 {
+        1.0
+    } else {
+        (done as f64 / total as f64).min(1.0)
+    };
+    let filled = ((share * width as f64).round() as usize).min(width);
+    format!(
+        "{label:<8} [{}{}] {:>3}% {} / {}",
+        "#".repeat(filled),
+        "-".repeat(width - filled),
+        (share * 100.0).floor() as u32,
+        size(done),
+        size(total)
+    )
+}
+
+/// A byte count for people: `512 B`, `1.5 KiB`, `3.0 MiB`, `1.2 GiB`.
+fn size(bytes: u64) -> String {
+    const UNITS: [&str; 3] = ["KiB", "MiB", "GiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
 }
 
 /// Says what a run saved.
@@ -601,7 +691,13 @@ fn with_inputs<'a, K>(
         if input.starts_with("https://") || input.starts_with("http://") {
             request = request.url(input);
         } else {
-            let file = client.upload(input)?;
+            let mut bars = Bars::new(io::stderr().is_terminal());
+            let file = client.upload(Input::from(input).on_progress(|p| {
+                if let Progress::Uploading { sent, total } = p {
+                    bars.draw("upload", sent, Some(total));
+                }
+            }))?;
+            bars.end();
             progress(format_args!("uploaded {} ({} bytes)", input, file.size()));
             request = request.url(file.url());
         }
@@ -648,14 +744,12 @@ fn call(args: &Args, stop: &Stop) -> Result<(), Failure> {
     }
     // No output: the final answer itself, as JSON on stdout.
     let request = with_inputs(&client, request, args.values("--input"))?;
-    let answer = match client.start(&request)? {
-        Conversion::Finished(output) => output.answer().clone(),
-        Conversion::Started(job) => {
-            reporter(stop)(Progress::Started(&job));
-            let status = client.wait(&job, |status| reporter(stop)(Progress::Status(status)))?;
-            status.answer().clone()
-        }
-    };
+    let started = client.start(&request)?;
+    if let Conversion::Started(job) = &started {
+        reporter(stop)(Progress::Started(job));
+    }
+    let done = client.wait(&started, |status| reporter(stop)(Progress::Status(status)))?;
+    let answer = done.answer().clone();
     out(format_args!(
         "{}",
         serde_json::to_string_pretty(&answer).unwrap_or_default()
@@ -943,6 +1037,28 @@ mod tests {
             parse_args(vec!["convert".into(), "--to".into()]),
             Err(Failure::Usage(_))
         ));
+    }
+
+    #[test]
+    fn the_bar_shows_the_share_done_and_the_bytes() {
+        assert_eq!(
+            bar("upload", 1024, Some(4096), 20),
+            "upload   [#####---------------]  25% 1.0 KiB / 4.0 KiB"
+        );
+        assert_eq!(
+            bar("upload", 0, Some(0), 10),
+            "upload   [##########] 100% 0 B / 0 B"
+        );
+        assert_eq!(
+            bar("download", 5 * 1024 * 1024 + 512 * 1024, None, 10),
+            "download 5.5 MiB"
+        );
+        // More than announced (a file that grew) stays within the bar.
+        assert_eq!(
+            bar("upload", 300, Some(200), 4),
+            "upload   [####] 100% 300 B / 200 B"
+        );
+        assert!(!bar("upload", 7, Some(9), 30).contains('\r'));
     }
 
     #[test]
