@@ -4,66 +4,12 @@
 mod common;
 
 use std::fs::File;
-use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::cli::{code, finish, page_count, pdfco, run, stderr};
 use common::{SAMPLE, TempDir};
 use pdfco::testing::{Emulator, Endpoint, Fault, Outcome};
-
-/// The tool, pointed at `emulator`, with nothing of the caller's environment that could
-/// change its behaviour. `PDFCO_CLI_UNDER_TEST` runs these tests against another build of it,
-/// such as an older one, to see what they catch.
-fn pdfco(emulator: &Emulator) -> Command {
-    let program = std::env::var_os("PDFCO_CLI_UNDER_TEST")
-        .unwrap_or_else(|| env!("CARGO_BIN_EXE_pdfco").into());
-    let mut command = Command::new(program);
-    command
-        .env("PDFCO_API_KEY", emulator.api_key())
-        .env("PDFCO_BASE_URL", emulator.base_url())
-        .stdin(Stdio::null());
-    for var in [
-        "HTTPS_PROXY",
-        "https_proxy",
-        "HTTP_PROXY",
-        "http_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ] {
-        command.env_remove(var);
-    }
-    command
-}
-
-/// Runs a command to its end, failing the test instead of hanging if it takes over 60 s.
-fn finish(mut child: Child) -> Output {
-    let started = Instant::now();
-    while child.try_wait().expect("wait").is_none() {
-        if started.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            panic!("the CLI did not finish within 60 s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().expect("output")
-}
-
-fn run(command: &mut Command) -> Output {
-    finish(
-        command
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn pdfco"),
-    )
-}
-
-fn code(status: ExitStatus) -> i32 {
-    status.code().expect("an exit code, not a signal")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 /// Sends a signal with the system's `kill`.
 fn signal(child: &Child, name: &str) {
@@ -312,14 +258,6 @@ fn stdout_through_a_link_is_a_valid_output() {
         assert!(link.is_symlink(), "the link is still a link");
         assert_eq!(dir.files(), ["stdout"], "nothing else was written");
     }
-}
-
-/// The pages of a PDF, as lopdf reads them.
-fn page_count(path: &std::path::Path) -> usize {
-    lopdf::Document::load(path)
-        .expect("a PDF")
-        .get_pages()
-        .len()
 }
 
 #[test]

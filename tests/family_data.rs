@@ -546,7 +546,7 @@ fn attachments_as_base64() {
 
 #[test]
 fn attachments_of_a_document_without_any_and_of_a_protected_one() {
-    let (emulator, client) = setup();
+    let (_emulator, client) = setup();
     let file = client.upload(SAMPLE).unwrap();
     // PDF.co does not document this case; the emulator answers success with no files, and
     // the client saves none, synchronously and from a job.
