@@ -141,7 +141,9 @@ fn pdf_with_image(png: &[u8], pages: u32, on: u32) -> Vec<u8> {
     }
     doc.objects.insert(
         pages_id,
-        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => pages as i64 }),
+        Object::Dictionary(
+            dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => pages as i64 },
+        ),
     );
     let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
     doc.trailer.set("Root", catalog);
@@ -164,8 +166,8 @@ fn a_generated_barcode_reads_back_through_the_emulator_sync() {
     assert!(width > 20 && height > 20, "{width}x{height}");
 
     let path = dir.join("code.png");
-    let request = Request::read_barcodes(&[BarcodeType::QRCode, BarcodeType::Code128])
-        .asynchronous(false);
+    let request =
+        Request::read_barcodes(&[BarcodeType::QRCode, BarcodeType::Code128]).asynchronous(false);
     let found = read(&client, &request, path.to_str().unwrap());
     let recorded = only(&emulator, "/v1/barcode/read/from/url");
     assert_eq!(recorded.param("types").as_deref(), Some("QRCode,Code128"));
@@ -178,7 +180,10 @@ fn a_generated_barcode_reads_back_through_the_emulator_sync() {
     assert_eq!(barcode.file(), Some("code.png"));
     assert!(barcode.confidence().is_some_and(|c| c > 0.0));
     let rect = barcode.rect().expect("a rect");
-    assert!(rect.x > 0.0 && rect.y > 0.0, "inside the quiet zone: {rect:?}");
+    assert!(
+        rect.x > 0.0 && rect.y > 0.0,
+        "inside the quiet zone: {rect:?}"
+    );
     assert!(rect.x + rect.width <= f64::from(width) && rect.y + rect.height <= f64::from(height));
 }
 
@@ -259,7 +264,11 @@ fn barcodes_are_found_in_a_pdf_on_their_page_counted_from_zero() {
     std::fs::write(&pdf, pdf_with_image(&png, 3, 1)).unwrap();
     let pdf = pdf.to_str().unwrap();
 
-    let all = read(&client, &Request::read_barcodes(&[BarcodeType::QRCode]), pdf);
+    let all = read(
+        &client,
+        &Request::read_barcodes(&[BarcodeType::QRCode]),
+        pdf,
+    );
     assert_eq!(all.len(), 1, "{:?}", all.raw());
     assert_eq!(all.as_slice()[0].value(), Some("on page two"));
     assert_eq!(all.as_slice()[0].page(), Some(1));
@@ -309,7 +318,11 @@ fn bad_inputs_get_pdfcos_error_codes() {
         &json!({ "url": encrypted, "types": "QRCode" }),
     );
     assert_eq!(status, 441, "{answer}");
-    let (status, _) = post(&emulator, "barcode/read/from/url", &json!({ "types": "QRCode" }));
+    let (status, _) = post(
+        &emulator,
+        "barcode/read/from/url",
+        &json!({ "types": "QRCode" }),
+    );
     assert_eq!(status, 400);
     let (status, _) = post(&emulator, "barcode/generate", &json!({ "type": "QRCode" }));
     assert_eq!(status, 400, "no value");
@@ -332,7 +345,10 @@ fn bad_values_are_refused_before_any_request() {
     let (emulator, client) = setup();
     let refused: Vec<(Result<Value, Error>, &str)> = vec![
         (
-            client.run(&Request::read_barcodes(&[])).input(SAMPLE).json(),
+            client
+                .run(&Request::read_barcodes(&[]))
+                .input(SAMPLE)
+                .json(),
             "types",
         ),
         (
@@ -348,7 +364,12 @@ fn bad_values_are_refused_before_any_request() {
                 .json(),
             "type",
         ),
-        (client.run(&Request::barcode(BarcodeType::QRCode, "")).json(), "value"),
+        (
+            client
+                .run(&Request::barcode(BarcodeType::QRCode, ""))
+                .json(),
+            "value",
+        ),
         (
             client
                 .run(&Request::barcode(BarcodeType::QRCode, "x").decoration_image("logo.png"))
@@ -356,7 +377,9 @@ fn bad_values_are_refused_before_any_request() {
             "decorationImage",
         ),
         (
-            client.run(&Request::upload_data_uri("not a data uri")).json(),
+            client
+                .run(&Request::upload_data_uri("not a data uri"))
+                .json(),
             "file",
         ),
         (
@@ -427,12 +450,17 @@ fn base64_uploads_store_the_bytes_and_hash_them() {
             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
         ),
     ] {
-        let Conversion::Finished(stored) = client.start(&Request::upload_base64(text.as_bytes())).unwrap()
+        let Conversion::Finished(stored) = client
+            .start(&Request::upload_base64(text.as_bytes()))
+            .unwrap()
         else {
             panic!("answered at once")
         };
         let url = stored.url().unwrap().to_string();
-        let hash = client.run(&Request::file_hash().url(url.as_str())).json().unwrap();
+        let hash = client
+            .run(&Request::file_hash().url(url.as_str()))
+            .json()
+            .unwrap();
         assert_eq!(FileHash::from_value(&hash).unwrap().hex(), digest);
         assert_eq!(
             sent_last(&emulator, "/v1/file/hash").param("url"),
@@ -453,9 +481,14 @@ fn data_uri_uploads_store_the_decoded_bytes() {
         panic!("answered at once")
     };
     assert_eq!(stored.name(), Some("h.txt"));
-    assert_eq!(get_bytes(stored.url().unwrap()), (200, b"hello world".to_vec()));
     assert_eq!(
-        only(&emulator, "/v1/file/upload/base64").param("file").as_deref(),
+        get_bytes(stored.url().unwrap()),
+        (200, b"hello world".to_vec())
+    );
+    assert_eq!(
+        only(&emulator, "/v1/file/upload/base64")
+            .param("file")
+            .as_deref(),
         Some("data:text/plain;base64,aGVsbG8gd29ybGQ=")
     );
     let (status, _) = post(&emulator, "file/upload/base64", &json!({ "file": "@@" }));
@@ -513,7 +546,8 @@ fn multipart_uploads_store_the_file_part() {
         .send(body)
         .unwrap();
     assert_eq!(response.status().as_u16(), 200);
-    let answer: Value = serde_json::from_slice(&response.body_mut().read_to_vec().unwrap()).unwrap();
+    let answer: Value =
+        serde_json::from_slice(&response.body_mut().read_to_vec().unwrap()).unwrap();
     assert_eq!(answer["name"], json!("notes.txt"));
     assert_eq!(
         get_bytes(answer["url"].as_str().unwrap()),
@@ -526,7 +560,11 @@ fn multipart_uploads_store_the_file_part() {
 #[test]
 fn file_hash_of_a_local_input_matches_the_same_bytes_uploaded_otherwise() {
     let (emulator, client) = setup();
-    let from_run = client.run(&Request::file_hash()).input(SAMPLE).json().unwrap();
+    let from_run = client
+        .run(&Request::file_hash())
+        .input(SAMPLE)
+        .json()
+        .unwrap();
     let from_run = FileHash::from_value(&from_run).unwrap();
     assert_eq!(from_run.as_str().len(), 64);
     assert!(from_run.as_str().bytes().all(|b| b.is_ascii_hexdigit()));
@@ -540,9 +578,17 @@ fn file_hash_of_a_local_input_matches_the_same_bytes_uploaded_otherwise() {
         .json()
         .unwrap();
     assert_eq!(FileHash::from_value(&again).unwrap().hex(), from_run.hex());
-    let other = client.run(&Request::file_hash()).input(ENCRYPTED).json().unwrap();
+    let other = client
+        .run(&Request::file_hash())
+        .input(ENCRYPTED)
+        .json()
+        .unwrap();
     assert_ne!(FileHash::from_value(&other).unwrap().hex(), from_run.hex());
-    assert!(sent(&emulator, "/v1/file/hash").iter().all(|r| r.param("async").is_none()));
+    assert!(
+        sent(&emulator, "/v1/file/hash")
+            .iter()
+            .all(|r| r.param("async").is_none())
+    );
     let (status, _) = post(&emulator, "file/hash", &json!({}));
     assert_eq!(status, 400);
 }
@@ -557,6 +603,76 @@ fn delete_file_removes_a_stored_file() {
     let url = stored.url().unwrap().to_string();
     assert_eq!(get_bytes(&url).0, 200);
     client.start(&Request::delete_file(url.as_str())).unwrap();
-    assert_eq!(only(&emulator, "/v1/file/delete").param("url"), Some(url.clone()));
+    assert_eq!(
+        only(&emulator, "/v1/file/delete").param("url"),
+        Some(url.clone())
+    );
     assert_ne!(get_bytes(&url).0, 200, "gone");
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &byte in data {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                crc >> 1 ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// The emulator's greyscale PNG as another encoder might write it: RGB, every row with the
+/// `Sub` filter, deflate-compressed (by lopdf's flate2).
+fn recompressed_rgb(png: &[u8]) -> Vec<u8> {
+    let (width, height, zlib) = png_parts(png);
+    let stored = Stream::new(dictionary! { "Filter" => "FlateDecode" }, zlib);
+    let scanlines = stored.decompressed_content().unwrap();
+    let row_len = width as usize + 1;
+    let mut filtered = Vec::new();
+    for row in scanlines.chunks(row_len) {
+        assert_eq!(row[0], 0, "the emulator writes unfiltered rows");
+        let rgb: Vec<u8> = row[1..].iter().flat_map(|&g| [g, g, g]).collect();
+        filtered.push(1); // Sub
+        for i in 0..rgb.len() {
+            let left = if i >= 3 { rgb[i - 3] } else { 0 };
+            filtered.push(rgb[i].wrapping_sub(left));
+        }
+    }
+    let mut stream = Stream::new(dictionary! {}, filtered.clone());
+    stream.compress().unwrap();
+    assert!(stream.content.len() < filtered.len(), "really compressed");
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut chunk = |kind: &[u8], data: &[u8]| {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&crc32(&body).to_be_bytes());
+    };
+    let mut header = width.to_be_bytes().to_vec();
+    header.extend_from_slice(&height.to_be_bytes());
+    header.extend_from_slice(&[8, 2, 0, 0, 0]);
+    chunk(b"IHDR", &header);
+    chunk(b"IDAT", &stream.content);
+    chunk(b"IEND", &[]);
+    out
+}
+
+#[test]
+fn a_compressed_filtered_rgb_png_of_the_symbol_reads_too() {
+    let (_emulator, client) = setup();
+    let dir = TempDir::new();
+    let png = generate(&client, &dir, BarcodeType::PDF417, "re-encoded");
+    let path = dir.join("rgb.png");
+    std::fs::write(&path, recompressed_rgb(&png)).unwrap();
+    let found = read(
+        &client,
+        &Request::read_barcodes(&[BarcodeType::PDF417]),
+        path.to_str().unwrap(),
+    );
+    assert_eq!(found.as_slice()[0].value(), Some("re-encoded"));
 }

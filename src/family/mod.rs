@@ -14,7 +14,7 @@ pub(crate) mod parse;
 pub(crate) mod topdf;
 
 // One line per family: its public types, re-exported at the crate root.
-pub use barcode::{BarcodeRect, BarcodeType, Barcode, Barcodes, FileHash, UnknownBarcodeType};
+pub use barcode::{Barcode, BarcodeRect, BarcodeType, Barcodes, FileHash, UnknownBarcodeType};
 // data: pub use data::{...};
 // edit: pub use edit::{...};
 // organize: pub use organize::{...};

@@ -66,7 +66,10 @@ pub(super) fn route(core: &Core, params: &Params, method: &str, path: &str) -> O
 }
 
 fn missing(name: &str) -> Reply {
-    api::api_error(400, &format!("Bad request: the {name} parameter is required"))
+    api::api_error(
+        400,
+        &format!("Bad request: the {name} parameter is required"),
+    )
 }
 
 /// The basic-auth credentials for fetching `url`, when given.
@@ -592,7 +595,10 @@ mod tests {
             let png = draw("QRCode", value);
             let image = read_png(&png).expect("the PNG reads back");
             let symbol = decode(&image).expect("the symbol decodes");
-            assert_eq!((symbol.kind.as_str(), symbol.value.as_str()), ("QRCode", value));
+            assert_eq!(
+                (symbol.kind.as_str(), symbol.value.as_str()),
+                ("QRCode", value)
+            );
             assert_eq!(symbol.rect[0], QUIET * MODULE);
         }
     }
