@@ -313,8 +313,8 @@ impl Request {
     ///
     /// let request = Request::barcode(BarcodeType::Code128, "PO-1234").name("po.png");
     /// assert!(request.validate().is_ok());
-    /// assert!(format!("{request:?}").contains(r#""type":"Code128""#));
-    /// assert!(format!("{request:?}").contains(r#""value":"PO-1234""#));
+    /// assert!(format!("{request:?}").contains(r#"\"type\":\"Code128\""#));
+    /// assert!(format!("{request:?}").contains(r#"\"value\":\"PO-1234\""#));
     /// let read_only = Request::barcode(BarcodeType::Pharmacode, "123");
     /// assert!(matches!(
     ///     read_only.validate(),
@@ -356,7 +356,7 @@ impl Request {
     ///     .url("https://example.com/labels.pdf")
     ///     .pages("0-2");
     /// assert!(request.validate().is_ok());
-    /// assert!(format!("{request:?}").contains(r#""types":"QRCode,Interleaved2of5""#));
+    /// assert!(format!("{request:?}").contains(r#"\"types\":\"QRCode,Interleaved2of5\""#));
     /// assert!(Request::read_barcodes(&[]).validate().is_err());
     /// ```
     pub fn read_barcodes(types: &[BarcodeType]) -> Request<kind::BarcodeRead> {
@@ -392,7 +392,7 @@ impl Request {
     ///
     /// let request = Request::upload_base64(b"hello").name("hello.txt");
     /// assert!(request.validate().is_ok());
-    /// assert!(format!("{request:?}").contains(r#""file":"aGVsbG8=""#));
+    /// assert!(format!("{request:?}").contains(r#"\"file\":\"aGVsbG8=\""#));
     /// ```
     pub fn upload_base64(data: &[u8]) -> Request<kind::UploadBase64> {
         let request = Request::of_kind("file/upload/base64");
