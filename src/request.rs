@@ -24,7 +24,6 @@ pub mod kind {
     pub struct Convert;
 
     // One line per family of `src/family/`.
-    #[allow(unused_imports)] // until every family has kinds
     pub use crate::family::barcode::kind::*;
     pub use crate::family::data::kind::*;
     #[allow(unused_imports)]

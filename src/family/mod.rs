@@ -14,7 +14,7 @@ pub(crate) mod parse;
 pub(crate) mod topdf;
 
 // One line per family: its public types, re-exported at the crate root.
-// barcode: pub use barcode::{...};
+pub use barcode::{Barcode, BarcodeRect, BarcodeType, Barcodes, FileHash, UnknownBarcodeType};
 pub use data::{
     FormField, FormFields, FoundTable, PdfInfo, Tables, TextHit, TextHits, WordMatching,
 };
