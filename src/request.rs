@@ -28,7 +28,6 @@ pub mod kind {
     pub use crate::family::barcode::kind::*;
     #[allow(unused_imports)]
     pub use crate::family::data::kind::*;
-    #[allow(unused_imports)]
     pub use crate::family::edit::kind::*;
     #[allow(unused_imports)]
     pub use crate::family::organize::kind::*;

@@ -16,7 +16,7 @@ pub(crate) mod topdf;
 // One line per family: its public types, re-exported at the crate root.
 // barcode: pub use barcode::{...};
 // data: pub use data::{...};
-// edit: pub use edit::{...};
+pub use edit::{Alignment, Annotation, AnnotationType, FieldValue, ImageStamp, Rotation};
 // organize: pub use organize::{...};
 // parse: pub use parse::{...};
 // topdf: pub use topdf::{...};
