@@ -7,8 +7,7 @@ mod common;
 use common::{ENCRYPTED, SAMPLE, TempDir, setup};
 use pdfco::testing::{Emulator, RecordedRequest};
 use pdfco::{
-    Alignment, Annotation, Client, Error, FieldValue, ImageStamp, Input, Request,
-    Rotation,
+    Alignment, Annotation, Client, Error, FieldValue, ImageStamp, Input, Request, Rotation,
 };
 use serde_json::{Value, json};
 
@@ -18,8 +17,7 @@ fn sent(emulator: &Emulator, path: &str) -> RecordedRequest {
     emulator
         .requests()
         .into_iter()
-        .filter(|r| r.path == wanted)
-        .next_back()
+        .rfind(|r| r.path == wanted)
         .unwrap_or_else(|| panic!("no request to {wanted}"))
 }
 
@@ -99,7 +97,11 @@ fn images(pdf: &[u8]) -> Vec<usize> {
                 .filter(|(_, v)| {
                     let id = v.as_reference().unwrap();
                     let stream = doc.get_object(id).unwrap().as_stream().unwrap();
-                    stream.dict.get(b"Subtype").and_then(lopdf::Object::as_name).ok()
+                    stream
+                        .dict
+                        .get(b"Subtype")
+                        .and_then(lopdf::Object::as_name)
+                        .ok()
                         == Some(&b"Image"[..])
                 })
                 .count()
@@ -152,11 +154,16 @@ fn rotate_runs_synchronously_on_every_page_and_adds_to_an_existing_rotation() {
     let request = Request::rotate(Rotation::Clockwise180).asynchronous(false);
     let once = run(&client, &request, sample());
     assert_eq!(rotations(&once), [180, 180, 180]);
-    let request = Request::rotate(Rotation::Clockwise270).asynchronous(false).pages("1-");
+    let request = Request::rotate(Rotation::Clockwise270)
+        .asynchronous(false)
+        .pages("1-");
     let twice = run(&client, &request, Input::bytes("r.pdf", once));
     assert_eq!(rotations(&twice), [180, 90, 90], "180 + 270 = 450 = 90");
     assert!(
-        !emulator.requests().iter().any(|r| r.path == "/v1/job/check"),
+        !emulator
+            .requests()
+            .iter()
+            .any(|r| r.path == "/v1/job/check"),
         "no job"
     );
 }
@@ -184,9 +191,14 @@ fn delete_pages_counts_pages_from_one() {
     let pdf = run(&client, &Request::delete_pages("1,3"), sample());
     assert_eq!(page_count(&pdf), 1);
     let text = all_text(&client, &pdf);
-    assert!(text.contains("Widget") && !text.contains("Sample Invoice"), "{text}");
+    assert!(
+        text.contains("Widget") && !text.contains("Sample Invoice"),
+        "{text}"
+    );
     assert_eq!(
-        sent(&emulator, "pdf/edit/delete-pages").param("pages").as_deref(),
+        sent(&emulator, "pdf/edit/delete-pages")
+            .param("pages")
+            .as_deref(),
         Some("1,3")
     );
 }
@@ -198,7 +210,10 @@ fn delete_pages_takes_the_last_page_as_bang_one_synchronously() {
     let pdf = run(&client, &request, sample());
     assert_eq!(page_count(&pdf), 2);
     let text = all_text(&client, &pdf);
-    assert!(text.contains("Widget") && !text.contains("Thank you"), "{text}");
+    assert!(
+        text.contains("Widget") && !text.contains("Thank you"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -240,7 +255,10 @@ fn add_content_draws_text_annotations_as_real_text_on_their_pages() {
     assert!(pages[0].contains("PAID IN FULL"), "{pages:?}");
     assert!(!pages[1].contains("PAID IN FULL"), "{pages:?}");
     assert!(pages[1].contains("Checked by Ann") && pages[2].contains("Checked by Ann"));
-    assert!(pages[0].contains("Sample Invoice"), "the page's own text stays");
+    assert!(
+        pages[0].contains("Sample Invoice"),
+        "the page's own text stays"
+    );
     let sent = sent(&emulator, "pdf/edit/add");
     let annotations: Value = serde_json::from_str(&sent.param("annotations").unwrap()).unwrap();
     assert_eq!(annotations[0]["text"], "PAID IN FULL");
@@ -269,8 +287,14 @@ fn add_content_places_images_and_fills_template_macros_synchronously() {
     assert!(all_text(&client, &pdf).contains("Dear Jane"));
     let sent = sent(&emulator, "pdf/edit/add");
     let images: Value = serde_json::from_str(&sent.param("images").unwrap()).unwrap();
-    assert_eq!(images, json!([{ "url": logo, "x": 20.0, "y": 20.0, "width": 50.0, "height": 50.0, "pages": "1", "keepAspectRatio": true }]));
-    assert_eq!(sent.param("templateData").as_deref(), Some("{\"name\":\"Jane\"}"));
+    assert_eq!(
+        images,
+        json!([{ "url": logo, "x": 20.0, "y": 20.0, "width": 50.0, "height": 50.0, "pages": "1", "keepAspectRatio": true }])
+    );
+    assert_eq!(
+        sent.param("templateData").as_deref(),
+        Some("{\"name\":\"Jane\"}")
+    );
 }
 
 #[test]
@@ -279,9 +303,14 @@ fn add_content_takes_the_string_form_of_annotations() {
     let request = Request::add_content().annotations_string("100;50;0;Approved;14|100;80;2;Filed");
     let pdf = run(&client, &request, sample());
     let pages = page_texts(&client, &pdf);
-    assert!(pages[0].contains("Approved") && pages[2].contains("Filed"), "{pages:?}");
+    assert!(
+        pages[0].contains("Approved") && pages[2].contains("Filed"),
+        "{pages:?}"
+    );
     assert_eq!(
-        sent(&emulator, "pdf/edit/add").param("annotationsString").as_deref(),
+        sent(&emulator, "pdf/edit/add")
+            .param("annotationsString")
+            .as_deref(),
         Some("100;50;0;Approved;14|100;80;2;Filed")
     );
 }
@@ -302,8 +331,13 @@ fn form_pdf() -> Vec<u8> {
     };
     let customer = doc.add_object(field("customer", 700));
     let city = doc.add_object(field("city", 660));
-    let content = doc.add_object(Stream::new(dictionary! {}, b"BT /F1 12 Tf 72 740 Td (Order form) Tj ET".to_vec()));
-    let font = doc.add_object(dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica" });
+    let content = doc.add_object(Stream::new(
+        dictionary! {},
+        b"BT /F1 12 Tf 72 740 Td (Order form) Tj ET".to_vec(),
+    ));
+    let font = doc.add_object(
+        dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica" },
+    );
     doc.objects.insert(
         page_id,
         Object::Dictionary(dictionary! {
@@ -316,7 +350,9 @@ fn form_pdf() -> Vec<u8> {
     );
     doc.objects.insert(
         pages_id,
-        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1 }),
+        Object::Dictionary(
+            dictionary! { "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1 },
+        ),
     );
     let catalog = doc.add_object(dictionary! {
         "Type" => "Catalog", "Pages" => pages_id,
@@ -362,11 +398,17 @@ fn add_content_fills_form_fields_by_name() {
     let pdf = run(&client, &request, Input::bytes("form.pdf", form_pdf()));
     assert_eq!(
         field_values(&pdf),
-        [("customer".to_string(), Some("Jane Doe".to_string())), ("city".to_string(), None)]
+        [
+            ("customer".to_string(), Some("Jane Doe".to_string())),
+            ("city".to_string(), None)
+        ]
     );
     let fields: Value =
         serde_json::from_str(&sent(&emulator, "pdf/edit/add").param("fields").unwrap()).unwrap();
-    assert_eq!(fields, json!([{ "fieldName": "customer", "text": "Jane Doe" }]));
+    assert_eq!(
+        fields,
+        json!([{ "fieldName": "customer", "text": "Jane Doe" }])
+    );
 }
 
 #[test]
@@ -389,12 +431,24 @@ fn replace_text_rewrites_every_pair_in_the_page_text() {
     let request = Request::replace_text("Widget", "Sprocket").pair("Gadget", "Doohickey");
     let pdf = run(&client, &request, sample());
     let text = all_text(&client, &pdf);
-    assert!(text.contains("Sprocket") && text.contains("Doohickey"), "{text}");
-    assert!(!text.contains("Widget") && !text.contains("Gadget"), "{text}");
+    assert!(
+        text.contains("Sprocket") && text.contains("Doohickey"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Widget") && !text.contains("Gadget"),
+        "{text}"
+    );
     assert!(text.contains("Gizmo"), "{text}");
     let sent = sent(&emulator, "pdf/edit/replace-text");
-    assert_eq!(sent.param("searchStrings").as_deref(), Some("[\"Widget\",\"Gadget\"]"));
-    assert_eq!(sent.param("replaceStrings").as_deref(), Some("[\"Sprocket\",\"Doohickey\"]"));
+    assert_eq!(
+        sent.param("searchStrings").as_deref(),
+        Some("[\"Widget\",\"Gadget\"]")
+    );
+    assert_eq!(
+        sent.param("replaceStrings").as_deref(),
+        Some("[\"Sprocket\",\"Doohickey\"]")
+    );
 }
 
 #[test]
@@ -417,7 +471,10 @@ fn replace_text_honours_case_limit_and_pages_synchronously() {
     let unchanged = Request::replace_text("invoice", "Receipt").asynchronous(false);
     let pdf = run(&client, &unchanged, sample());
     let text = all_text(&client, &pdf);
-    assert!(!text.contains("Receipt") && text.contains("Sample Invoice"), "case-sensitive by default: {text}");
+    assert!(
+        !text.contains("Receipt") && text.contains("Sample Invoice"),
+        "case-sensitive by default: {text}"
+    );
 }
 
 #[test]
@@ -427,7 +484,11 @@ fn replace_text_takes_pdf_co_single_string_form_too() {
         .param("searchString", "Total")
         .param("replaceString", "Sum");
     let dir = TempDir::new();
-    client.run(&request).input(SAMPLE).save(dir.join("o.pdf")).unwrap();
+    client
+        .run(&request)
+        .input(SAMPLE)
+        .save(dir.join("o.pdf"))
+        .unwrap();
     let text = all_text(&client, &std::fs::read(dir.join("o.pdf")).unwrap());
     assert!(text.contains("Sum") && !text.contains("Total"), "{text}");
 }
@@ -438,10 +499,15 @@ fn delete_text_removes_the_strings() {
     let request = Request::delete_text("Gadget").search("Gizmo (large)");
     let pdf = run(&client, &request, sample());
     let text = all_text(&client, &pdf);
-    assert!(!text.contains("Gadget") && !text.contains("Gizmo"), "{text}");
+    assert!(
+        !text.contains("Gadget") && !text.contains("Gizmo"),
+        "{text}"
+    );
     assert!(text.contains("Widget"), "{text}");
     assert_eq!(
-        sent(&emulator, "pdf/edit/delete-text").param("searchStrings").as_deref(),
+        sent(&emulator, "pdf/edit/delete-text")
+            .param("searchStrings")
+            .as_deref(),
         Some("[\"Gadget\",\"Gizmo (large)\"]")
     );
 }
@@ -465,7 +531,11 @@ fn replace_text_with_an_unreachable_image_fails() {
     let missing = format!("{}/nothing/here.png", emulator.storage_origin());
     let request = Request::replace_text_with_image("Widget", missing).asynchronous(false);
     let dir = TempDir::new();
-    let err = client.run(&request).input(SAMPLE).save(dir.join("x.pdf")).unwrap_err();
+    let err = client
+        .run(&request)
+        .input(SAMPLE)
+        .save(dir.join("x.pdf"))
+        .unwrap_err();
     assert_eq!(err.status(), Some(400), "{err}");
 }
 
@@ -477,7 +547,12 @@ fn auto_rotate_passes_the_pages_through() {
     let pdf = run(&client, &Request::auto_rotate().lang("eng"), sample());
     assert_eq!(rotations(&pdf), [0, 0, 0]);
     assert!(all_text(&client, &pdf).contains("Thank you"));
-    assert_eq!(sent(&emulator, "pdf/edit/rotate/auto").param("lang").as_deref(), Some("eng"));
+    assert_eq!(
+        sent(&emulator, "pdf/edit/rotate/auto")
+            .param("lang")
+            .as_deref(),
+        Some("eng")
+    );
 }
 
 #[test]
@@ -500,7 +575,11 @@ fn make_searchable_keeps_the_text_of_a_pdf() {
 #[test]
 fn make_searchable_turns_an_image_into_a_one_page_pdf() {
     let (_emulator, client) = setup();
-    let pdf = run(&client, &Request::make_searchable(), Input::bytes("scan.png", PNG));
+    let pdf = run(
+        &client,
+        &Request::make_searchable(),
+        Input::bytes("scan.png", PNG),
+    );
     assert_eq!(page_count(&pdf), 1);
     assert_eq!(images(&pdf), [1]);
 }
@@ -511,13 +590,19 @@ fn make_unsearchable_removes_the_text_and_keeps_the_pages() {
     let pdf = run(&client, &Request::make_unsearchable(), sample());
     assert_eq!(page_count(&pdf), 3);
     let text = all_text(&client, &pdf);
-    assert!(!text.contains("Widget") && !text.contains("Invoice"), "{text}");
+    assert!(
+        !text.contains("Widget") && !text.contains("Invoice"),
+        "{text}"
+    );
     assert_eq!(sent(&emulator, "pdf/makeunsearchable").param("pages"), None);
 
     let request = Request::make_unsearchable().pages("1").asynchronous(false);
     let pdf = run(&client, &request, sample());
     let pages = page_texts(&client, &pdf);
-    assert!(pages[0].contains("Sample Invoice") && !pages[1].contains("Widget"), "{pages:?}");
+    assert!(
+        pages[0].contains("Sample Invoice") && !pages[1].contains("Widget"),
+        "{pages:?}"
+    );
 }
 
 // Failures and local refusals.
@@ -550,7 +635,10 @@ fn bad_values_are_refused_before_any_request() {
         (
             "pages",
             client
-                .run(&Request::add_content().image(ImageStamp::new("https://h/i.png", 0.0, 0.0).pages("one")))
+                .run(
+                    &Request::add_content()
+                        .image(ImageStamp::new("https://h/i.png", 0.0, 0.0).pages("one")),
+                )
                 .input(SAMPLE)
                 .save(dir.join("b.pdf"))
                 .unwrap_err(),

@@ -52,7 +52,7 @@ pub(super) fn route(core: &Core, params: &Params, method: &str, path: &str) -> O
     if !matches!(method, "GET" | "POST") {
         return None;
     }
-    let operation: Operation_ = match path {
+    let operation: EditFn = match path {
         "/v1/pdf/edit/add" => add,
         "/v1/pdf/edit/replace-text" => replace_text,
         "/v1/pdf/edit/replace-text-with-image" => replace_with_image,
@@ -68,11 +68,11 @@ pub(super) fn route(core: &Core, params: &Params, method: &str, path: &str) -> O
 }
 
 /// What one endpoint does with its input: the input's bytes in, a PDF out.
-type Operation_ = fn(&Core, &Params, &[u8]) -> Result<Vec<u8>, Failure>;
+type EditFn = fn(&Core, &Params, &[u8]) -> Result<Vec<u8>, Failure>;
 
 /// Fetches the input, runs the endpoint and answers through the shared machinery, a credit
 /// a page of the result.
-fn answer(core: &Core, params: &Params, operation: Operation_) -> Reply {
+fn answer(core: &Core, params: &Params, operation: EditFn) -> Reply {
     let started = Instant::now();
     let Some(input) = params.get("url") else {
         return api::api_error(400, "Bad request: the url parameter is required");
@@ -83,7 +83,11 @@ fn answer(core: &Core, params: &Params, operation: Operation_) -> Reply {
     };
     let made = operation(core, params, &data).map(|pdf| {
         let pages = Document::load_mem(&pdf).map_or(1, |d| d.get_pages().len());
-        Made::file(pdf, "application/pdf", u32::try_from(pages).unwrap_or(u32::MAX))
+        Made::file(
+            pdf,
+            "application/pdf",
+            u32::try_from(pages).unwrap_or(u32::MAX),
+        )
     });
     drop(data);
     let name = params.get("name").map(str::to_string).unwrap_or_else(|| {
@@ -193,7 +197,12 @@ fn page_height(doc: &Document, page: ObjectId) -> f64 {
     let values: Vec<f64> = media
         .as_ref()
         .and_then(|m| m.as_array().ok())
-        .map(|a| a.iter().filter_map(|v| v.as_float().ok()).map(f64::from).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_float().ok())
+                .map(f64::from)
+                .collect()
+        })
         .unwrap_or_default();
     match values.as_slice() {
         [_, y0, _, y1] => (y1 - y0).abs(),
@@ -360,7 +369,7 @@ fn fill_macros(text: &str, data: &Value) -> String {
             Value::String(s) => s.clone(),
             other => other.to_string(),
         };
-        out = out.replace(&format!("{{{{{name}}}}}", name = name), &value);
+        out = out.replace(&format!("{{{{{name}}}}}"), &value);
     }
     out
 }
@@ -502,7 +511,10 @@ fn fill_field(doc: &mut Document, name: &str, value: &str) {
         };
         let checkbox = field.get(b"FT").and_then(Object::as_name).ok() == Some(&b"Btn"[..]);
         if checkbox {
-            let on = matches!(value.to_ascii_lowercase().as_str(), "true" | "yes" | "on" | "1");
+            let on = matches!(
+                value.to_ascii_lowercase().as_str(),
+                "true" | "yes" | "on" | "1"
+            );
             let state = if on { "Yes" } else { "Off" };
             field.set("V", Object::Name(state.as_bytes().to_vec()));
             field.set("AS", Object::Name(state.as_bytes().to_vec()));
@@ -860,7 +872,9 @@ fn image_pdf(data: &[u8]) -> Result<Vec<u8>, Failure> {
         );
         (Some(stream), (f64::from(width), f64::from(height)))
     } else {
-        return Err(edit::damaged("the input is neither a PDF nor a PNG or JPEG image"));
+        return Err(edit::damaged(
+            "the input is neither a PDF nor a PNG or JPEG image",
+        ));
     };
     let mut doc = write::text_document(&[], size);
     let page = page_ids(&doc)[0];
