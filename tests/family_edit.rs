@@ -682,3 +682,24 @@ fn bad_values_are_refused_before_any_request() {
     assert!(emulator.requests().is_empty(), "nothing sent");
     assert!(dir.files().is_empty());
 }
+
+#[test]
+fn missing_required_parameters_are_400() {
+    let (_emulator, client) = setup();
+    let dir = TempDir::new();
+    for path in [
+        "pdf/edit/delete-pages",
+        "pdf/edit/rotate",
+        "pdf/edit/replace-text",
+        "pdf/edit/delete-text",
+        "pdf/edit/replace-text-with-image",
+    ] {
+        let request = Request::new(path).asynchronous(false);
+        let err = client
+            .run(&request)
+            .input(SAMPLE)
+            .save(dir.join("x.pdf"))
+            .unwrap_err();
+        assert_eq!(err.status(), Some(400), "{path}: {err}");
+    }
+}
