@@ -26,7 +26,6 @@ pub mod kind {
     // One line per family of `src/family/`.
     pub use crate::family::barcode::kind::*;
     pub use crate::family::data::kind::*;
-    #[allow(unused_imports)]
     pub use crate::family::edit::kind::*;
     pub use crate::family::organize::kind::*;
     #[allow(unused_imports)]

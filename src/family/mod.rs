@@ -18,7 +18,7 @@ pub use barcode::{Barcode, BarcodeRect, BarcodeType, Barcodes, FileHash, Unknown
 pub use data::{
     FormField, FormFields, FoundTable, PdfInfo, Tables, TextHit, TextHits, WordMatching,
 };
-// edit: pub use edit::{...};
+pub use edit::{Alignment, Annotation, AnnotationType, FieldValue, ImageStamp, Rotation};
 pub use organize::{
     CompressConfig, EncryptionAlgorithm, ImageCompression, PageRanges, PrintQuality,
 };
