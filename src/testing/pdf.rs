@@ -1544,4 +1544,180 @@ mod tests {
         assert_eq!(split_font("Times-Roman"), ("Times".into(), None));
         assert_eq!(split_font("Courier"), ("Courier".into(), None));
     }
+
+    /// A one-page PDF (612 x 792) with this content, fonts and XObjects, written by lopdf.
+    fn one_page(content: &str, fonts: lopdf::Dictionary, xobjects: lopdf::Dictionary) -> Vec<u8> {
+        use lopdf::{Object, Stream};
+        let mut doc = lopdf::Document::with_version("1.5");
+        let pages_id = doc.new_object_id();
+        let mut font_refs = lopdf::Dictionary::new();
+        for (name, font) in fonts.iter() {
+            font_refs.set(name.clone(), doc.add_object(font.clone()));
+        }
+        let mut xobject_refs = lopdf::Dictionary::new();
+        for (name, xobject) in xobjects.iter() {
+            xobject_refs.set(name.clone(), doc.add_object(xobject.clone()));
+        }
+        let content_id = doc.add_object(Stream::new(dictionary! {}, content.as_bytes().to_vec()));
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page",
+            "Parent" => pages_id,
+            "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
+            "Resources" => dictionary! { "Font" => font_refs, "XObject" => xobject_refs },
+            "Contents" => content_id,
+        });
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(dictionary! {
+                "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1,
+            }),
+        );
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+        doc.trailer.set("Root", catalog);
+        let mut out = Vec::new();
+        doc.save_to(&mut out).unwrap();
+        out
+    }
+
+    /// A simple font whose every glyph is 500 thousandths wide.
+    fn measured_font(encoding: lopdf::Object) -> lopdf::Object {
+        let widths: Vec<lopdf::Object> = (0..256).map(|_| 500.into()).collect();
+        lopdf::Object::Dictionary(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Test-Bold",
+            "FirstChar" => 0, "Widths" => widths, "Encoding" => encoding,
+        })
+    }
+
+    fn only_texts(data: &[u8]) -> Vec<Vec<String>> {
+        read(data, None).unwrap().pages[0]
+            .rows
+            .iter()
+            .map(|row| row.iter().map(|run| run.text.clone()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn to_unicode_maps_read_bfchar_and_bfrange() {
+        let cmap = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap
+            1 begincodespacerange <0000> <FFFF> endcodespacerange
+            2 beginbfchar <0003> <0020> <0011> <00660069> endbfchar
+            2 beginbfrange <0024> <0026> <0041> <0030> <0031> [<00E9> <D83DDE00>] endbfrange
+            endcmap CMapName currentdict /CMap defineresource pop end end";
+        let map = parse_to_unicode(cmap);
+        let at = |c: u32| map.get(&c).map(String::as_str);
+        assert_eq!(
+            (at(3), at(0x11), at(0x24), at(0x26), at(0x30), at(0x31)),
+            (
+                Some(" "),
+                Some("fi"),
+                Some("A"),
+                Some("C"),
+                Some("é"),
+                Some("\u{1F600}")
+            )
+        );
+        assert_eq!(at(0x27), None);
+    }
+
+    #[test]
+    fn tj_kerning_gaps_are_spaces_and_pieces_of_a_word_join() {
+        // "Hel" and "lo" kerned apart by 20/1000 em are one word; a 300/1000 gap is a space;
+        // what the next operator draws right after it continues the run (its leading space
+        // included), and text far along the line is a run of its own.
+        let fonts = dictionary! { "F1" => measured_font("WinAnsiEncoding".into()) };
+        let content = "BT /F1 10 Tf 72 700 Td [(Hel) -20 (lo) -300 (world)] TJ ( again) Tj ET \
+                       BT /F1 10 Tf 300 700 Td (far) Tj ET";
+        let pdf = one_page(content, fonts, dictionary! {});
+        assert_eq!(only_texts(&pdf), vec![vec!["Hello world again", "far"]]);
+        let run = &read(&pdf, None).unwrap().pages[0].rows[0][0];
+        assert_eq!(
+            (run.x, run.font_name.as_str(), run.font_style.as_deref()),
+            (72.0, "Test", Some("Bold"))
+        );
+    }
+
+    #[test]
+    fn simple_font_differences_name_glyphs_without_a_to_unicode_map() {
+        // An encoding dictionary without /Type, glyph names from the glyph list, uniXXXX and
+        // a ligature name.
+        let encoding = lopdf::Object::Dictionary(dictionary! {
+            "BaseEncoding" => "WinAnsiEncoding",
+            "Differences" => vec![
+                65.into(),
+                lopdf::Object::Name(b"eacute".to_vec()),
+                lopdf::Object::Name(b"uni03A9".to_vec()),
+                lopdf::Object::Name(b"f_i".to_vec()),
+            ],
+        });
+        let fonts = dictionary! { "F1" => measured_font(encoding) };
+        let pdf = one_page("BT /F1 12 Tf 72 700 Td (ABCD) Tj ET", fonts, dictionary! {});
+        assert_eq!(only_texts(&pdf), vec![vec!["\u{e9}\u{3a9}fiD".to_string()]]);
+    }
+
+    #[test]
+    fn text_in_form_xobjects_is_placed_through_the_ctm() {
+        let fonts = dictionary! { "F1" => measured_font("WinAnsiEncoding".into()) };
+        let form = lopdf::Stream::new(
+            dictionary! {
+                "Type" => "XObject", "Subtype" => "Form",
+                "BBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
+                "Matrix" => vec![1.into(), 0.into(), 0.into(), 1.into(), 0.into(), 20.into()],
+            },
+            b"BT /F1 10 Tf 0 0 Td (inside) Tj ET".to_vec(),
+        );
+        let xobjects = dictionary! { "Fm1" => lopdf::Object::Stream(form) };
+        // Scaled by two and moved: the text lands at (100, 50 + 2 * 20) at size 20.
+        let pdf = one_page("q 2 0 0 2 100 50 cm /Fm1 Do Q", fonts, xobjects);
+        let doc = read(&pdf, None).unwrap();
+        let run = &doc.pages[0].rows[0][0];
+        assert_eq!(
+            (run.text.as_str(), run.x, run.font_size),
+            ("inside", 100.0, 20.0)
+        );
+        assert_eq!(run.y, 792.0 - 90.0 - 20.0 * 0.8);
+    }
+
+    #[test]
+    fn text_that_no_map_can_read_is_refused_not_dropped() {
+        // A CID font with Identity-H codes and no ToUnicode map.
+        let descendant = lopdf::Object::Dictionary(dictionary! {
+            "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "Mystery",
+        });
+        let fonts = dictionary! {
+            "F1" => lopdf::Object::Dictionary(dictionary! {
+                "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "Mystery",
+                "Encoding" => "Identity-H", "DescendantFonts" => vec![descendant],
+            }),
+        };
+        let pdf = one_page(
+            "BT /F1 12 Tf 72 700 Td <00240025> Tj ET",
+            fonts,
+            dictionary! {},
+        );
+        match read(&pdf, None) {
+            Err(PdfError::Unsupported(what)) => assert!(what.contains("page 1"), "{what}"),
+            other => panic!("{other:?}"),
+        }
+        // The object layer still opens it (pdf/info, merges).
+        assert_eq!(load(&pdf, None).unwrap().get_pages().len(), 1);
+    }
+
+    #[test]
+    fn truncated_and_mangled_real_files_never_panic() {
+        let files: [&[u8]; 3] = [
+            include_bytes!("../../fixtures/real/qpdf-objstreams.pdf"),
+            include_bytes!("../../fixtures/real/groff.pdf"),
+            include_bytes!("../../fixtures/real/encrypted-aes-128.pdf"),
+        ];
+        for data in files {
+            for cut in (0..data.len()).step_by(97) {
+                let _ = read(&data[..cut], Some("open-sesame"));
+            }
+            let mut mangled = data.to_vec();
+            for i in (0..mangled.len()).step_by(89) {
+                mangled[i] = mangled[i].wrapping_mul(31).wrapping_add(7);
+                let _ = read(&mangled, Some("open-sesame"));
+            }
+        }
+    }
 }
