@@ -644,10 +644,19 @@ fn decode_stream(doc: &lopdf::Document, stream: &lopdf::Stream) -> Result<Vec<u8
                 if let Some(Some(p @ lopdf::Object::Dictionary(_))) = params.get(i) {
                     dict.set("DecodeParms", p.clone());
                 }
-                let empty_input = data.iter().all(u8::is_ascii_whitespace);
+                // Nothing out of data that holds more than an empty stream's encoding (a few
+                // bytes), or out of Flate data without a zlib header, means the data is corrupt:
+                // lopdf only logs that.
+                let significant = data.iter().filter(|b| !b.is_ascii_whitespace()).count();
+                let zlib_header = match data.get(..2) {
+                    Some(&[a, b]) => a & 0x0f == 8 && (u16::from(a) << 8 | u16::from(b)) % 31 == 0,
+                    _ => false,
+                };
+                let suspicious =
+                    significant > 16 || (full == b"FlateDecode" && significant > 0 && !zlib_header);
                 let single = lopdf::Stream::new(dict, data);
                 match single.decompressed_content() {
-                    Ok(out) if out.is_empty() && !empty_input => {
+                    Ok(out) if out.is_empty() && suspicious => {
                         return Err(PageError::Damaged(format!(
                             "cannot be decoded: its {name} data is corrupt"
                         )));
@@ -1228,9 +1237,13 @@ impl Extractor<'_, '_> {
                 }
                 "Tf" => {
                     let name = operands.first().and_then(Obj::name).unwrap_or("");
-                    state.font = font_resources
-                        .and_then(|f| f.get(name.as_bytes()).ok())
-                        .map(|object| self.fonts.get(doc, object, name));
+                    // A font missing from the resources is read as an unknown standard one.
+                    state.font = Some(
+                        match font_resources.and_then(|f| f.get(name.as_bytes()).ok()) {
+                            Some(object) => self.fonts.get(doc, object, name),
+                            None => std::rc::Rc::new(read_font(doc, None, name)),
+                        },
+                    );
                     state.size = num(1);
                 }
                 "Tc" => state.char_spacing = num(0),
@@ -1547,7 +1560,17 @@ mod tests {
 
     /// A one-page PDF (612 x 792) with this content, fonts and XObjects, written by lopdf.
     fn one_page(content: &str, fonts: lopdf::Dictionary, xobjects: lopdf::Dictionary) -> Vec<u8> {
-        use lopdf::{Object, Stream};
+        let stream = lopdf::Stream::new(dictionary! {}, content.as_bytes().to_vec());
+        one_page_with(stream, fonts, xobjects)
+    }
+
+    /// The same with the content stream as given (filters and all).
+    fn one_page_with(
+        content: lopdf::Stream,
+        fonts: lopdf::Dictionary,
+        xobjects: lopdf::Dictionary,
+    ) -> Vec<u8> {
+        use lopdf::Object;
         let mut doc = lopdf::Document::with_version("1.5");
         let pages_id = doc.new_object_id();
         let mut font_refs = lopdf::Dictionary::new();
@@ -1558,7 +1581,7 @@ mod tests {
         for (name, xobject) in xobjects.iter() {
             xobject_refs.set(name.clone(), doc.add_object(xobject.clone()));
         }
-        let content_id = doc.add_object(Stream::new(dictionary! {}, content.as_bytes().to_vec()));
+        let content_id = doc.add_object(content.with_compression(false));
         let page = doc.add_object(dictionary! {
             "Type" => "Page",
             "Parent" => pages_id,
@@ -1700,6 +1723,27 @@ mod tests {
         }
         // The object layer still opens it (pdf/info, merges).
         assert_eq!(load(&pdf, None).unwrap().get_pages().len(), 1);
+    }
+
+    #[test]
+    fn empty_compressed_content_is_an_empty_page_and_corrupt_content_is_refused() {
+        let flate = |data: &[u8]| {
+            lopdf::Stream::new(dictionary! { "Filter" => "FlateDecode" }, data.to_vec())
+        };
+        // zlib's encoding of nothing: a blank page, not a damaged one.
+        let empty = flate(&[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]);
+        let doc = read(&one_page_with(empty, dictionary! {}, dictionary! {}), None).unwrap();
+        assert!(doc.pages[0].rows.is_empty());
+        for corrupt in [
+            &b"not zlib"[..],
+            b"this is not zlib data, nor anything else",
+        ] {
+            let pdf = one_page_with(flate(corrupt), dictionary! {}, dictionary! {});
+            match read(&pdf, None) {
+                Err(PdfError::Damaged(why)) => assert!(why.contains("page 1"), "{why}"),
+                other => panic!("{other:?}"),
+            }
+        }
     }
 
     #[test]
