@@ -1,4 +1,6 @@
-//! MD5 and RC4, for the PDF standard security handler (revisions 2 and 3) only.
+//! MD5 and RC4, for the PDF standard security handler (revisions 2 to 4): lopdf decrypts, but
+//! the emulator turns an owner password into the user password it unlocks (see
+//! `pdf::load`).
 //!
 //! Both are broken as cryptography; they are here because encrypted PDFs use them, so the
 //! emulator can check a document password the way PDF.co does.

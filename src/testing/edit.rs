@@ -6,11 +6,11 @@ use std::collections::HashSet;
 use std::time::Instant;
 
 use lopdf::content::{Content, Operation};
-use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId, dictionary};
+use lopdf::{Dictionary, Document, Object, ObjectId, dictionary};
 use serde_json::{Map, Value, json};
 
 use super::api::{self, Params};
-use super::pdf;
+use super::pdf::{self, PdfError};
 use super::server::Reply;
 use super::storage::{object_path, presign};
 use super::{Core, Job, JobEnd, Outcome, StoredResult, iso_date, unix_now};
@@ -374,37 +374,19 @@ fn document_of(
     }
 }
 
-/// Opens a PDF, decrypted when protected: 441 unless `password` (or the empty password)
-/// opens it, 442 when it cannot be read.
+/// Opens a PDF, decrypted when protected, with the reader conversions use
+/// ([`pdf::load`]): 441 unless `password` (or the empty password) opens it, 442 when it
+/// cannot be read.
 pub(super) fn open(data: &[u8], password: Option<&str>) -> Result<Document, Failure> {
-    if !pdf::is_pdf(data) {
-        return Err(damaged("not a PDF"));
-    }
-    let options = match password {
-        Some(password) => LoadOptions::with_password(password),
-        None => LoadOptions::default(),
-    };
-    let doc = match Document::load_mem_with_options(data, options) {
-        Ok(doc) => doc,
-        Err(lopdf::Error::InvalidPassword) => {
-            return Err((441, api::default_message(441).to_string()));
-        }
-        Err(lopdf::Error::Decryption(e)) => {
-            return Err(damaged(&format!("cannot decrypt the document: {e}")));
-        }
-        Err(e) => return Err(damaged(&e.to_string())),
-    };
-    if doc.trailer.get(b"Encrypt").is_ok() {
-        // Still encrypted: no password opened it.
-        return Err((
+    pdf::load(data, password).map_err(|e| match e {
+        PdfError::Password if password.is_some() => (441, api::default_message(441).to_string()),
+        PdfError::Password => (
             441,
             "Invalid password: the document is password-protected".to_string(),
-        ));
-    }
-    if doc.get_pages().is_empty() {
-        return Err(damaged("the document has no pages"));
-    }
-    Ok(doc)
+        ),
+        PdfError::Damaged(why) => damaged(&why),
+        PdfError::Unsupported(what) => damaged(&format!("cannot decrypt the document: {what}")),
+    })
 }
 
 /// A one-page US Letter PDF naming a file the emulator cannot convert.

@@ -25,18 +25,33 @@
 //! URL is a JSON listing of those URLs, as PDF.co does); PNG and TIFF draw each text run as
 //! a grey box, JPEG and WebP are blank white. XLS is written as Excel 2003 XML, not BIFF8.
 //! `json2` and `json-meta` have the `json` shape. `callback` is checked but never called:
-//! PDF.co does not document its payload. Encrypted PDFs (RC4, as
-//! most are) need their password: missing or wrong gives 441. A file that is not a PDF gives
-//! 442. In asynchronous jobs these end as `failed` with the same message, the check carrying
-//! the code as `errorCode` (PDF.co documents the codes but stores no failed check, so this is
-//! inferred from its error bodies; the emulator sends no `error` flag there). The emulator does
-//! not decompress content streams, so pages of compressed PDFs come out without text.
+//! PDF.co does not document its payload. Encrypted PDFs (RC4 40 to 128 bits, AES 128 and 256
+//! bits) need their user or owner password unless the user password is empty: missing or
+//! wrong gives 441. A file that is not a PDF gives 442. In asynchronous jobs these end as
+//! `failed` with the same message, the check carrying the code as `errorCode` (PDF.co
+//! documents the codes but stores no failed check, so this is inferred from its error bodies;
+//! the emulator sends no `error` flag there).
 //!
-//! Merges and `pdf/info` read and write PDFs with lopdf, which also decrypts AES. They cost a
-//! credit a page (of the merged result; of the document for `pdf/info`) and, with `async`,
-//! run as jobs like conversions: the same durations, checks, [`Outcome`]s and refunds, a
-//! failure to read an input ending the job as `failed` with the message the synchronous
-//! answer would have had. The success check of an asynchronous `pdf/info` carries `info`, and
+//! One reader serves conversions, merges and `pdf/info`, so they agree on every page count:
+//! lopdf 0.42 for the file (classic and stream cross-reference tables, object streams,
+//! incremental updates, linearized files, decryption), and the emulator's own text extraction
+//! on top: content streams through FlateDecode, LZWDecode, ASCII85Decode, ASCIIHexDecode and
+//! RunLengthDecode; text through fonts' `ToUnicode` maps, simple fonts' encodings and
+//! `Differences`, and Type 0 fonts' two-byte codes; positions through the text and graphics
+//! matrices, font widths and form XObjects; `TJ` arrays, with a kerning gap of a fifth of an
+//! em or more read as a space. Pieces of one word drawn separately are joined into one run.
+//! It never makes up text where it cannot read it: a page whose content stream uses another
+//! filter (an image codec, say) or does not decode, or whose text is only in fonts without a
+//! way to map codes to characters (a CID font without `ToUnicode`), fails the conversion with
+//! 442 and a message naming the page, rather than succeeding with an empty page (`pdf/info`
+//! and merges, which need no text, still read such a file). The real producers this is
+//! tested against are listed in `fixtures/real/expected.json`.
+//!
+//! Merges and `pdf/info` open PDFs with that reader's object layer and write them with lopdf.
+//! They cost a credit a page (of the merged result; of the document for `pdf/info`) and, with
+//! `async`, run as jobs like conversions: the same durations, checks, [`Outcome`]s and
+//! refunds, a failure to read an input ending the job as `failed` with the message the
+//! synchronous answer would have had. The success check of an asynchronous `pdf/info` carries `info`, and
 //! its `url` links a JSON file holding `{"info": ...}`: PDF.co documents no asynchronous
 //! answer for `pdf/info`, so both are inferred from how its other endpoints answer.
 //!

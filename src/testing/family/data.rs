@@ -102,7 +102,7 @@ fn check(params: &Params) -> Result<(), Failure> {
 /// The document's text, or PDF.co's failure to read it.
 fn read(data: &[u8], password: Option<&str>) -> Result<pdf::Document, Failure> {
     pdf::read(data, password).map_err(|e| match e {
-        PdfError::Damaged(why) => edit::damaged(why),
+        PdfError::Damaged(why) => edit::damaged(&why),
         PdfError::Unsupported(what) => (
             442,
             format!("Cannot open the document: {what} is not supported"),
