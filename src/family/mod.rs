@@ -18,5 +18,9 @@ pub(crate) mod topdf;
 // data: pub use data::{...};
 // edit: pub use edit::{...};
 // organize: pub use organize::{...};
-// parse: pub use parse::{...};
+pub use parse::{
+    ClassifierLogic, ClassifierRule, Classes, Email, EmailAttachment, EmailAttachments,
+    EmailMessage, Invoice, ParsedDocument, ParsedObject, ParsedObjectKind, ParsedRow,
+    ParserOutputFormat, ParserTemplate, ParserTemplateInfo, ParserTemplates, Smtp,
+};
 // topdf: pub use topdf::{...};
