@@ -19,7 +19,7 @@ pub(crate) mod topdf;
 // edit: pub use edit::{...};
 // organize: pub use organize::{...};
 pub use parse::{
-    ClassifierLogic, ClassifierRule, Classes, Email, EmailAttachment, EmailAttachments,
+    Classes, ClassifierLogic, ClassifierRule, Email, EmailAttachment, EmailAttachments,
     EmailMessage, Invoice, ParsedDocument, ParsedObject, ParsedObjectKind, ParsedRow,
     ParserOutputFormat, ParserTemplate, ParserTemplateInfo, ParserTemplates, Smtp,
 };

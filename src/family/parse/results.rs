@@ -484,7 +484,10 @@ impl Invoice {
     /// The vendor's name: `vendor.name`, or `vendor` itself when it is text.
     pub fn vendor_name(&self) -> Option<String> {
         let vendor = self.vendor()?;
-        vendor.get("name").and_then(text_of).or_else(|| text_of(vendor))
+        vendor
+            .get("name")
+            .and_then(text_of)
+            .or_else(|| text_of(vendor))
     }
 
     /// Whom the invoice is billed to (`customer.billTo`), as PDF.co sent it.
