@@ -407,11 +407,18 @@ impl Matcher<'_> {
         k: Cont<'_>,
     ) -> bool {
         let (min, _, lazy) = bounds;
-        if lazy {
-            (count >= min && k(at, caps)) || self.once_more(inner, bounds, count, at, caps, k)
-        } else {
-            self.once_more(inner, bounds, count, at, caps, k) || (count >= min && k(at, caps))
+        // Lazy: stop here first, then try one more; greedy: the other way round.
+        for stop_first in [lazy, !lazy] {
+            let found = if stop_first {
+                count >= min && k(at, caps)
+            } else {
+                self.once_more(inner, bounds, count, at, caps, k)
+            };
+            if found {
+                return true;
+            }
         }
+        false
     }
 
     fn once_more(
