@@ -311,7 +311,7 @@ impl Request {
     ///     .inline(true)
     ///     .pages("0");
     /// assert_eq!(request.path(), "pdf/documentparser");
-    /// assert!(format!("{request:?}").contains(r#""templateId":1"#));
+    /// assert!(format!("{request:?}").contains(r#"templateId\":1"#));
     /// assert!(Request::parse_document(ParserTemplate::Text(" ".into())).validate().is_err());
     /// ```
     pub fn parse_document(template: ParserTemplate) -> Request<kind::DocumentParse> {
@@ -363,7 +363,7 @@ impl Request {
     /// ```
     /// let request = pdfco::Request::parse_invoice().custom_fields(["shippingMethod", "iban"]);
     /// assert!(request.is_asynchronous());
-    /// assert!(format!("{request:?}").contains(r#""customfield":"shippingMethod,iban""#));
+    /// assert!(format!("{request:?}").contains(r#"customfield\":\"shippingMethod,iban"#));
     /// ```
     pub fn parse_invoice() -> Request<kind::InvoiceParse> {
         Request::of_kind("ai-invoice-parser")
