@@ -419,12 +419,20 @@ fn email_send_is_validated_and_acknowledged_without_sending() {
         assert_eq!(found.map(|(_, v)| v).as_deref(), Some(value), "{name}");
     }
 
-    // As a job, too.
-    let job = Request::send_email(smtp(), message).url(file.url());
+    // As a job, too, with a run's input as the attachment: nothing is sent, and the job's
+    // link holds the emulator's note saying so.
+    let job = Request::send_email(smtp(), message.clone()).url(file.url());
     let Conversion::Started(job) = client.start(&job).unwrap() else {
         panic!("expected a job")
     };
     assert!(client.wait(&job, |_| {}).is_ok());
+    let note = client
+        .run(&Request::send_email(smtp(), message))
+        .input(SAMPLE)
+        .json()
+        .unwrap();
+    assert_eq!(note["sent"], json!(false));
+    assert_eq!(note["attachment"], json!("sample.pdf"));
 
     // The emulator refuses a message without a required field, as PDF.co does.
     let raw = Request::new("email/send")

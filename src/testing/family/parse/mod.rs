@@ -45,7 +45,9 @@
 //! - **`email/send`** checks the required parameters (`from`, `to`, `subject`,
 //!   `smtpServer`, `smtpPort`, `smtpUsername`, `smtpPassword`) and fetches the attachment
 //!   (`url`, optional), then answers the acknowledgement **without sending anything**: the
-//!   message is only in the emulator's request log ([`Emulator::requests`]).
+//!   message is only in the emulator's request log ([`Emulator::requests`]). A job's result
+//!   link holds the emulator's own note `{"emulated": true, "sent": false, "attachment":
+//!   name}` (PDF.co documents no body for this endpoint).
 //! - **`email/decode`** and **`email/extract-attachments`** read `.eml` input (MIME
 //!   multipart at any depth, base64 and quoted-printable, RFC 2047 headers); an Outlook
 //!   `.msg` file or anything that is not a message fails with 442. Decode answers `body`
@@ -1023,16 +1025,16 @@ fn email_send(core: &Core, params: &Params) -> Reply {
     // The attachment must be readable, as PDF.co fetches it before sending.
     let attachment = match params.get("url") {
         Some(url) => match api::fetch_input(core, url, auth(params)) {
-            Ok((bytes, name)) => Some((bytes.len(), name)),
+            Ok((_, name)) => Some(name),
             Err((code, message)) => return api::api_error(code, &message),
         },
         None => None,
     };
+    // Only the acknowledgement in the answer; a job's link holds the emulator's own note.
     let mut made = Made::data("body", Value::Null, 1);
     made.fields.clear();
-    made.file =
-        serde_json::to_vec(&json!({ "sent": false, "attachment": attachment.map(|a| a.1) }))
-            .unwrap_or_default();
+    let note = json!({ "emulated": true, "sent": false, "attachment": attachment });
+    made.file = serde_json::to_vec(&note).unwrap_or_default();
     edit::finish(core, params, started, "email.json", Ok(made))
 }
 
