@@ -103,6 +103,7 @@ fn document_parser_applies_a_template_text_sync_and_async() {
         );
         let items = parsed.object("items").unwrap();
         assert_eq!(items.kind(), &ParsedObjectKind::Table);
+        assert_eq!(items.rows()[0].columns(), ["item", "price", "quantity"]);
         let rows: Vec<Vec<Option<String>>> = items
             .rows()
             .iter()
@@ -642,4 +643,70 @@ fn local_refusals_send_nothing() {
         }
     }
     assert!(emulator.requests().is_empty(), "nothing was sent");
+}
+
+#[test]
+fn document_parser_writes_yaml_and_xml_and_built_in_tables() {
+    let (emulator, client) = common::setup();
+    let template = || Request::parse_document(ParserTemplate::Text(json_template()));
+    let yaml = client
+        .run(&template().output_format(ParserOutputFormat::Yaml))
+        .input(SAMPLE)
+        .text()
+        .unwrap();
+    assert!(
+        yaml.contains("- name: \"invoiceNo\"\n  objectType: \"field\"\n  value: \"123456\""),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("  - item: \"Gadget\"\n    quantity: \"2\""),
+        "{yaml}"
+    );
+    let xml = client
+        .run(
+            &template()
+                .output_format(ParserOutputFormat::Xml)
+                .inline(true)
+                .asynchronous(false),
+        )
+        .input(SAMPLE)
+        .text()
+        .unwrap();
+    assert!(
+        xml.contains("<object name=\"total\" objectType=\"field\"><value>209.90</value></object>"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(
+            "<row><item>Gizmo (large)</item><quantity>1</quantity><price>99.90</price></row>"
+        ),
+        "{xml}"
+    );
+    let formats: Vec<_> = sent_to(&emulator, "/v1/pdf/documentparser")
+        .iter()
+        .map(|r| r.param("outputFormat"))
+        .collect();
+    assert_eq!(formats, [Some("YAML".to_string()), Some("XML".to_string())]);
+
+    // The built-in table template, by id.
+    let list =
+        ParserTemplates::from_value(&client.run(&Request::parser_templates()).json().unwrap())
+            .unwrap();
+    let items = list
+        .templates()
+        .iter()
+        .find(|t| t.title().is_some_and(|t| t.contains("Line items")))
+        .and_then(ParserTemplateInfo::id)
+        .unwrap();
+    let request = Request::parse_document(ParserTemplate::Id(items)).inline(true);
+    let parsed =
+        ParsedDocument::from_value(&client.run(&request).input(SAMPLE).json().unwrap()).unwrap();
+    let table = parsed.object("items").unwrap();
+    assert_eq!(table.page_index(), Some(1));
+    let prices: Vec<_> = table
+        .rows()
+        .iter()
+        .filter_map(|r| r.text("price"))
+        .collect();
+    assert_eq!(prices, ["12.50", "30.00", "99.90"]);
 }

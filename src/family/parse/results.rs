@@ -256,7 +256,8 @@ pub struct ParsedRow {
 }
 
 impl ParsedRow {
-    /// The column names, in the order PDF.co sent them.
+    /// The column names, sorted (JSON objects are read with their members sorted by name;
+    /// the template gives the columns' own order).
     pub fn columns(&self) -> Vec<&str> {
         match &self.raw {
             Value::Object(cells) => cells.keys().map(String::as_str).collect(),

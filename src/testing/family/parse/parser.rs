@@ -306,8 +306,32 @@ fn value_text(value: &Value) -> String {
     }
 }
 
-/// The parse written in `format`: its bytes, content type and extension.
-fn render(body: &Value, format: &str, headers: bool) -> (Vec<u8>, &'static str, &'static str) {
+/// A table row's cells in the template's column order (JSON objects keep their members
+/// sorted by name), then any others.
+fn cells<'a>(template: &Value, table: &Value, row: &'a Value) -> Vec<(&'a String, &'a Value)> {
+    let order: Vec<&str> = template["objects"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|o| o["name"] == table["name"])
+        .and_then(|o| o["tableProperties"]["columns"].as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    let mut cells: Vec<(&String, &Value)> = row.as_object().into_iter().flatten().collect();
+    cells.sort_by_key(|(name, _)| order.iter().position(|o| o == name).unwrap_or(order.len()));
+    cells
+}
+
+/// The parse written in `format` (`template` gives the tables' column order): its bytes,
+/// content type and extension.
+fn render(
+    body: &Value,
+    template: &Value,
+    format: &str,
+    headers: bool,
+) -> (Vec<u8>, &'static str, &'static str) {
     let objects = body["objects"].as_array().map_or(&[][..], Vec::as_slice);
     let fields: Vec<&Value> = objects
         .iter()
@@ -350,7 +374,7 @@ fn render(body: &Value, format: &str, headers: bool) -> (Vec<u8>, &'static str, 
                         out.push('\n');
                         for row in rows {
                             out.push_str("    <row>");
-                            for (column, cell) in row.as_object().into_iter().flatten() {
+                            for (column, cell) in cells(template, object, row) {
                                 out.push_str(&format!(
                                     "<{column}>{}</{column}>",
                                     xml_escape(&value_text(&cell["value"]))
@@ -370,7 +394,10 @@ fn render(body: &Value, format: &str, headers: bool) -> (Vec<u8>, &'static str, 
             (out.into_bytes(), "application/xml", "xml")
         }
         "YAML" => {
-            let quoted = |v: &Value| Value::String(value_text(v)).to_string();
+            let quoted = |v: &Value| match v {
+                Value::Null => "null".to_string(),
+                other => Value::String(value_text(other)).to_string(),
+            };
             let mut out = format!(
                 "templateName: {}\ntemplateVersion: {}\ntimestamp: {}\nobjects:\n",
                 quoted(&body["templateName"]),
@@ -388,7 +415,7 @@ fn render(body: &Value, format: &str, headers: bool) -> (Vec<u8>, &'static str, 
                         out.push_str("  rows:\n");
                         for row in rows {
                             let mut first = true;
-                            for (column, cell) in row.as_object().into_iter().flatten() {
+                            for (column, cell) in cells(template, object, row) {
                                 let dash = if first { "  - " } else { "    " };
                                 first = false;
                                 out.push_str(&format!(
@@ -459,7 +486,7 @@ pub(super) fn document_parser(core: &Core, params: &Params) -> Reply {
             "timestamp": iso_date(unix_now()).trim_end_matches("+00:00"),
             "objects": parsed.objects,
         });
-        let (file, content_type, _) = render(&body, &format, headers);
+        let (file, content_type, _) = render(&body, &template, &format, headers);
         let inline_body = inline.then(|| match format.as_str() {
             "JSON" => body.clone(),
             _ => Value::String(String::from_utf8_lossy(&file).into_owned()),
