@@ -5,6 +5,8 @@
 //! and escaped punctuation, `\n \t \r`, groups `( )` (capturing) and `(?: )`, alternation
 //! `|`, anchors `^ $` (at line boundaries), and the quantifiers `* + ? {n} {n,} {n,m}`,
 //! greedy or lazy (`*?`). Matching can be case-insensitive. Anything else is a syntax error.
+//! A group repeats at most 128 times in one match, and a search gives up after a fixed
+//! amount of work, so that no pattern can exhaust the stack or hang the emulator.
 
 use std::cell::Cell;
 
@@ -39,6 +41,10 @@ enum Node {
 
 /// Work done by one search at most, so that a pathological pattern ends.
 const BUDGET: usize = 2_000_000;
+
+/// How often a group may repeat in one match: each repetition nests the matcher's
+/// recursion, which must stay well inside a thread's stack.
+const MAX_GROUP_REPEAT: usize = 128;
 
 const DIGIT: &[(char, char)] = &[('0', '9')];
 const WORD: &[(char, char)] = &[('0', '9'), ('A', 'Z'), ('a', 'z'), ('_', '_')];
@@ -431,7 +437,7 @@ impl Matcher<'_> {
         k: Cont<'_>,
     ) -> bool {
         let (min, max, _) = bounds;
-        count < max
+        count < max.min(MAX_GROUP_REPEAT)
             && self.run(inner, at, caps, &mut |next, caps: &mut Caps| {
                 // An empty iteration past the minimum would loop forever.
                 (next != at || count < min) && self.repeat(inner, bounds, count + 1, next, caps, k)
@@ -495,5 +501,20 @@ mod tests {
         let text = "a".repeat(40);
         let regex = Regex::new("(a*)*b", false).unwrap();
         assert!(!regex.is_match(&text));
+        // A group repeated over a long text stops at its cap instead of overflowing the
+        // stack, on a thread with half the stack of the emulator's connection threads.
+        let long = "ab".repeat(100_000);
+        let found = std::thread::Builder::new()
+            .stack_size(1024 * 1024)
+            .spawn(move || {
+                Regex::new("(?:ab)+", false)
+                    .unwrap()
+                    .find(&long)
+                    .map(|m| m.2)
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(found, Some(2 * super::MAX_GROUP_REPEAT));
     }
 }
