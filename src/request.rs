@@ -28,7 +28,6 @@ pub mod kind {
     pub use crate::family::data::kind::*;
     pub use crate::family::edit::kind::*;
     pub use crate::family::organize::kind::*;
-    #[allow(unused_imports)]
     pub use crate::family::parse::kind::*;
     #[allow(unused_imports)]
     pub use crate::family::topdf::kind::*;

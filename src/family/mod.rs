@@ -22,5 +22,9 @@ pub use edit::{Alignment, Annotation, AnnotationType, FieldValue, ImageStamp, Ro
 pub use organize::{
     CompressConfig, EncryptionAlgorithm, ImageCompression, PageRanges, PrintQuality,
 };
-// parse: pub use parse::{...};
+pub use parse::{
+    Classes, ClassifierLogic, ClassifierRule, Email, EmailAttachment, EmailAttachments,
+    EmailMessage, Invoice, ParsedDocument, ParsedObject, ParsedObjectKind, ParsedRow,
+    ParserOutputFormat, ParserTemplate, ParserTemplateInfo, ParserTemplates, Smtp,
+};
 // topdf: pub use topdf::{...};
