@@ -34,7 +34,6 @@ pub mod kind {
     pub use crate::family::organize::kind::*;
     #[allow(unused_imports)]
     pub use crate::family::parse::kind::*;
-    #[allow(unused_imports)]
     pub use crate::family::topdf::kind::*;
 }
 

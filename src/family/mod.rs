@@ -19,4 +19,6 @@ pub(crate) mod topdf;
 // edit: pub use edit::{...};
 // organize: pub use organize::{...};
 // parse: pub use parse::{...};
-// topdf: pub use topdf::{...};
+pub use topdf::{
+    HtmlTemplate, HtmlTemplates, MediaType, Orientation, PaperSize, SpreadsheetFormat,
+};
