@@ -457,7 +457,7 @@ fn decode_entities(text: &str) -> String {
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
-        let end = rest[..rest.len().min(12)].find(';');
+        let end = rest.find(';').filter(|&end| end <= 12);
         let decoded = end.and_then(|end| {
             let name = &rest[1..end];
             let c = match name {
@@ -895,7 +895,8 @@ fn zip_entry(data: &[u8], wanted: &str) -> Option<Vec<u8>> {
         if !data.get(local_at..)?.starts_with(b"PK\x03\x04") {
             return None;
         }
-        let start = local_at + 30 + u16_at(data, local_at + 26)? + u16_at(data, local_at + 28)?;
+        let start = local_at
+            .checked_add(30 + u16_at(data, local_at + 26)? + u16_at(data, local_at + 28)?)?;
         let raw = data.get(start..start.checked_add(size)?)?;
         return match method {
             0 => Some(raw.to_vec()),
@@ -1487,6 +1488,8 @@ mod tests {
              <body><h1>Title &amp; more</h1><p>One<br>Two&#33;</p><table><tr><td>a</td><td>b</td></tr></table></body></html>",
         );
         assert_eq!(lines, ["Title & more", "One", "Two!", "a b"]);
+        // An ampersand before multi-byte text is kept as it is.
+        assert_eq!(html_lines("a &éééééé; b"), ["a &éééééé; b"]);
     }
 
     #[test]
