@@ -290,7 +290,9 @@ impl Request {
     /// let request = pdfco::Request::from_template(1, &json!({ "name": "Ada" }));
     /// assert_eq!(request.path(), "pdf/convert/from/html");
     /// let shown = format!("{request:?}");
-    /// assert!(shown.contains("templateId") && shown.contains(r#""{\"name\":\"Ada\"}""#));
+    /// assert!(shown.contains("templateId") && shown.contains("templateData"));
+    /// assert!(shown.contains("Ada"));
+    /// assert!(request.validate().is_ok());
     /// ```
     pub fn from_template(id: u64, data: &Value) -> Request<kind::FromHtml> {
         Request::of_kind("pdf/convert/from/html")
