@@ -4,8 +4,8 @@
 //! Every conversion to PDF makes a real PDF (Helvetica text, through the emulator's shared
 //! writer) holding the input's text, a credit a page, synchronously or as a job:
 //!
-//! - `pdf/convert/from/html`: the HTML's text (tags stripped, `script` and `style` left out,
-//!   entities decoded), or the built-in template `templateId` filled from `templateData`
+//! - `pdf/convert/from/html`: the HTML's text (tags stripped, `head`, `script` and `style`
+//!   left out, entities decoded), or the built-in template `templateId` filled from `templateData`
 //!   (`{{name}}` and `{{a.b}}` macros); `paperSize` (named or custom in mm, cm, in or px) and
 //!   `orientation` set the page size; `header` and `footer` text is written on every page.
 //! - `pdf/convert/from/url`: only a URL of the emulator's own storage is fetched (read as
@@ -425,7 +425,7 @@ fn html_lines(html: &str) -> Vec<String> {
             .take_while(|c| c.is_ascii_alphanumeric())
             .collect::<String>()
             .to_ascii_lowercase();
-        if !tag.starts_with('/') && (name == "script" || name == "style") {
+        if !tag.starts_with('/') && matches!(name.as_str(), "head" | "script" | "style" | "title") {
             let end = format!("</{name}");
             let lowered = rest.to_ascii_lowercase();
             rest = match lowered.find(&end) {
@@ -1484,7 +1484,7 @@ mod tests {
     #[test]
     fn html_text_drops_tags_scripts_and_entities() {
         let lines = html_lines(
-            "<html><head><style>p{}</style><script>var x='<p>';</script></head>\
+            "<html><head><title>Tab title</title><style>p{}</style><script>var x='<p>';</script></head>\
              <body><h1>Title &amp; more</h1><p>One<br>Two&#33;</p><table><tr><td>a</td><td>b</td></tr></table></body></html>",
         );
         assert_eq!(lines, ["Title & more", "One", "Two!", "a b"]);
