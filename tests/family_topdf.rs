@@ -246,23 +246,25 @@ fn url_pages_on_the_emulator_are_fetched_and_outside_ones_only_named() {
 // ---------------------------------------------------------------------------------------
 // Documents, CSV, images, email.
 
+/// The CRC-32 of ZIP and PNG.
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
 /// A ZIP archive of `entries`, deflated where that is smaller (through lopdf's zlib
 /// writer, without its header and checksum), as office files are.
 fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
-    fn crc32(data: &[u8]) -> u32 {
-        let mut crc = !0u32;
-        for &b in data {
-            crc ^= u32::from(b);
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 {
-                    (crc >> 1) ^ 0xEDB8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        !crc
-    }
     let mut out = Vec::new();
     let mut directory = Vec::new();
     for (name, data) in entries {
@@ -461,6 +463,106 @@ fn images_become_one_page_each_in_order() {
     )
     .unwrap_err();
     assert_eq!(error.status(), Some(442), "{error}");
+}
+
+/// A real 8-bit RGB PNG of `width` x `height` (every scanline unfiltered, zlib through
+/// lopdf), and its pixels.
+fn real_png(width: u32, height: u32) -> (Vec<u8>, Vec<u8>) {
+    let pixels: Vec<u8> = (0..width * height * 3)
+        .map(|i| (i % 7 * 30) as u8)
+        .collect();
+    let mut scanlines = Vec::new();
+    for row in pixels.chunks((width * 3) as usize) {
+        scanlines.push(0);
+        scanlines.extend_from_slice(row);
+    }
+    let mut stream = lopdf::Stream::new(lopdf::dictionary! {}, scanlines);
+    stream.compress().unwrap();
+    assert!(stream.dict.get(b"Filter").is_ok(), "compressed");
+    let chunk = |kind: &[u8], data: &[u8]| {
+        let mut out = (data.len() as u32).to_be_bytes().to_vec();
+        let mut typed = kind.to_vec();
+        typed.extend_from_slice(data);
+        out.extend_from_slice(&typed);
+        out.extend_from_slice(&crc32(&typed).to_be_bytes());
+        out
+    };
+    let mut header = width.to_be_bytes().to_vec();
+    header.extend_from_slice(&height.to_be_bytes());
+    header.extend_from_slice(&[8, 2, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(chunk(b"IHDR", &header));
+    png.extend(chunk(b"IDAT", &stream.content));
+    png.extend(chunk(b"IEND", &[]));
+    (png, pixels)
+}
+
+/// The image drawn on a page: its dictionary and stream.
+fn page_image(doc: &lopdf::Document, page: lopdf::ObjectId) -> lopdf::Stream {
+    let page = doc.get_dictionary(page).unwrap();
+    let resources = match page.get(b"Resources").unwrap() {
+        lopdf::Object::Reference(id) => doc.get_dictionary(*id).unwrap(),
+        other => other.as_dict().unwrap(),
+    };
+    let xobjects = resources.get(b"XObject").unwrap().as_dict().unwrap();
+    let (_, reference) = xobjects.iter().next().expect("an image");
+    let stream = doc.get_object(reference.as_reference().unwrap()).unwrap();
+    stream.as_stream().unwrap().clone()
+}
+
+#[test]
+fn images_are_drawn_on_pages_of_their_own_size() {
+    let (_emulator, client) = setup_no_retry();
+    let (png, pixels) = real_png(64, 48);
+    // A real JPEG: the first page of the sample, as the emulator renders it.
+    let dir = TempDir::new();
+    let rendered = dir.join("rendered");
+    client
+        .run(&Request::convert(pdfco::OutputFormat::Jpg).pages("0"))
+        .input(SAMPLE)
+        .save(&rendered)
+        .unwrap();
+    let first = std::fs::read_dir(&rendered)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
+    let jpeg = std::fs::read(first.path()).unwrap();
+    assert!(jpeg.starts_with(b"\xff\xd8\xff"));
+    let out = dir.join("images.pdf");
+    client
+        .run(&Request::from_images().asynchronous(false))
+        .input(Input::bytes("chart.png", png))
+        .input(Input::bytes("photo.jpg", jpeg.clone()))
+        .save(&out)
+        .unwrap();
+    let doc = lopdf::Document::load(&out).unwrap();
+    let pages: Vec<lopdf::ObjectId> = doc.get_pages().values().copied().collect();
+    assert_eq!(pages.len(), 2);
+    let media = |page: lopdf::ObjectId| -> Vec<f32> {
+        let dict = doc.get_dictionary(page).unwrap();
+        let values = dict.get(b"MediaBox").unwrap().as_array().unwrap();
+        values.iter().map(|v| v.as_float().unwrap()).collect()
+    };
+    assert_eq!(media(pages[0]), [0.0, 0.0, 64.0, 48.0]);
+    let image = page_image(&doc, pages[1]);
+    let side = |name: &[u8]| image.dict.get(name).unwrap().as_i64().unwrap() as f32;
+    assert_eq!(media(pages[1]), [0.0, 0.0, side(b"Width"), side(b"Height")]);
+
+    let image = page_image(&doc, pages[0]);
+    assert_eq!(image.dict.get(b"Width").unwrap().as_i64().unwrap(), 64);
+    assert_eq!(image.dict.get(b"Height").unwrap().as_i64().unwrap(), 48);
+    assert_eq!(
+        image.decompressed_content().unwrap(),
+        pixels,
+        "the PNG's pixels"
+    );
+    let image = page_image(&doc, pages[1]);
+    assert_eq!(
+        image.dict.get(b"Filter").unwrap().as_name().unwrap(),
+        b"DCTDecode"
+    );
+    assert_eq!(image.content, jpeg, "the JPEG as it came");
 }
 
 const EML: &str = "From: Ada <ada@example.com>\r\nTo: Bob <bob@example.com>\r\n\

@@ -18,8 +18,11 @@
 //!   the first worksheet too); `xls/convert/to/json` writes an array of `Column0..` row
 //!   objects, `csv` honours `separatorSymbol` and `quotationSymbol`, `txt` is tab separated,
 //!   `html` a table and `xml` `<rows><row><Column0>..` elements.
-//! - `pdf/convert/from/image`: one Letter page per image (PNG, JPEG, GIF, BMP, TIFF, WebP),
-//!   naming it with its size in pixels.
+//! - `pdf/convert/from/image`: one page per image, a point per pixel; JPEG (as it is) and
+//!   8-bit grey or RGB PNG (its compressed data as it is) are drawn on their page; every
+//!   page has an invisible text line naming the image, its format and size (GIF, BMP, TIFF,
+//!   WebP and PNG with alpha or a palette get that line only, on a page of the image's size
+//!   or Letter).
 //! - `pdf/convert/from/email`: a `.eml` file's From, To, Subject and Date, its text (plain, or
 //!   HTML stripped; base64 and quoted-printable decoded) and one `Attachment: name` line per
 //!   attachment unless `embedAttachments` and `convertAttachments` are both `false`.
@@ -27,7 +30,7 @@
 //!
 //! Not reproduced offline (the documented shape is answered instead): no web page outside the
 //! emulator is rendered; no layout, fonts, images or CSS (pages hold the text in lines);
-//! images are not drawn on their pages; binary XLS and Outlook `.msg` inputs fail with 442;
+//! GIF, BMP, TIFF, WebP and PNG with alpha or a palette are not drawn; binary XLS and Outlook `.msg` inputs fail with 442;
 //! attachments are named, not embedded or converted; `margins`, `printBackground`,
 //! `mediaType`, `customScript`, `DoNotWaitFullLoad`, `legacyRendition` and `autosize` are
 //! accepted and have no effect; templates cannot be added or changed, and the listing costs
@@ -47,7 +50,7 @@ use super::super::edit::{self, Failure, Made};
 use super::super::server::Reply;
 use super::super::write;
 use email::email_lines;
-use images::image_info;
+use images::images_pdf;
 use office::{document_lines, html_table, json_rows, read_table, text_rows, write_csv, xml_rows};
 
 /// Answers a request to one of this family's paths (`/v1/...`, `/v2/...`), or `None` for
@@ -226,39 +229,19 @@ fn from_images(core: &Core, params: &Params) -> Reply {
     if urls.is_empty() {
         return api::api_error(400, "Bad request: the url parameter is required");
     }
-    let mut pages = Vec::with_capacity(urls.len());
-    let mut failure = None;
-    let mut first_name = String::new();
-    for (i, url) in urls.iter().enumerate() {
-        let (data, name) = match api::fetch_input(core, url, auth(params)) {
-            Ok(found) => found,
+    let mut images = Vec::with_capacity(urls.len());
+    for url in urls {
+        match api::fetch_input(core, url, auth(params)) {
+            Ok((data, name)) => images.push((name, data)),
             Err((code, message)) => return api::api_error(code, &message),
-        };
-        if i == 0 {
-            first_name = name.clone();
-        }
-        match image_info(&data) {
-            Some((format, size)) => {
-                let size = size.map_or("size unknown".to_string(), |(w, h)| {
-                    format!("{w} x {h} pixels")
-                });
-                pages.push(vec![
-                    format!("Image {}: {name}", i + 1),
-                    format!("{format}, {size}"),
-                ]);
-            }
-            None => {
-                failure = Some(edit::damaged(&format!("{name} is not an image")));
-                break;
-            }
         }
     }
-    let made = match failure {
-        Some(failure) => Err(failure),
-        None => Ok((pages, write::LETTER)),
-    };
-    let name = result_name(params, &first_name, "pdf");
-    edit::finish(core, params, started, &name, pdf_made(made))
+    let made =
+        images_pdf(&images).map(|(bytes, pages)| Made::file(bytes, "application/pdf", pages));
+    let first = images.first().map_or("result", |(name, _)| name.as_str());
+    let name = result_name(params, first, "pdf");
+    drop(images);
+    edit::finish(core, params, started, &name, made)
 }
 
 /// `xls/convert/to/{csv,json,html,txt,xml}`.
