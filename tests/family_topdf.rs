@@ -61,9 +61,57 @@ fn run_pdf<K>(
     }
     let report = run.save(&out)?;
     let bytes = std::fs::read(&out).unwrap();
+    LAST_PDF.with(|last| *last.borrow_mut() = Some(bytes.clone()));
     let pages = pdf_pages(&bytes);
     assert_eq!(report.page_count(), Some(pages.len() as u64), "pageCount");
     Ok(pages)
+}
+
+thread_local! {
+    /// The last PDF `run_pdf` saved on this thread.
+    static LAST_PDF: std::cell::RefCell<Option<Vec<u8>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The last PDF `run_pdf` saved on this thread.
+fn last_pdf() -> Vec<u8> {
+    LAST_PDF
+        .with(|last| last.borrow_mut().take())
+        .expect("a saved PDF")
+}
+
+/// The files embedded in a PDF (its `EmbeddedFiles` name tree), with their contents.
+fn embedded_files(pdf: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let doc = lopdf::Document::load_mem(pdf).unwrap();
+    let Ok(names) = doc.catalog().unwrap().get(b"Names") else {
+        return Vec::new();
+    };
+    let names = doc.dereference(names).unwrap().1.as_dict().unwrap().clone();
+    let tree = doc
+        .dereference(names.get(b"EmbeddedFiles").unwrap())
+        .unwrap()
+        .1;
+    let list = tree
+        .as_dict()
+        .unwrap()
+        .get(b"Names")
+        .unwrap()
+        .as_array()
+        .unwrap();
+    list.chunks(2)
+        .map(|pair| {
+            let name = String::from_utf8_lossy(pair[0].as_str().unwrap()).into_owned();
+            let spec = doc.dereference(&pair[1]).unwrap().1.as_dict().unwrap();
+            let file = spec
+                .get(b"EF")
+                .unwrap()
+                .as_dict()
+                .unwrap()
+                .get(b"F")
+                .unwrap();
+            let stream = doc.dereference(file).unwrap().1.as_stream().unwrap();
+            (name, stream.get_plain_content().unwrap())
+        })
+        .collect()
 }
 
 fn all_text(pages: &[(String, Vec<f32>)]) -> String {
@@ -591,9 +639,16 @@ fn emails_become_pdfs_of_their_headers_text_and_attachments() {
         "From: Ada",
         "Numbers are attached.",
         "Attachment: q3.csv",
+        "1,2",
     ] {
         assert!(text.contains(word), "{word} in {text}");
     }
+    let saved = last_pdf();
+    assert_eq!(
+        embedded_files(&saved),
+        [("q3.csv".to_string(), b"a,b\n1,2\n".to_vec())],
+        "the attachment embedded, decoded from base64"
+    );
 
     let request = Request::from_email()
         .embed_attachments(false)
@@ -605,6 +660,8 @@ fn emails_become_pdfs_of_their_headers_text_and_attachments() {
     )
     .unwrap();
     assert!(!all_text(&pages).contains("q3.csv"));
+    let saved = last_pdf();
+    assert!(embedded_files(&saved).is_empty());
     let requests = emulator.requests();
     let last = requests
         .iter()

@@ -1,4 +1,4 @@
-//! Emails (`.eml`): headers, text parts and attachments' names.
+//! Emails (`.eml`): headers, text parts and attachments.
 
 use super::super::super::api::Params;
 use super::super::super::edit::{self, Failure};
@@ -43,11 +43,11 @@ fn header_param(value: &str, name: &str) -> Option<String> {
     })
 }
 
-fn decode_body(body: &str, encoding: Option<&str>) -> String {
+fn decode_body(body: &str, encoding: Option<&str>) -> Vec<u8> {
     match encoding.map(str::to_ascii_lowercase).as_deref() {
-        Some("base64") => String::from_utf8_lossy(&base64_decode(body)).into_owned(),
+        Some("base64") => base64_decode(body),
         Some("quoted-printable") => quoted_printable(body),
-        _ => body.to_string(),
+        _ => body.as_bytes().to_vec(),
     }
 }
 
@@ -76,7 +76,7 @@ fn base64_decode(text: &str) -> Vec<u8> {
     out
 }
 
-fn quoted_printable(text: &str) -> String {
+fn quoted_printable(text: &str) -> Vec<u8> {
     let mut out = Vec::new();
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -103,15 +103,15 @@ fn quoted_printable(text: &str) -> String {
             i += 1;
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    out
 }
 
-/// What an email holds: its plain text, its HTML, and its attachments' names.
+/// What an email holds: its plain text, its HTML, and its attachments (name and contents).
 #[derive(Default)]
 struct Parts {
     plain: Option<String>,
     html: Option<String>,
-    attachments: Vec<String>,
+    attachments: Vec<(String, Vec<u8>)>,
 }
 
 fn collect_parts(headers: &[(String, String)], body: &str, parts: &mut Parts, depth: usize) {
@@ -135,12 +135,13 @@ fn collect_parts(headers: &[(String, String)], body: &str, parts: &mut Parts, de
         return;
     }
     if disposition.to_ascii_lowercase().starts_with("attachment") || file.is_some() {
-        parts
-            .attachments
-            .push(file.unwrap_or_else(|| "attachment".to_string()));
+        let bytes = decode_body(body, header(headers, "content-transfer-encoding"));
+        let name = file.unwrap_or_else(|| "attachment".to_string());
+        parts.attachments.push((name, bytes));
         return;
     }
-    let text = decode_body(body, header(headers, "content-transfer-encoding"));
+    let bytes = decode_body(body, header(headers, "content-transfer-encoding"));
+    let text = String::from_utf8_lossy(&bytes).into_owned();
     if lowered.starts_with("text/html") {
         parts.html.get_or_insert(text);
     } else if lowered.starts_with("text/") {
@@ -148,11 +149,16 @@ fn collect_parts(headers: &[(String, String)], body: &str, parts: &mut Parts, de
     }
 }
 
-pub(super) fn email_lines(
-    data: &[u8],
-    name: &str,
-    params: &Params,
-) -> Result<Vec<String>, Failure> {
+/// An email as text lines, and the attachments to embed.
+pub(super) struct Email {
+    pub(super) lines: Vec<String>,
+    pub(super) embedded: Vec<(String, Vec<u8>)>,
+}
+
+/// The email's header fields and text; each attachment named, with its text when it is text,
+/// unless `convertAttachments` is `false`; the attachments to embed unless
+/// `embedAttachments` is `false`.
+pub(super) fn email_lines(data: &[u8], name: &str, params: &Params) -> Result<Email, Failure> {
     if data.starts_with(b"\xd0\xcf\x11\xe0") {
         return Err(edit::damaged(
             "the emulator reads .eml emails, not Outlook .msg",
@@ -189,10 +195,19 @@ pub(super) fn email_lines(
             .get(name)
             .is_some_and(|v| v.eq_ignore_ascii_case("false"))
     };
-    if !(off("embedattachments") && off("convertattachments")) {
-        for attachment in parts.attachments {
+    let mut embedded = Vec::new();
+    for (attachment, bytes) in parts.attachments {
+        if !off("convertattachments") {
             lines.push(format!("Attachment: {attachment}"));
+            if let Ok(text) = std::str::from_utf8(&bytes).map(|t| t.trim_end()) {
+                if !text.contains('\0') {
+                    lines.extend(text.lines().map(str::to_string));
+                }
+            }
+        }
+        if !off("embedattachments") {
+            embedded.push((attachment, bytes));
         }
     }
-    Ok(lines)
+    Ok(Email { lines, embedded })
 }

@@ -23,15 +23,16 @@
 //!   page has an invisible text line naming the image, its format and size (GIF, BMP, TIFF,
 //!   WebP and PNG with alpha or a palette get that line only, on a page of the image's size
 //!   or Letter).
-//! - `pdf/convert/from/email`: a `.eml` file's From, To, Subject and Date, its text (plain, or
-//!   HTML stripped; base64 and quoted-printable decoded) and one `Attachment: name` line per
-//!   attachment unless `embedAttachments` and `convertAttachments` are both `false`.
+//! - `pdf/convert/from/email`: a `.eml` file's From, To, Subject and Date and its text (plain,
+//!   or HTML stripped; base64 and quoted-printable decoded); its attachments are embedded as
+//!   the PDF's file attachments (`embedAttachments`, default `true`), and named with their
+//!   text appended when they are text (`convertAttachments`, default `true`).
 //! - `templates/html` and `templates/html/{id}`: a fixed set of three templates.
 //!
 //! Not reproduced offline (the documented shape is answered instead): no web page outside the
 //! emulator is rendered; no layout, fonts, images or CSS (pages hold the text in lines);
 //! GIF, BMP, TIFF, WebP and PNG with alpha or a palette are not drawn; binary XLS and Outlook `.msg` inputs fail with 442;
-//! attachments are named, not embedded or converted; `margins`, `printBackground`,
+//! attachments other than text are not converted; `margins`, `printBackground`,
 //! `mediaType`, `customScript`, `DoNotWaitFullLoad`, `legacyRendition` and `autosize` are
 //! accepted and have no effect; templates cannot be added or changed, and the listing costs
 //! no credits.
@@ -60,19 +61,17 @@ pub(super) fn route(core: &Core, params: &Params, method: &str, path: &str) -> O
     let post = matches!(method, "GET" | "POST");
     let reply = match path {
         "/v1/pdf/convert/from/doc" if post => one_input(core, params, |data, name, _| {
-            document_lines(data, name).map(|lines| paginate(lines, write::LETTER, None))
+            let lines = document_lines(data, name)?;
+            pdf_made(Ok(paginate(lines, write::LETTER, None)))
         }),
         "/v1/pdf/convert/from/csv" | "/v1/xls/convert/to/pdf" if post => {
             one_input(core, params, |data, name, params| {
                 let table = read_table(data, name, params.get("worksheetindex"))?;
                 let lines = table.iter().map(|row| row.join("  ")).collect();
-                Ok(paginate(lines, write::LETTER, None))
+                pdf_made(Ok(paginate(lines, write::LETTER, None)))
             })
         }
-        "/v1/pdf/convert/from/email" if post => one_input(core, params, |data, name, params| {
-            let lines = email_lines(data, name, params)?;
-            Ok(paginate(lines, page_size(params)?, Some(params)))
-        }),
+        "/v1/pdf/convert/from/email" if post => one_input(core, params, email_pdf),
         "/v1/pdf/convert/from/url" if post => from_url(core, params),
         "/v1/pdf/convert/from/html" if post => from_html(core, params),
         "/v1/pdf/convert/from/image" if post => from_images(core, params),
@@ -119,11 +118,68 @@ fn pdf_made(pages: Result<(Pages, (f64, f64)), Failure>) -> Result<Made, Failure
     })
 }
 
+/// `pdf/convert/from/email`: the email's text, and its attachments embedded as the PDF's
+/// file attachments unless `embedAttachments` is `false`.
+fn email_pdf(data: &[u8], name: &str, params: &Params) -> Result<Made, Failure> {
+    let email = email_lines(data, name, params)?;
+    let (pages, size) = paginate(email.lines, page_size(params)?, Some(params));
+    let mut doc = write::text_document(&pages, size);
+    embed_files(&mut doc, email.embedded);
+    let mut out = Vec::new();
+    doc.save_to(&mut out)
+        .map_err(|e| (500, format!("Internal server error: {e}")))?;
+    Ok(Made::file(
+        out,
+        "application/pdf",
+        pages.len().max(1) as u32,
+    ))
+}
+
+/// Adds `files` (name and contents) to `doc` as file attachments: its catalog's
+/// `EmbeddedFiles` name tree, sorted by name as name trees are.
+fn embed_files(doc: &mut lopdf::Document, mut files: Vec<(String, Vec<u8>)>) {
+    use lopdf::{Object, Stream, dictionary};
+    if files.is_empty() {
+        return;
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut names = Vec::with_capacity(files.len() * 2);
+    for (name, bytes) in files {
+        let mut unicode = vec![0xfe, 0xff];
+        unicode.extend(name.encode_utf16().flat_map(u16::to_be_bytes));
+        let size = bytes.len() as i64;
+        let stream = Stream::new(
+            dictionary! { "Type" => "EmbeddedFile", "Params" => dictionary! { "Size" => size } },
+            bytes,
+        );
+        let file_id = doc.add_object(stream);
+        let spec_id = doc.add_object(dictionary! {
+            "Type" => "Filespec",
+            "F" => Object::string_literal(name.as_bytes()),
+            "UF" => Object::string_literal(unicode),
+            "EF" => dictionary! { "F" => file_id },
+        });
+        names.push(Object::string_literal(name.into_bytes()));
+        names.push(Object::from(spec_id));
+    }
+    let tree = dictionary! { "EmbeddedFiles" => dictionary! { "Names" => names } };
+    let catalog = doc
+        .trailer
+        .get(b"Root")
+        .and_then(Object::as_reference)
+        .ok()
+        .and_then(|id| doc.get_object_mut(id).ok())
+        .and_then(|catalog| catalog.as_dict_mut().ok());
+    if let Some(catalog) = catalog {
+        catalog.set("Names", tree);
+    }
+}
+
 /// An endpoint that reads the one document at `url` and makes a PDF of it.
 fn one_input(
     core: &Core,
     params: &Params,
-    make: impl FnOnce(&[u8], &str, &Params) -> Result<(Pages, (f64, f64)), Failure>,
+    make: impl FnOnce(&[u8], &str, &Params) -> Result<Made, Failure>,
 ) -> Reply {
     let started = Instant::now();
     let Some(input) = params.get("url") else {
@@ -133,7 +189,7 @@ fn one_input(
         Ok(found) => found,
         Err((code, message)) => return api::api_error(code, &message),
     };
-    let made = pdf_made(make(&data, &input_name, params));
+    let made = make(&data, &input_name, params);
     drop(data);
     let name = result_name(params, &input_name, "pdf");
     edit::finish(core, params, started, &name, made)
