@@ -368,7 +368,6 @@ pub use document::{Column, Document, Page, PageLink, Row, Text};
 pub use download::{Destination, ResultUrl, Saved};
 pub use endpoint::PageBase;
 pub use error::{Error, Result, Step};
-#[allow(unused_imports)] // until every family has public types
 pub use family::*;
 pub use input::Input;
 pub use job::{JobState, JobStatus, WaitFor};

@@ -29,7 +29,6 @@ pub mod kind {
     pub use crate::family::edit::kind::*;
     pub use crate::family::organize::kind::*;
     pub use crate::family::parse::kind::*;
-    #[allow(unused_imports)]
     pub use crate::family::topdf::kind::*;
 }
 
@@ -182,7 +181,6 @@ impl Request {
     }
 }
 
-#[allow(dead_code)] // the typed families use these
 impl<K> Request<K> {
     /// A request of a family's kind for the endpoint at `path` (a row of the endpoint
     /// table): what each family's typed constructor starts from.

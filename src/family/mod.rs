@@ -13,7 +13,7 @@ pub(crate) mod organize;
 pub(crate) mod parse;
 pub(crate) mod topdf;
 
-// One line per family: its public types, re-exported at the crate root.
+// Each family's public types, re-exported at the crate root.
 pub use barcode::{Barcode, BarcodeRect, BarcodeType, Barcodes, FileHash, UnknownBarcodeType};
 pub use data::{
     FormField, FormFields, FoundTable, PdfInfo, Tables, TextHit, TextHits, WordMatching,
@@ -27,4 +27,6 @@ pub use parse::{
     EmailMessage, Invoice, ParsedDocument, ParsedObject, ParsedObjectKind, ParsedRow,
     ParserOutputFormat, ParserTemplate, ParserTemplateInfo, ParserTemplates, Smtp,
 };
-// topdf: pub use topdf::{...};
+pub use topdf::{
+    HtmlTemplate, HtmlTemplates, MediaType, Orientation, PaperSize, SpreadsheetFormat,
+};

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::edit;
 use super::image;
-use super::pdf::{self, PdfError};
+use super::pdf;
 use super::render;
 use super::server::{Reply, Request};
 use super::storage::{object_path, presign};
@@ -473,18 +473,7 @@ fn convert_bytes(
     format: OutputFormat,
     extraction: &Extraction,
 ) -> Result<Rendered, (u16, String)> {
-    let doc = pdf::read(data, password).map_err(|e| match e {
-        PdfError::Damaged(why) => (442, format!("{}: {why}", default_message(442))),
-        PdfError::Unsupported(what) => (
-            442,
-            format!("Cannot open the document: {what} is not supported"),
-        ),
-        PdfError::Password if password.is_some() => (441, default_message(441).to_string()),
-        PdfError::Password => (
-            441,
-            "Invalid password: the document is password-protected".to_string(),
-        ),
-    })?;
+    let doc = super::edit::read_text(data, password)?;
     let count = u32::try_from(doc.pages.len()).unwrap_or(u32::MAX);
     let selected = pages
         .resolve(count)

@@ -73,7 +73,6 @@ impl Made {
     }
 
     /// Several result files, each named.
-    #[allow(dead_code)] // for split and attachments
     pub(super) fn parts(parts: Vec<(String, &'static str, Vec<u8>)>, pages: u32) -> Made {
         Made {
             file: Vec::new(),
@@ -386,6 +385,23 @@ pub(super) fn open(data: &[u8], password: Option<&str>) -> Result<Document, Fail
         ),
         PdfError::Damaged(why) => damaged(&why),
         PdfError::Unsupported(what) => damaged(&format!("cannot decrypt the document: {what}")),
+    })
+}
+
+/// Reads a PDF's text with positions ([`pdf::read`]), or the failure PDF.co gives: 441 for a
+/// missing or wrong password, 442 for a damaged input or one the reader cannot decode.
+pub(super) fn read_text(data: &[u8], password: Option<&str>) -> Result<pdf::Document, Failure> {
+    pdf::read(data, password).map_err(|e| match e {
+        PdfError::Damaged(why) => damaged(&why),
+        PdfError::Unsupported(what) => (
+            442,
+            format!("Cannot open the document: {what} is not supported"),
+        ),
+        PdfError::Password if password.is_some() => (441, api::default_message(441).to_string()),
+        PdfError::Password => (
+            441,
+            "Invalid password: the document is password-protected".to_string(),
+        ),
     })
 }
 

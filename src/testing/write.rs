@@ -1,7 +1,6 @@
 //! Writes simple real PDFs for the emulator's endpoints that make one (HTML, documents,
 //! images and emails to PDF; barcodes; edits that add text): pages of text lines in
 //! Helvetica, which the emulator's own reader, qpdf and poppler read back.
-#![allow(dead_code)] // used by the families as they are emulated
 
 use lopdf::content::{Content, Operation};
 use lopdf::{Document, Object, dictionary};

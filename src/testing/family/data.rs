@@ -34,7 +34,7 @@ use serde_json::{Map, Value, json};
 use super::super::Core;
 use super::super::api::{self, Params};
 use super::super::edit::{self, Failure, Made};
-use super::super::pdf::{self, PdfError};
+use super::super::pdf;
 use super::super::server::Reply;
 use crate::Pages;
 
@@ -97,22 +97,6 @@ fn check(params: &Params) -> Result<(), Failure> {
         }
     }
     Ok(())
-}
-
-/// The document's text, or PDF.co's failure to read it.
-fn read(data: &[u8], password: Option<&str>) -> Result<pdf::Document, Failure> {
-    pdf::read(data, password).map_err(|e| match e {
-        PdfError::Damaged(why) => edit::damaged(&why),
-        PdfError::Unsupported(what) => (
-            442,
-            format!("Cannot open the document: {what} is not supported"),
-        ),
-        PdfError::Password if password.is_some() => (441, api::default_message(441).to_string()),
-        PdfError::Password => (
-            441,
-            "Invalid password: the document is password-protected".to_string(),
-        ),
-    })
 }
 
 /// The page indexes `pages` selects of `count`.
@@ -404,7 +388,7 @@ fn find(data: &[u8], params: &Params) -> Result<Made, Failure> {
     } else {
         Pattern::literal(search)
     };
-    let doc = read(data, params.get("password"))?;
+    let doc = edit::read_text(data, params.get("password"))?;
     let indexes = selected(params, doc.pages.len())?;
     let mut hits = Vec::new();
     for &index in &indexes {
@@ -803,7 +787,7 @@ fn class(chars: &[char]) -> Result<(Atom, usize), String> {
 /// `pdf/find/table`: stretches of two or more rows with two or more columns, in
 /// `body.tables`.
 fn tables(data: &[u8], params: &Params) -> Result<Made, Failure> {
-    let doc = read(data, params.get("password"))?;
+    let doc = edit::read_text(data, params.get("password"))?;
     let indexes = selected(params, doc.pages.len())?;
     let mut found = Vec::new();
     for &index in &indexes {

@@ -71,7 +71,6 @@ use serde_json::{Value, json};
 
 use super::super::api::{self, Params};
 use super::super::edit::{self, Failure, Made};
-use super::super::pdf::{self, PdfError};
 use super::super::server::Reply;
 use super::super::storage::{object_path, presign};
 use super::super::{Core, Job, JobEnd, Outcome, StoredResult, iso_date, unix_now};
@@ -144,10 +143,7 @@ struct PageText {
 /// The selected pages of a PDF, read; the failure PDF.co gives for a locked, damaged or
 /// out-of-range input.
 fn read_pages(data: &[u8], params: &Params) -> Result<Vec<PageText>, Failure> {
-    let document = pdf::read(data, params.get("password")).map_err(|e| match e {
-        PdfError::Password => (441, api::default_message(441).to_string()),
-        PdfError::Damaged(why) | PdfError::Unsupported(why) => edit::damaged(why),
-    })?;
+    let document = edit::read_text(data, params.get("password"))?;
     let count = document.pages.len() as u32;
     let selected = Pages::parse(params.get("pages").unwrap_or(""))
         .and_then(|p| p.resolve(count))
