@@ -87,11 +87,7 @@ fn convert_all(client: &Client, inputs: &[PathBuf], out_dir: &Path) -> usize {
         batch = batch.file(&csv, input, out_dir.join(format!("{stem}.csv")));
     }
     let report = batch.run(|_| {});
-    for item in report.items() {
-        if let Err(e) = item.result() {
-            eprintln!("{}: {e}", item.output().display());
-        }
-    }
+    eprintln!("{report}"); // a line per file: ok, or the error
     report.failures()
 }
 
