@@ -207,6 +207,14 @@ impl Done {
         }
     }
 
+    /// The final answer: the synchronous one, or the job's last check.
+    fn answer(&self) -> &serde_json::Map<String, Value> {
+        match self {
+            Done::Sync(output) => output.answer(),
+            Done::Async(_, status) => status.answer(),
+        }
+    }
+
     fn has_link(&self) -> bool {
         match self {
             Done::Sync(output) => output.url().is_some() || !output.urls().is_empty(),
@@ -496,8 +504,11 @@ impl<'a> Run<'_, 'a> {
 
     /// Runs it and returns the result as JSON: the inline body or the endpoint's data (such
     /// as `pdf/info`'s `info`) when the answer holds it, else the result file read into
-    /// memory (at most [`json_limit`](crate::ClientBuilder::json_limit) bytes). Turn a JSON
-    /// conversion into the typed model with [`Document::from_value`](crate::Document::from_value).
+    /// memory (at most [`json_limit`](crate::ClientBuilder::json_limit) bytes); for an
+    /// endpoint that answers only with success (`email/send`, `file/delete`), the answer
+    /// itself. Turn a JSON conversion into the typed model with
+    /// [`Document::from_value`](crate::Document::from_value), and a family's data into its
+    /// result type the same way (such as [`PdfInfo::from_value`](crate::PdfInfo::from_value)).
     ///
     /// # Errors
     ///
@@ -558,6 +569,11 @@ impl<'a> Run<'_, 'a> {
         let conversion = client.start_until(&request, &urls, deadline)?;
         let done = wait_for(client, conversion, &mut on_progress, deadline)?;
         let data = matches!(request.produces(), Produces::Data(_));
+        if request.produces() == Produces::Ack && !done.has_link() {
+            // Nothing but success (email/send, file/delete): the answer itself.
+            let answer = serde_json::to_vec(done.answer()).unwrap_or_default();
+            return Ok((done, Some(answer)));
+        }
         if done.body().is_some() && (request.is_inline() || data || !done.has_link()) {
             return Ok((done, None));
         }

@@ -428,12 +428,23 @@ fn email_send_is_validated_and_acknowledged_without_sending() {
     };
     assert!(client.wait(&job, |_| {}).is_ok());
     let note = client
-        .run(&Request::send_email(smtp(), message))
+        .run(&Request::send_email(smtp(), message.clone()))
         .input(SAMPLE)
         .json()
         .unwrap();
     assert_eq!(note["sent"], json!(false));
     assert_eq!(note["attachment"], json!("sample.pdf"));
+    // Synchronously, a run reads the acknowledgement itself.
+    let ack = client
+        .run(&Request::send_email(smtp(), message.clone()).asynchronous(false))
+        .input(SAMPLE)
+        .json()
+        .unwrap();
+    assert_eq!(
+        (&ack["error"], &ack["status"]),
+        (&json!(false), &json!(200)),
+        "{ack}"
+    );
 
     // The emulator refuses a message without a required field, as PDF.co does.
     let raw = Request::new("email/send")
