@@ -156,7 +156,19 @@ pub(super) fn finish(
     name: &str,
     made: Result<Made, Failure>,
 ) -> Reply {
-    let asynchronous = params.flag("async");
+    finish_as(core, params, started, name, made, params.flag("async"))
+}
+
+/// [`finish`], as a job or not whatever `async` says: for endpoints that always run as a
+/// job (`ai-invoice-parser`).
+pub(super) fn finish_as(
+    core: &Core,
+    params: &Params,
+    started: Instant,
+    name: &str,
+    made: Result<Made, Failure>,
+    asynchronous: bool,
+) -> Reply {
     let settings = core.settings();
     let lifetime = api::link_lifetime(params, &settings);
     let valid_till = iso_date(unix_now() + lifetime);

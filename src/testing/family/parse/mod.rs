@@ -65,15 +65,12 @@ mod regex;
 mod text;
 mod yaml;
 
-use std::time::Instant;
+use serde_json::Value;
 
-use serde_json::{Value, json};
-
+use super::super::Core;
 use super::super::api::{self, Params};
 use super::super::edit::{self, Failure, Made};
 use super::super::server::Reply;
-use super::super::storage::{object_path, presign};
-use super::super::{Core, Job, JobEnd, Outcome, StoredResult, iso_date, unix_now};
 use crate::Pages;
 
 /// Answers a request to one of this family's paths (`/v1/...`, `/v2/...`), or `None` for
@@ -228,68 +225,4 @@ fn linked(file: Vec<u8>, content_type: &'static str, body: Option<Value>, pages:
         made.fields.insert("body".into(), body);
     }
     made
-}
-
-/// Like [`edit::finish`] for an endpoint that is always a job (`ai-invoice-parser`),
-/// whatever `async` says.
-fn finish_as_job(
-    core: &Core,
-    params: &Params,
-    started: Instant,
-    name: &str,
-    made: Result<Made, Failure>,
-) -> Reply {
-    let settings = core.settings();
-    let lifetime = api::link_lifetime(params, &settings);
-    let valid_till = iso_date(unix_now() + lifetime);
-    let path = object_path(&core.new_id(), name);
-    let url = presign(core, "GET", &path, None, lifetime);
-    let id = core.new_id();
-    let cost = made.as_ref().map_or(0, |m| u64::from(m.pages).max(1));
-    let mut state = core.lock();
-    if cost > state.credits {
-        return api::api_error(402, api::default_message(402));
-    }
-    state.credits -= cost;
-    let remaining = state.credits;
-    let end = match (made, &settings.outcome) {
-        (Err((code, message)), _) => JobEnd::Failed {
-            code: Some(code),
-            message,
-        },
-        (Ok(_), Outcome::Failed(message)) => JobEnd::Failed {
-            code: None,
-            message: message.clone(),
-        },
-        (Ok(_), Outcome::Aborted) => JobEnd::Aborted,
-        (Ok(_), Outcome::Stuck) => JobEnd::Stuck,
-        (Ok(made), Outcome::Success) => {
-            let stored = StoredResult {
-                bytes: made.file,
-                content_type: made.content_type,
-                ready: false,
-            };
-            state.results.insert(path.clone(), stored);
-            JobEnd::Success {
-                result_paths: vec![path],
-                page_count: made.pages,
-                fields: made.fields,
-            }
-        }
-    };
-    let job = Job::new(started, &settings, state.jobs.len(), end, url.clone(), cost);
-    state.jobs.insert(id.clone(), job);
-    api::json_reply(
-        200,
-        json!({
-            "jobId": id,
-            "url": url,
-            "error": false,
-            "status": 200,
-            "name": name,
-            "credits": cost,
-            "remainingCredits": remaining,
-            "outputLinkValidTill": valid_till,
-        }),
-    )
 }

@@ -11,7 +11,7 @@ use super::super::super::edit;
 use super::super::super::pdf;
 use super::super::super::server::Reply;
 use super::regex::Regex;
-use super::{PageText, auth, body_data, finish_as_job, input, read_pages, result_name};
+use super::{PageText, auth, body_data, input, read_pages, result_name};
 
 /// The first group of `pattern` (ignoring case) in `text`, trimmed.
 fn find_in(pattern: &str, text: &str) -> Option<String> {
@@ -116,7 +116,7 @@ pub(super) fn invoice_parser(core: &Core, params: &Params) -> Reply {
         .map(|pages| body_data(invoice_of(&pages, &custom), pages.len() as u32));
     drop(data);
     let name = result_name(params, &input_name, "json");
-    finish_as_job(core, params, started, &name, made)
+    edit::finish_as(core, params, started, &name, made, true)
 }
 
 /// RFC 4180 rows: fields split at commas outside quotes, `""` a quote.
