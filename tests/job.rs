@@ -368,3 +368,17 @@ fn a_saved_job_is_resumed_by_another_client() {
     assert!(bytes > 0);
     assert_eq!(emulator.job_count(), 1, "the same job, not a new one");
 }
+
+#[test]
+fn a_finished_job_says_until_when_its_links_are_valid_as_when_it_started() {
+    let (_emulator, client) = setup();
+    let job = start_job(&client);
+    let started_till = job.output_link_valid_till().map(str::to_string);
+    assert!(started_till.is_some());
+    let done = client.wait(&job, |_| {}).unwrap();
+    assert_eq!(
+        done.output_link_valid_till(),
+        started_till.as_deref(),
+        "PDF.co's success check repeats the start's expiry"
+    );
+}

@@ -714,7 +714,7 @@ fn convert(core: &Core, params: &Params, format: OutputFormat) -> Reply {
             }
         }
     };
-    let job = Job::new(
+    let mut job = Job::new(
         started,
         &settings,
         state.jobs.len(),
@@ -722,6 +722,7 @@ fn convert(core: &Core, params: &Params, format: OutputFormat) -> Reply {
         stored.url.clone(),
         cost,
     );
+    job.valid_till = Some(valid_till.clone());
     state.jobs.insert(id.clone(), job);
     json_reply(
         200,
@@ -817,6 +818,9 @@ fn job_check(core: &Core, params: &Params) -> Reply {
             answer["status"] = "success".into();
             answer["message"] = "Success".into();
             answer["url"] = job.result_url.clone().into();
+            if let Some(till) = &job.valid_till {
+                answer["outputLinkValidTill"] = till.clone().into();
+            }
             answer["pageCount"] = (*page_count).into();
             answer["jobDuration"] = (elapsed.as_millis() as u64).into();
             for (name, value) in fields {

@@ -279,7 +279,8 @@ pub(super) fn finish_as(
             }
         }
     };
-    let job = Job::new(started, &settings, state.jobs.len(), end, url.clone(), cost);
+    let mut job = Job::new(started, &settings, state.jobs.len(), end, url.clone(), cost);
+    job.valid_till = Some(valid_till.clone());
     state.jobs.insert(id.clone(), job);
     api::json_reply(
         200,

@@ -785,6 +785,8 @@ struct Job {
     check_times: Vec<Duration>,
     end: JobEnd,
     result_url: String,
+    /// The `outputLinkValidTill` of its start, repeated by its success check.
+    valid_till: Option<String>,
     credits: u64,
     refunded: bool,
 }
@@ -808,6 +810,7 @@ impl Job {
             check_times: Vec::new(),
             end,
             result_url,
+            valid_till: None,
             credits,
             refunded: false,
         }
