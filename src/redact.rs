@@ -28,6 +28,13 @@ const SECRET_NAMES: &[&str] = &[
     "httppassword",
     "x-api-key",
     "apikey",
+    // Credentials other services put in a link's query: access tokens, shared-access
+    // signatures, client secrets, keys.
+    "token",
+    "sig",
+    "secret",
+    "key",
+    "credential",
 ];
 
 /// A string that never prints: the API key, a document password.
@@ -487,6 +494,18 @@ pub(crate) fn excerpt(body: &[u8], secrets: Option<&Secrets>) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn common_credential_names_in_a_query_are_masked() {
+        let shown = url(
+            "https://files.example.com/r.pdf?token=s3cret&sig=abc123&client_secret=x9&access_key=k7&page=2",
+        );
+        for hidden in ["s3cret", "abc123", "x9", "k7"] {
+            assert!(!shown.contains(hidden), "{hidden} in {shown}");
+        }
+        assert!(shown.contains("page=2"), "{shown}");
+    }
+
     use super::*;
 
     #[test]
@@ -638,7 +657,10 @@ mod tests {
             "input-pw doc-pw basic-pw 12345678 sig-1 q-key 0-1 zz",
             Some(&s),
         );
-        assert_eq!(masked, "*** *** *** *** *** *** 0-1 zz");
+        assert_eq!(
+            masked, "*** *** *** *** *** *** 0-1 ***",
+            "token is a credential too"
+        );
     }
 
     #[test]
