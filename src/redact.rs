@@ -368,14 +368,25 @@ pub(crate) fn url(url: &str) -> String {
     text(&out, None)
 }
 
+/// Parameter values longer than this are shortened in printed requests.
+const LONG_VALUE: usize = 512;
+
 /// Extra request parameters as printable text: values of secret names masked, URLs
-/// redacted, everything else as given.
+/// redacted, long strings shortened to their start and size, everything else as given.
 pub(crate) fn params(params: &serde_json::Map<String, serde_json::Value>) -> String {
     let shown: serde_json::Map<String, serde_json::Value> = params
         .iter()
         .map(|(name, value)| {
             let value = match value {
                 _ if is_secret_name(name) => MASK.into(),
+                serde_json::Value::String(s) if s.len() > LONG_VALUE => {
+                    // Base64 files and whole HTML pages: the start, then the size.
+                    let mut end = 48;
+                    while !s.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    format!("{}... ({} bytes)", url(&s[..end]), s.len()).into()
+                }
                 serde_json::Value::String(s) => url(s).into(),
                 other => other.clone(),
             };

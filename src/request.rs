@@ -845,6 +845,14 @@ mod tests {
     }
 
     #[test]
+    fn debug_shortens_long_values() {
+        let request = Request::new("file/upload/base64").param("file", "QUJD".repeat(25_000));
+        let shown = format!("{request:?}");
+        assert!(shown.len() < 1_000, "{} bytes of Debug", shown.len());
+        assert!(shown.contains("100000 bytes"), "{shown}");
+    }
+
+    #[test]
     fn fingerprint_holds_no_secret() {
         let request = Request::convert(OutputFormat::Csv)
             .url("https://me:hunter2@h/a.pdf?X-Amz-Signature=sig")
