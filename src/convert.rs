@@ -354,6 +354,7 @@ impl Output {
     fn from_answer(answer: &Answer, produces: Produces) -> Output {
         let data = match produces {
             Produces::Data(field) => answer.value(field).cloned(),
+            Produces::Answer => Some(Value::Object(answer.masked_fields())),
             _ => None,
         };
         Output {
@@ -570,7 +571,7 @@ impl Conversion {
             || answer.value("body").is_some()
             || match produces {
                 Produces::Data(field) => answer.value(field).is_some(),
-                Produces::Ack => true,
+                Produces::Answer | Produces::Ack => true,
                 Produces::File | Produces::Files => false,
             };
         if asked_async && !has_result {

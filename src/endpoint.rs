@@ -38,6 +38,8 @@ pub(crate) enum Produces {
     Files,
     /// JSON data in this field of the answer (`body` for most).
     Data(&'static str),
+    /// JSON data: the whole answer (one template, with its fields and text).
+    Answer,
     /// Nothing but success.
     Ack,
 }
@@ -95,7 +97,7 @@ macro_rules! endpoints {
 }
 
 use PageBase::{One, Zero};
-use Produces::{Ack, Data, File, Files};
+use Produces::{Ack, Answer, Data, File, Files};
 
 endpoints! {
     // 1. PDF to other formats.
@@ -160,7 +162,7 @@ endpoints! {
     // 11. Parsers and classifier.
     "pdf/documentparser" => Post, Url, Data("body"), Either, Some(Zero);
     "pdf/documentparser/templates" => Get, None, Data("templates"), Direct, None;
-    "pdf/documentparser/templates/{id}" => Get, None, Data("body"), Direct, None;
+    "pdf/documentparser/templates/{id}" => Get, None, Answer, Direct, None;
     "ai-invoice-parser" => Post, Url, Data("body"), Job, None;
     "pdf/classifier" => Post, Url, Data("body"), Either, None;
     // 12. Attachments.
@@ -171,7 +173,7 @@ endpoints! {
     "email/extract-attachments" => Post, Url, Data("body"), Either, None;
     // 14. HTML templates.
     "templates/html" => Get, None, Data("templates"), Direct, None;
-    "templates/html/{id}" => Get, None, Data("body"), Direct, None;
+    "templates/html/{id}" => Get, None, Answer, Direct, None;
     // 15. Files.
     "file/upload/get-presigned-url" => Get, Params, Data("presignedUrl"), Direct, None;
     "file/upload" => Post, Params, File, Direct, None;

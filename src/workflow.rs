@@ -195,7 +195,7 @@ impl Done {
     /// `pdf/info`'s `info`).
     fn body(&self) -> Option<&Value> {
         match self {
-            Done::Sync(output) => output.body().or(output.data()),
+            Done::Sync(output) => output.data().or(output.body()),
             Done::Async(job, status) => {
                 status
                     .body()
@@ -568,7 +568,7 @@ impl<'a> Run<'_, 'a> {
         let urls = upload_all(client, &inputs, &sizes, &mut on_progress, deadline)?;
         let conversion = client.start_until(&request, &urls, deadline)?;
         let done = wait_for(client, conversion, &mut on_progress, deadline)?;
-        let data = matches!(request.produces(), Produces::Data(_));
+        let data = matches!(request.produces(), Produces::Data(_) | Produces::Answer);
         if request.produces() == Produces::Ack && !done.has_link() {
             // Nothing but success (email/send, file/delete): the answer itself.
             let answer = serde_json::to_vec(done.answer()).unwrap_or_default();
