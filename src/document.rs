@@ -9,6 +9,7 @@ use std::fmt;
 
 use serde_json::Value;
 
+use crate::json::{many, number};
 use crate::{Error, Step, redact};
 
 /// A converted document: its pages, in the order PDF.co gave them.
@@ -137,29 +138,10 @@ pub struct Text {
     height: Option<f64>,
 }
 
-/// The items of a one-or-many node.
-fn many(value: Option<&Value>) -> Vec<&Value> {
-    match value {
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(Value::Null) | None => Vec::new(),
-        Some(one) => vec![one],
-    }
-}
-
-/// A number sent as a JSON number or a string.
 /// An attribute: `@name` as PDF.co's `json` writes it, or plain `name`, as `json2` is said to.
 fn attr<'a>(node: &'a Value, name: &str) -> Option<&'a Value> {
     node.get(format!("@{name}").as_str())
         .or_else(|| node.get(name))
-}
-
-fn number(value: Option<&Value>) -> Option<f64> {
-    match value? {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-    .filter(|n: &f64| n.is_finite())
 }
 
 fn string(value: Option<&Value>) -> Option<String> {

@@ -343,6 +343,7 @@ mod family;
 mod hash;
 mod input;
 mod job;
+mod json;
 mod pages;
 mod poll;
 #[cfg(test)]

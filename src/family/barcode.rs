@@ -21,8 +21,8 @@ use std::str::FromStr;
 
 use serde_json::Value;
 
-use crate::error::{Error, Step};
-use crate::redact;
+use crate::error::Error;
+use crate::json::{not_shaped, number};
 use crate::request::Request;
 
 /// This family's request kinds, re-exported in [`crate::kind`].
@@ -539,23 +539,6 @@ fn is_base64(text: &str) -> bool {
         && body
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_'))
-}
-
-fn not_shaped(what: &str, value: &Value) -> Error {
-    Error::decode(
-        Step::Download,
-        what.to_string(),
-        redact::excerpt(value.to_string().as_bytes(), None),
-    )
-}
-
-/// A number, or a number written as a string.
-fn number(value: Option<&Value>) -> Option<f64> {
-    match value? {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
 }
 
 /// The barcodes `barcode/read/from/url` found: what [`Run::json`](crate::Run::json) returns

@@ -8,7 +8,8 @@
 
 use serde_json::Value;
 
-use crate::{Error, Request, Step, redact};
+use crate::json::{count, flag, get, many, not_shaped, number};
+use crate::{Error, Request};
 
 /// This family's request kinds, re-exported in [`crate::kind`].
 pub mod kind {
@@ -190,65 +191,9 @@ impl Request<kind::AttachmentsExtract> {
     }
 }
 
-/// A number sent as a JSON number or a string.
-fn number(value: Option<&Value>) -> Option<f64> {
-    match value? {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-    .filter(|n: &f64| n.is_finite())
-}
-
-/// A whole number, not negative, sent as a JSON number or a string.
-fn count(value: Option<&Value>) -> Option<u64> {
-    number(value).filter(|n| *n >= 0.0).map(|n| n as u64)
-}
-
-/// A flag sent as a JSON boolean or a string (`true`, `True`, `false`...).
-fn flag(value: Option<&Value>) -> Option<bool> {
-    match value? {
-        Value::Bool(b) => Some(*b),
-        Value::String(s) if s.trim().eq_ignore_ascii_case("true") => Some(true),
-        Value::String(s) if s.trim().eq_ignore_ascii_case("false") => Some(false),
-        Value::Number(n) => n.as_f64().map(|n| n != 0.0),
-        _ => None,
-    }
-}
-
 /// A string value (JSON strings only; `null` is none).
 fn text(value: Option<&Value>) -> Option<&str> {
     value?.as_str()
-}
-
-/// The items of a list, or one object as a list of one.
-fn many(value: Option<&Value>) -> Vec<&Value> {
-    match value {
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(Value::Null) | None => Vec::new(),
-        Some(one) => vec![one],
-    }
-}
-
-/// The error for JSON that is not the shape PDF.co sends.
-fn not_shaped(what: &str, value: &Value) -> Error {
-    Error::decode(
-        Step::Download,
-        format!("no {what} in the JSON"),
-        redact::excerpt(value.to_string().as_bytes(), None),
-    )
-}
-
-/// A key looked up as spelled, then without regard to case (PDF.co's casing varies between
-/// its versions).
-fn get<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
-    let object = value.as_object()?;
-    object.get(key).or_else(|| {
-        object
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v)
-    })
 }
 
 /// `pdf/info`'s `info`: the document's properties.
@@ -289,7 +234,7 @@ impl PdfInfo {
             .filter(|i| i.is_object())
             .unwrap_or(value);
         if !info.is_object() {
-            return Err(not_shaped("`info` object", value));
+            return Err(not_shaped("no `info` object in the JSON", value));
         }
         Ok(PdfInfo { raw: info.clone() })
     }
@@ -473,7 +418,7 @@ impl FormFields {
             .and_then(|f| get(f, "Fields"))
             .or_else(|| get(info, "Fields"));
         let Some(list) = list.filter(|l| l.is_array() || l.is_object() || l.is_null()) else {
-            return Err(not_shaped("`FieldsInfo`", value));
+            return Err(not_shaped("no `FieldsInfo` in the JSON", value));
         };
         let fields = many(Some(list))
             .into_iter()
@@ -601,7 +546,7 @@ impl TextHits {
             Value::Array(_) => value,
             _ => get(value, "body")
                 .filter(|b| b.is_array())
-                .ok_or_else(|| not_shaped("list of hits", value))?,
+                .ok_or_else(|| not_shaped("no list of hits in the JSON", value))?,
         };
         let hits = many(Some(list))
             .into_iter()
@@ -726,7 +671,7 @@ impl Tables {
             Value::Array(_) => holder,
             _ => get(holder, "tables")
                 .filter(|t| t.is_array() || t.is_null())
-                .ok_or_else(|| not_shaped("`tables`", value))?,
+                .ok_or_else(|| not_shaped("no `tables` in the JSON", value))?,
         };
         let tables = many(Some(list))
             .into_iter()

@@ -4,17 +4,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::redact;
-use crate::{Error, Step};
-
-/// An error for JSON that is not the shape PDF.co sends.
-fn shape(what: &str, value: &Value) -> Error {
-    Error::decode(
-        Step::Download,
-        what,
-        redact::excerpt(value.to_string().as_bytes(), None),
-    )
-}
+use crate::Error;
+use crate::json::{not_shaped, number};
 
 /// The data itself, whether given as it is, or as the whole answer that holds it in `body`.
 fn unwrap_body<'a>(value: &'a Value, marker: &str) -> &'a Value {
@@ -42,15 +33,6 @@ fn text_of(value: &Value) -> Option<String> {
 /// The text of `name` in `value`, tolerant of its type.
 fn field(value: &Value, name: &str) -> Option<String> {
     value.get(name).and_then(text_of)
-}
-
-/// A number, given as a JSON number or as a numeric string.
-fn number(value: Option<&Value>) -> Option<f64> {
-    match value? {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
 }
 
 /// The result of `pdf/documentparser`: the template that was applied and the objects
@@ -100,12 +82,15 @@ impl ParsedDocument {
     pub fn from_value(value: &Value) -> Result<ParsedDocument, Error> {
         let body = unwrap_body(value, "objects");
         if !body.is_object() {
-            return Err(shape("the parser's result is not a JSON object", value));
+            return Err(not_shaped(
+                "the parser's result is not a JSON object",
+                value,
+            ));
         }
         let objects = match body.get("objects") {
             None | Some(Value::Null) => Vec::new(),
             Some(Value::Array(items)) => items.iter().map(ParsedObject::from_value).collect(),
-            Some(_) => return Err(shape("the parser's `objects` is not a list", value)),
+            Some(_) => return Err(not_shaped("the parser's `objects` is not a list", value)),
         };
         Ok(ParsedDocument {
             template_name: field(body, "templateName"),
@@ -321,7 +306,7 @@ impl ParserTemplates {
                 .unwrap_or(&Value::Null),
         };
         let Value::Array(items) = list else {
-            return Err(shape("no list of `templates` in the JSON", value));
+            return Err(not_shaped("no list of `templates` in the JSON", value));
         };
         Ok(ParserTemplates {
             templates: items.iter().map(ParserTemplateInfo::of_object).collect(),
@@ -377,7 +362,7 @@ impl ParserTemplateInfo {
             Value::String(text) => Ok(ParserTemplateInfo {
                 raw: Value::Object(Map::from_iter([("body".to_string(), text.clone().into())])),
             }),
-            _ => Err(shape("a template is not a JSON object", value)),
+            _ => Err(not_shaped("a template is not a JSON object", value)),
         }
     }
 
@@ -467,7 +452,7 @@ impl Invoice {
         };
         match body {
             Value::Object(_) => Ok(Invoice { raw: body.clone() }),
-            _ => Err(shape("the invoice is not a JSON object", value)),
+            _ => Err(not_shaped("the invoice is not a JSON object", value)),
         }
     }
 
@@ -579,7 +564,7 @@ impl Classes {
                 .unwrap_or(&Value::Null),
         };
         let Value::Array(items) = list else {
-            return Err(shape("no list of `classes` in the JSON", value));
+            return Err(not_shaped("no list of `classes` in the JSON", value));
         };
         let names = items
             .iter()
@@ -644,7 +629,7 @@ impl Email {
         let body = unwrap_body(value, "subject");
         match body {
             Value::Object(_) => Ok(Email { raw: body.clone() }),
-            _ => Err(shape("the email is not a JSON object", value)),
+            _ => Err(not_shaped("the email is not a JSON object", value)),
         }
     }
 
@@ -719,7 +704,7 @@ impl EmailAttachments {
     pub fn from_value(value: &Value) -> Result<EmailAttachments, Error> {
         let body = unwrap_body(value, "attachments");
         if !body.is_object() {
-            return Err(shape("the result is not a JSON object", value));
+            return Err(not_shaped("the result is not a JSON object", value));
         }
         let attachments = match body.get("attachments") {
             None | Some(Value::Null) => Vec::new(),
@@ -727,7 +712,7 @@ impl EmailAttachments {
                 .iter()
                 .map(|item| EmailAttachment { raw: item.clone() })
                 .collect(),
-            Some(_) => return Err(shape("`attachments` is not a list", value)),
+            Some(_) => return Err(not_shaped("`attachments` is not a list", value)),
         };
         Ok(EmailAttachments {
             attachments,
