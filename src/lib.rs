@@ -27,15 +27,21 @@
 //! # Ok::<(), pdfco::Error>(())
 //! ```
 //!
-//! Any other endpoint the same way, by its path and parameters (see [`Request`]):
+//! Any other endpoint the same way, through its typed request (see [Typed
+//! requests](#typed-requests)), or by its path with raw parameters ([`Request::new`]):
 //!
 //! ```no_run
-//! use pdfco::Request;
+//! use pdfco::{PdfInfo, Request, Rotation};
 //!
 //! let client = pdfco::Client::from_env()?;
-//! client.run(&Request::new("pdf/merge")).input("a.pdf").input("b.pdf").save("ab.pdf")?;
-//! let rotate = Request::new("pdf/edit/rotate").param("angle", 90).pages("0");
+//! client.run(&Request::merge()).input("a.pdf").input("b.pdf").save("ab.pdf")?;
+//! let rotate = Request::rotate(Rotation::Clockwise90).pages("0");
 //! client.run(&rotate).input("scan.pdf").save("scan-rotated.pdf")?;
+//! let info = PdfInfo::from_value(&client.run(&Request::info()).input("ab.pdf").json()?)?;
+//! println!("{:?} pages", info.page_count());
+//! let paid = serde_json::json!([{ "text": "PAID", "x": 400, "y": 40, "size": 24, "pages": "0" }]);
+//! let stamp = Request::new("pdf/edit/add").param("annotations", paid);
+//! client.run(&stamp).input("invoice.pdf").save("paid.pdf")?;
 //! # Ok::<(), pdfco::Error>(())
 //! ```
 //!
@@ -93,6 +99,76 @@
 //! println!("{}", Document::from_value(&value)?.text());
 //! # Ok::<(), pdfco::Error>(())
 //! ```
+//!
+//! # Typed requests
+//!
+//! Every endpoint of PDF.co's current spec has a constructor on [`Request`], whose kind (in
+//! [`kind`]) admits only the setters that endpoint takes, and whose page numbering is part of
+//! the type: [`Request::split`] and [`Request::delete_pages`] count pages from 1, every other
+//! endpoint from 0. By family:
+//!
+//! - **PDF to other formats:** [`Request::convert`] with an [`OutputFormat`].
+//! - **Other formats to PDF:** [`Request::from_document`], [`Request::from_csv`],
+//!   [`Request::from_images`], [`Request::from_url`], [`Request::from_html`],
+//!   [`Request::from_template`], [`Request::from_email`]; spreadsheets with
+//!   [`Request::spreadsheet`] ([`SpreadsheetFormat`]); HTML templates with
+//!   [`Request::html_templates`] and [`Request::html_template`].
+//! - **Merge, split, compress, security:** [`Request::merge`], [`Request::merge_any`],
+//!   [`Request::split`] ([`PageRanges`]), [`Request::split_by_text`],
+//!   [`Request::split_by_barcode`], [`Request::compress`] ([`CompressConfig`]),
+//!   [`Request::optimize`], [`Request::protect`] ([`EncryptionAlgorithm`]),
+//!   [`Request::unprotect`].
+//! - **Edit and OCR:** [`Request::add_content`] ([`Annotation`], [`ImageStamp`],
+//!   [`FieldValue`]), [`Request::replace_text`], [`Request::replace_text_with_image`],
+//!   [`Request::delete_text`], [`Request::rotate`] ([`Rotation`]), [`Request::auto_rotate`],
+//!   [`Request::delete_pages`], [`Request::make_searchable`], [`Request::make_unsearchable`].
+//! - **Information and search:** [`Request::info`] ([`PdfInfo`]), [`Request::form_fields`]
+//!   ([`FormFields`]), [`Request::find_text`] ([`TextHits`]), [`Request::find_tables`]
+//!   ([`Tables`]), [`Request::extract_attachments`].
+//! - **Barcodes and files:** [`Request::barcode`] ([`BarcodeType`]),
+//!   [`Request::read_barcodes`] ([`Barcodes`]), [`Request::upload_base64`],
+//!   [`Request::upload_data_uri`], [`Request::upload_from_url`], [`Request::file_hash`]
+//!   ([`FileHash`]), [`Request::delete_file`]; a file of any size goes up with
+//!   [`Client::upload`].
+//! - **Parsers, classifier and email:** [`Request::parse_document`] ([`ParsedDocument`]),
+//!   [`Request::parser_templates`], [`Request::parser_template`], [`Request::parse_invoice`]
+//!   ([`Invoice`]), [`Request::classify`] ([`Classes`]), [`Request::classify_with_rules_url`],
+//!   [`Request::send_email`], [`Request::decode_email`] ([`Email`]),
+//!   [`Request::extract_email_attachments`] ([`EmailAttachments`]).
+//!
+//! A typed request is an ordinary [`Request`]: it runs through the same upload, start, wait
+//! and download, and its raw parameters can still be added with [`Request::param`]. Answers
+//! that are data are read with the result type's `from_value` (the raw JSON stays available
+//! with `raw()`); files are saved as any result is, several of them into a folder. Against
+//! the emulator, a split into one PDF per 1-based range, then the parts' page counts:
+//!
+//! ```
+//! use pdfco::{Client, PageRanges, PdfInfo, Request};
+//! use std::path::{Path, PathBuf};
+//!
+//! fn split(client: &Client, input: &str, ranges: &str, out: &Path) -> Result<Vec<PathBuf>, pdfco::Error> {
+//!     let request = Request::split(PageRanges::parse(ranges)?);
+//!     Ok(client.run(&request).input(input).save(out)?.paths().to_vec())
+//! }
+//!
+//! fn page_count(client: &Client, pdf: &Path) -> Result<Option<u64>, pdfco::Error> {
+//!     let answer = client.run(&Request::info()).input(pdf).json()?;
+//!     Ok(PdfInfo::from_value(&answer)?.page_count())
+//! }
+//! # let emulator = pdfco::testing::Emulator::start()?;
+//! # let client = emulator.client_builder().build()?;
+//! # let out = std::env::temp_dir().join(format!("pdfco-doc-split-{}", std::process::id()));
+//! # std::fs::create_dir_all(&out)?;
+//! let parts = split(&client, "fixtures/sample.pdf", "1-2,3-", &out)?; // sample.pdf has 3 pages
+//! let counts = parts.iter().map(|part| page_count(&client, part)).collect::<Result<Vec<_>, _>>()?;
+//! assert_eq!(counts, [Some(2), Some(1)]);
+//! # std::fs::remove_dir_all(&out)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The README's table "Every endpoint" lists all 68 endpoints with their typed request,
+//! result, what the emulator does and the CLI command; [`testing`] says what the emulator
+//! reproduces of each.
 //!
 //! # Build scripts and resuming
 //!

@@ -15,7 +15,8 @@
 //! | `GET\|POST /v1/pdf/merge2` | the same, and any other input PDF.co converts (images, DOC, XLS, ZIP, ...) becomes one page naming the file, since the emulator converts nothing offline; an input it recognises as none of those gives 442 |
 //! | `GET\|POST /v1/pdf/info` | `info`: `PageCount`, `Title`, `Author`, `Subject`, `Keywords`, `Creator`, `Producer`, `CreationDate`, `ModificationDate` (as `8/15/2001 2:50:36 PM`), `PageRectangle` (the first page's crop or media box), `Encrypted`, `PasswordProtected`, `EncryptionAlgorithm` (`None`, `RC4_40bit`, `RC4_128bit`, `AES_128bit`, `AES_256bit`), the eight `Permission*` flags, `EmbeddedFileCount`, `Bookmarks` (always empty), read from the file; `name` is `null`; a protected file needs its `password` (441 otherwise, as for conversions: PDF.co documents no answer for this case) |
 //! | `GET\|POST /v1/job/check` | `working` until the job's time and checks are up, then its outcome; an unknown id is `working` unless `force`, then `unknown` |
-//! | any other path | 404 with PDF.co's error body |
+//! | every other endpoint of PDF.co's spec | see [What each endpoint does](#what-each-endpoint-does) |
+//! | a path PDF.co does not have | 404 with PDF.co's error body |
 //! | `GET` result or upload URL | 404 `NoSuchKey` until a check has seen the job succeed; 403 when tampered or expired; `Range: bytes=N-` answered with 206 and `Content-Range` |
 //!
 //! Results are derived from the input: the PDF's pages are read (text, fonts, positions,
@@ -32,7 +33,8 @@
 //! documents the codes but stores no failed check, so this is inferred from its error bodies;
 //! the emulator sends no `error` flag there).
 //!
-//! One reader serves conversions, merges and `pdf/info`, so they agree on every page count:
+//! One reader serves conversions, merges, `pdf/info` and every other endpoint that reads a
+//! PDF, so they agree on every page count:
 //! lopdf 0.42 for the file (classic and stream cross-reference tables, object streams,
 //! incremental updates, linearized files, decryption), and the emulator's own text extraction
 //! on top: content streams through FlateDecode, LZWDecode, ASCII85Decode, ASCIIHexDecode and
@@ -54,6 +56,76 @@
 //! synchronous answer would have had. The success check of an asynchronous `pdf/info` carries `info`, and
 //! its `url` links a JSON file holding `{"info": ...}`: PDF.co documents no asynchronous
 //! answer for `pdf/info`, so both are inferred from how its other endpoints answer.
+//!
+//! # What each endpoint does
+//!
+//! Every endpoint answers as PDF.co's does (at once, or as a job where it takes `async`),
+//! through the same credits, durations, checks, [`Outcome`]s and [`Fault`]s as conversions.
+//! **Real** below is a result derived from the input that a test can check; **shape only**
+//! is PDF.co's documented answer where the real behaviour cannot be reproduced offline.
+//!
+//! - **Reading PDFs** (every endpoint that takes one): real-world files as described above,
+//!   from producers listed in `fixtures/real/expected.json`; content that does not decode, or
+//!   text in fonts with no way to map codes to characters, is a 442 naming the page, never an
+//!   empty page.
+//! - **Other formats to PDF** (`pdf/convert/from/*`, `xls/convert/to/pdf`): real PDFs holding
+//!   the input's text in lines of Helvetica: HTML (tags stripped) or a built-in template filled
+//!   from `templateData`, with `paperSize`, `orientation`, header and footer; TXT, RTF, DOCX
+//!   (a binary DOC: its readable runs); CSV and XLSX; a page per image, JPEG and 8-bit grey or
+//!   RGB PNG drawn; a `.eml`'s headers and text, its attachments embedded. Shape only: no
+//!   layout, fonts or CSS; a URL outside the emulator's storage is never fetched (the page
+//!   names it); GIF, BMP, TIFF, WebP and PNG with alpha or a palette are only named; binary
+//!   XLS and Outlook `.msg` are 442; `margins`, `printBackground`, `mediaType`,
+//!   `customScript`, `DoNotWaitFullLoad`, `legacyRendition` and `autosize` have no effect.
+//! - **Spreadsheets** (`xls/convert/to/*`): real CSV (`separatorSymbol`, `quotationSymbol`),
+//!   JSON (`Column0..` rows), HTML, tab-separated TXT and XML, from CSV or XLSX.
+//! - **Merge, split, compress**: real. Merges in order (`pdf/merge2`: an image, Office file or ZIP
+//!   becomes a page naming it); `pdf/split` makes one PDF per 1-based range (450 past the
+//!   end); `pdf/split2` splits at pages holding the text, leaving them out by default;
+//!   `/v2/pdf/compress` and `pdf/optimize` Flate-compress every stream and drop unused
+//!   objects. Shape only: `pdf/split2`'s `regexSearch` (plain text), barcode syntax (never
+//!   matches) and `lang`; compression's image settings and `pdf/optimize`'s `profiles`.
+//! - **Security**: real RC4 40 and 128 bit and AES 128 and 256 bit encryption with the
+//!   passwords and permissions asked for; `pdf/security/remove` decrypts with `password` (441
+//!   without). An RC4 40-bit file opens here from its user password only.
+//! - **Edit**: real. `pdf/edit/rotate` adds to the pages' `/Rotate` (pages from 0);
+//!   `pdf/edit/delete-pages` removes pages (from 1; every page is 400); `pdf/edit/add` draws
+//!   text annotations as real text (`{{macros}}` filled), images as a grey placeholder, and
+//!   fills AcroForm fields' `/V`; replace and delete text rewrite the strings of single text
+//!   operators in one-byte fonts (`caseSensitive`, `replacementLimit`); replace with an image
+//!   removes the text and draws the placeholder there. Shape only: `regex` (plain text), text
+//!   split across operators or in two-byte fonts, `imagesString` and `fieldsString`;
+//!   `pdf/edit/rotate/auto` passes pages through (no OCR).
+//! - **OCR**: `pdf/makeunsearchable` is real (text removed, grey boxes where it was);
+//!   `pdf/makesearchable` is shape only: a PDF's text passes through, an image becomes a page
+//!   without text.
+//! - **Information and search**: real. `pdf/info` and `pdf/info/fields` read the file (the
+//!   fields' `Type` names are the emulator's reading of PDF.co's naming); `pdf/find` searches
+//!   each text row (a phrase spanning rows is not found; `regexSearch` is a subset without
+//!   groups or alternation, which are 400); `pdf/find/table` reports runs of two or more rows
+//!   of two or more columns (`profiles` not applied); `pdf/attachments/extract` returns each
+//!   embedded file (none: success with an empty `urls`, a case PDF.co does not document).
+//! - **Barcodes**: real round trips in the emulator's own symbology (a framed grid holding the
+//!   type, the value and a CRC-32): `barcode/generate` draws it into a PNG, and
+//!   `barcode/read/from/url` finds it in a PNG or a PDF's images. Real symbologies are neither
+//!   drawn nor decoded; `RawData` is empty, `Confidence` 1, `Rect` in the image's pixels;
+//!   `decorationImage` is not drawn.
+//! - **Parsers and classifier**: `pdf/documentparser` applies a subset of the template
+//!   language (YAML or JSON; `static`, `regex` and `macros` fields; tables between start and
+//!   end rows) to the pages' text, answering JSON, YAML, XML or CSV; its templates are a
+//!   built-in list. `pdf/classifier` applies CSV rules to the text (images get no class).
+//!   `ai-invoice-parser` is shape only: always a job, no AI, its fields from simple text
+//!   patterns.
+//! - **Email**: `email/decode` and `email/extract-attachments` read `.eml` files (MIME,
+//!   base64, quoted-printable, RFC 2047; `.msg` is 442). `email/send` is shape only: the
+//!   parameters are checked and the message recorded, never sent.
+//! - **HTML templates**: three built-in templates, which cannot be added or changed.
+//! - **Files**: real. `file/upload/base64` stores the decoded bytes, `file/upload/url` a copy of
+//!   the file at the URL, `file/upload` (multipart) its file part read as text (bytes that are
+//!   not UTF-8 replaced); `file/hash` is the SHA-256; `file/delete` removes the file;
+//!   `permanent` files are kept like any other.
+//!
+//! Each family's file in the emulator's source (`src/testing/family/`) has the details.
 //!
 //! Every request is recorded ([`Emulator::requests`]) with its host, method, path, headers,
 //! body size, whether it was chunked, and which connection carried it; for API requests also
