@@ -290,7 +290,7 @@ fn body_text(body: &Value) -> String {
 ///
 /// // Any endpoint, several inputs, local or not:
 /// client
-///     .run(&Request::new("pdf/merge"))
+///     .run(&Request::merge())
 ///     .input("a.pdf")
 ///     .input(pdfco::Input::url("https://example.com/b.pdf"))
 ///     .save("both.pdf")?;

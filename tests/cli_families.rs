@@ -95,6 +95,7 @@ fn page_bases_are_checked_before_anything_is_sent() {
             "PDFCO_TEST_UNSET",
         ],
         vec!["to-pdf", "notes.unknown", "out.pdf"],
+        vec!["barcode", "x", "out.png", "--type", "NoSuchSymbology"],
     ] {
         let output = run(pdfco(&emulator).current_dir(dir.path()).args(&args));
         assert_eq!(code(output.status), 2, "{args:?}: {}", stderr(&output));

@@ -227,7 +227,7 @@ fn six_cancelling_a_wait_with_ctrl_c() {
 // 7. Merging two PDFs.
 fn merge(client: &Client, a: &str, b: &str, out: &Path) -> Result<u64, Error> {
     Ok(client
-        .run(&Request::new("pdf/merge"))
+        .run(&Request::merge())
         .input(a)
         .input(b)
         .save(out)?

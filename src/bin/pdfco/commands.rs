@@ -4,7 +4,8 @@ use std::io::{self, IsTerminal};
 use std::path::PathBuf;
 
 use pdfco::{
-    Client, ClientBuilder, Conversion, Input, OutputFormat, PageRanges, Progress, Request,
+    BarcodeType, Client, ClientBuilder, Conversion, Input, OutputFormat, PageRanges, Progress,
+    Request, Rotation, SpreadsheetFormat,
 };
 
 use crate::args::Args;
@@ -202,7 +203,7 @@ pub(crate) fn info(args: &Args, stop: &Stop) -> Result<(), Failure> {
     let [input] = args.positional.as_slice() else {
         return Err(Failure::Usage("info takes one input".into()));
     };
-    let mut request = Request::new("pdf/info").asynchronous(false);
+    let mut request = Request::info().asynchronous(false);
     if let Some(password) = args.value("--password") {
         request = request.password(password);
     }
@@ -273,16 +274,16 @@ pub(crate) fn split(args: &Args, stop: &Stop) -> Result<(), Failure> {
 pub(crate) fn rotate(args: &Args, stop: &Stop) -> Result<(), Failure> {
     args.only(&["--angle", "--pages", "--timeout"])?;
     let (input, output) = input_and_output(args)?;
-    let angle = match args.value("--angle").map(str::trim) {
-        Some(angle @ ("90" | "180" | "270")) => angle.parse::<u16>().unwrap_or(90),
-        Some(other) => {
-            return Err(Failure::Usage(format!(
-                "--angle takes 90, 180 or 270, not {other}"
-            )));
-        }
-        None => return Err(Failure::Usage("rotate needs --angle 90|180|270".into())),
-    };
-    let mut request = Request::new("pdf/edit/rotate").param("angle", angle);
+    let text = args
+        .value("--angle")
+        .ok_or_else(|| Failure::Usage("rotate needs --angle 90|180|270".into()))?;
+    let angle = text
+        .trim()
+        .parse()
+        .ok()
+        .and_then(Rotation::from_degrees)
+        .ok_or_else(|| Failure::Usage(format!("--angle takes 90, 180 or 270, not {text}")))?;
+    let mut request = Request::rotate(angle);
     if let Some(pages) = args.value("--pages") {
         request = request.pages(pages);
     }
@@ -295,7 +296,7 @@ pub(crate) fn delete_pages(args: &Args, stop: &Stop) -> Result<(), Failure> {
     let pages = args
         .value("--pages")
         .ok_or_else(|| Failure::Usage("delete-pages needs --pages P (1-based)".into()))?;
-    let request = Request::new("pdf/edit/delete-pages").pages(pages);
+    let request = Request::delete_pages(pages);
     save_run(args, stop, &request, std::slice::from_ref(input), output)
 }
 
@@ -377,19 +378,25 @@ pub(crate) fn to_pdf(args: &Args, stop: &Stop) -> Result<(), Failure> {
             ));
         }
     };
-    if endpoint == "pdf/convert/from/html" {
-        // PDF.co takes the HTML itself, not a link to it.
-        let input = &inputs[0];
-        let html = std::fs::read_to_string(input)
-            .map_err(|e| Failure::Usage(format!("cannot read {input}: {e}")))?;
-        let request = Request::new(endpoint).param("html", html);
-        return save_run(args, stop, &request, &[], output);
+    let first = &inputs[0];
+    match endpoint {
+        "pdf/convert/from/html" => {
+            // PDF.co takes the HTML itself, not a link to it.
+            let html = std::fs::read_to_string(first)
+                .map_err(|e| Failure::Usage(format!("cannot read {first}: {e}")))?;
+            save_run(args, stop, &Request::from_html(html), &[], output)
+        }
+        "pdf/convert/from/url" => {
+            save_run(args, stop, &Request::from_url(first.as_str()), &[], output)
+        }
+        "pdf/convert/from/doc" => save_run(args, stop, &Request::from_document(), inputs, output),
+        "xls/convert/to/pdf" => {
+            let request = Request::spreadsheet(SpreadsheetFormat::Pdf);
+            save_run(args, stop, &request, inputs, output)
+        }
+        "pdf/convert/from/email" => save_run(args, stop, &Request::from_email(), inputs, output),
+        _ => save_run(args, stop, &Request::from_images(), inputs, output),
     }
-    if endpoint == "pdf/convert/from/url" {
-        let request = Request::new(endpoint).url(inputs[0].as_str());
-        return save_run(args, stop, &request, &[], output);
-    }
-    save_run(args, stop, &Request::new(endpoint), inputs, output)
 }
 
 pub(crate) fn barcode(args: &Args, stop: &Stop) -> Result<(), Failure> {
@@ -397,10 +404,13 @@ pub(crate) fn barcode(args: &Args, stop: &Stop) -> Result<(), Failure> {
     let [value, output] = args.positional.as_slice() else {
         return Err(Failure::Usage("barcode takes a value and an output".into()));
     };
-    let kind = args.value("--type").unwrap_or("QRCode");
-    let request = Request::new("barcode/generate")
-        .param("value", value.as_str())
-        .param("type", kind);
+    let kind = match args.value("--type") {
+        Some(name) => name
+            .parse::<BarcodeType>()
+            .map_err(|e| Failure::Usage(format!("--type: {e}")))?,
+        None => BarcodeType::QRCode,
+    };
+    let request = Request::barcode(kind, value.as_str());
     save_run(args, stop, &request, &[], output)
 }
 
