@@ -124,15 +124,19 @@ impl OutputFormat {
 }
 
 impl FromStr for OutputFormat {
-    type Err = String;
+    type Err = Error;
 
-    /// Parses an endpoint name such as `json` or `xlsx`, in any case.
+    /// Parses an endpoint name such as `json` or `xlsx`, in any case; another name is
+    /// [`Error::InvalidOption`] (option `format`).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         OutputFormat::ALL
             .iter()
             .copied()
             .find(|f| f.endpoint().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| format!("unknown output format `{s}`"))
+            .ok_or_else(|| Error::InvalidOption {
+                option: "format",
+                reason: format!("unknown output format `{}`", s.trim()),
+            })
     }
 }
 
@@ -674,9 +678,12 @@ mod tests {
     #[test]
     fn formats_parse_from_their_endpoint_names() {
         for &format in OutputFormat::ALL {
-            assert_eq!(format.endpoint().parse::<OutputFormat>(), Ok(format));
+            assert_eq!(format.endpoint().parse::<OutputFormat>().ok(), Some(format));
         }
-        assert_eq!("XLSX".parse::<OutputFormat>(), Ok(OutputFormat::Xlsx));
+        assert_eq!(
+            "XLSX".parse::<OutputFormat>().ok(),
+            Some(OutputFormat::Xlsx)
+        );
         assert!("docx".parse::<OutputFormat>().is_err());
     }
 }

@@ -77,7 +77,7 @@ macro_rules! barcode_types {
         /// assert_eq!(BarcodeType::Interleaved2of5.generate_name(), Some("I2of5"));
         /// assert_eq!(BarcodeType::Interleaved2of5.read_name(), Some("Interleaved2of5"));
         /// assert_eq!("qrcode".parse::<BarcodeType>().ok(), Some(BarcodeType::QRCode));
-        /// assert_eq!("GS1_DataBar_Expanded".parse(), Ok(BarcodeType::GS1DataBarExpanded));
+        /// assert_eq!("GS1_DataBar_Expanded".parse().ok(), Some(BarcodeType::GS1DataBarExpanded));
         /// ```
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
@@ -263,24 +263,13 @@ impl fmt::Display for BarcodeType {
     }
 }
 
-/// A name that is none of PDF.co's barcode types.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UnknownBarcodeType(String);
-
-impl fmt::Display for UnknownBarcodeType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown barcode type `{}`", self.0)
-    }
-}
-
-impl std::error::Error for UnknownBarcodeType {}
-
 impl FromStr for BarcodeType {
-    type Err = UnknownBarcodeType;
+    type Err = Error;
 
     /// Either of PDF.co's spellings, in any case, with or without underscores, spaces or
-    /// dashes (`QRCode`, `qr code`, `GS1_DataBar_Expanded`, `Interleaved2of5`, `I2of5`).
-    fn from_str(name: &str) -> Result<BarcodeType, UnknownBarcodeType> {
+    /// dashes (`QRCode`, `qr code`, `GS1_DataBar_Expanded`, `Interleaved2of5`, `I2of5`); a
+    /// name that is none of PDF.co's types is [`Error::InvalidOption`] (option `type`).
+    fn from_str(name: &str) -> Result<BarcodeType, Error> {
         let key = |s: &str| -> String {
             s.chars()
                 .filter(|c| !matches!(c, '_' | ' ' | '-'))
@@ -297,7 +286,10 @@ impl FromStr for BarcodeType {
                     .flatten()
                     .any(|n| key(n) == wanted)
             })
-            .ok_or_else(|| UnknownBarcodeType(name.trim().to_string()))
+            .ok_or_else(|| Error::InvalidOption {
+                option: "type",
+                reason: format!("unknown barcode type `{}`", name.trim()),
+            })
     }
 }
 
@@ -854,7 +846,7 @@ mod tests {
         assert_eq!((generated, read), (55, 46));
         for t in BarcodeType::ALL {
             for name in [t.generate_name(), t.read_name()].into_iter().flatten() {
-                assert_eq!(name.parse::<BarcodeType>(), Ok(*t), "{name}");
+                assert_eq!(name.parse::<BarcodeType>().ok(), Some(*t), "{name}");
             }
         }
         assert!("nope".parse::<BarcodeType>().is_err());

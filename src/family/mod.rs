@@ -14,7 +14,7 @@ pub(crate) mod parse;
 pub(crate) mod topdf;
 
 // Each family's public types, re-exported at the crate root.
-pub use barcode::{Barcode, BarcodeRect, BarcodeType, Barcodes, FileHash, UnknownBarcodeType};
+pub use barcode::{Barcode, BarcodeRect, BarcodeType, Barcodes, FileHash};
 pub use data::{
     FormField, FormFields, FoundTable, PdfInfo, Tables, TextHit, TextHits, WordMatching,
 };

@@ -40,8 +40,7 @@ pub(crate) fn convert(args: &Args, stop: &Stop) -> Result<(), Failure> {
     let format = args
         .value("--to")
         .ok_or_else(|| Failure::Usage("convert needs --to FORMAT".into()))?
-        .parse::<OutputFormat>()
-        .map_err(Failure::Usage)?;
+        .parse::<OutputFormat>()?;
     let [input, output] = args.positional.as_slice() else {
         return Err(Failure::Usage(
             "convert takes an input and an output".into(),
@@ -405,9 +404,7 @@ pub(crate) fn barcode(args: &Args, stop: &Stop) -> Result<(), Failure> {
         return Err(Failure::Usage("barcode takes a value and an output".into()));
     };
     let kind = match args.value("--type") {
-        Some(name) => name
-            .parse::<BarcodeType>()
-            .map_err(|e| Failure::Usage(format!("--type: {e}")))?,
+        Some(name) => name.parse::<BarcodeType>()?,
         None => BarcodeType::QRCode,
     };
     let request = Request::barcode(kind, value.as_str());
