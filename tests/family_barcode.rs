@@ -558,6 +558,32 @@ fn multipart_uploads_store_the_file_part() {
 }
 
 #[test]
+fn multipart_uploads_keep_binary_files_byte_for_byte() {
+    let (emulator, _client) = setup();
+    let file: Vec<u8> = (0..=255u8)
+        .chain(b"\r\n--not-the-boundary".iter().copied())
+        .collect();
+    let boundary = "BinBoundary7";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"b.bin\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let mut response = agent()
+        .post(format!("{}/file/upload", emulator.base_url()))
+        .header("x-api-key", emulator.api_key())
+        .content_type(format!("multipart/form-data; boundary={boundary}"))
+        .send(&body[..])
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let answer: Value =
+        serde_json::from_slice(&response.body_mut().read_to_vec().unwrap()).unwrap();
+    assert_eq!(get_bytes(answer["url"].as_str().unwrap()), (200, file));
+}
+
+#[test]
 fn file_hash_of_a_local_input_matches_the_same_bytes_uploaded_otherwise() {
     let (emulator, client) = setup();
     let from_run = client

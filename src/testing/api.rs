@@ -81,7 +81,7 @@ fn fault_reply(fault: Fault, params: &Params) -> Reply {
 }
 
 /// Request parameters from the query and the body (JSON, form or multipart), names lowered.
-pub(super) struct Params(HashMap<String, String>);
+pub(super) struct Params(HashMap<String, String>, HashMap<String, Vec<u8>>);
 
 impl Params {
     fn parse(request: &Request, body: &[u8]) -> Result<Params, String> {
@@ -91,7 +91,20 @@ impl Params {
             .into_iter()
             .map(|(k, v)| (k.to_ascii_lowercase(), v))
             .collect();
-        Ok(Params(map))
+        let parts = match multipart_boundary(request.header("content-type"))? {
+            Some(boundary) => multipart_parts(body, &boundary)
+                .into_iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), v))
+                .collect(),
+            None => HashMap::new(),
+        };
+        Ok(Params(map, parts))
+    }
+
+    /// A multipart part's bytes as sent (a binary file), where [`get`](Self::get) has them
+    /// as text.
+    pub(super) fn part(&self, name: &str) -> Option<&[u8]> {
+        self.1.get(name).map(Vec::as_slice)
     }
 
     pub(super) fn get(&self, name: &str) -> Option<&str> {
@@ -134,20 +147,10 @@ pub(super) fn param_pairs(
         .iter()
         .position(|b| !b.is_ascii_whitespace())
         .map(|i| &body[i..]);
-    if lowered.starts_with("multipart/form-data") {
-        // The boundary's case matters, so it is read from the header as sent.
-        let boundary = sent_type
-            .split(';')
-            .map(str::trim)
-            .find_map(|p| {
-                let (k, v) = p.split_once('=')?;
-                k.trim()
-                    .eq_ignore_ascii_case("boundary")
-                    .then(|| v.trim().trim_matches('"').to_string())
-            })
-            .filter(|b| !b.is_empty())
-            .ok_or("multipart body without a boundary")?;
-        multipart_pairs(body, &boundary, &mut pairs);
+    if let Some(boundary) = multipart_boundary(content_type)? {
+        for (name, value) in multipart_parts(body, &boundary) {
+            pairs.push((name, String::from_utf8_lossy(&value).into_owned()));
+        }
     } else if lowered.starts_with("application/json")
         || (!lowered.starts_with("application/x-www-form-urlencoded")
             && trimmed.is_some_and(|b| b[0] == b'{'))
@@ -179,26 +182,61 @@ fn form_pairs(text: &str, pairs: &mut Vec<(String, String)>) {
     }
 }
 
-fn multipart_pairs(body: &[u8], boundary: &str, pairs: &mut Vec<(String, String)>) {
-    let text = String::from_utf8_lossy(body);
-    let delimiter = format!("--{boundary}");
-    for part in text.split(&delimiter).skip(1) {
-        if part.starts_with("--") {
+/// The boundary of a multipart body, or `None` for another content type. The boundary's case
+/// matters, so it is read from the header as sent.
+fn multipart_boundary(content_type: Option<&str>) -> Result<Option<String>, String> {
+    let sent_type = content_type.unwrap_or("");
+    if !sent_type
+        .to_ascii_lowercase()
+        .starts_with("multipart/form-data")
+    {
+        return Ok(None);
+    }
+    sent_type
+        .split(';')
+        .map(str::trim)
+        .find_map(|p| {
+            let (k, v) = p.split_once('=')?;
+            k.trim()
+                .eq_ignore_ascii_case("boundary")
+                .then(|| v.trim().trim_matches('"').to_string())
+        })
+        .filter(|b| !b.is_empty())
+        .map(Some)
+        .ok_or_else(|| "multipart body without a boundary".to_string())
+}
+
+/// A multipart body's named parts, their bytes as sent.
+fn multipart_parts(body: &[u8], boundary: &str) -> Vec<(String, Vec<u8>)> {
+    let delimiter = format!("\r\n--{boundary}");
+    let find =
+        |haystack: &[u8], needle: &[u8]| haystack.windows(needle.len()).position(|w| w == needle);
+    // The first delimiter may open the body without a line break before it.
+    let mut rest = match find(body, &delimiter.as_bytes()[2..]) {
+        Some(at) => &body[at + delimiter.len() - 2..],
+        None => return Vec::new(),
+    };
+    let mut parts = Vec::new();
+    while !rest.starts_with(b"--") {
+        let Some(end) = find(rest, delimiter.as_bytes()) else {
             break;
-        }
-        let Some((head, value)) = part.split_once("\r\n\r\n") else {
+        };
+        let part = &rest[..end];
+        rest = &rest[end + delimiter.len()..];
+        let Some(split) = find(part, b"\r\n\r\n") else {
             continue;
         };
+        let head = String::from_utf8_lossy(&part[..split]);
         let name = head.split(';').find_map(|p| {
             let p = p.trim();
             p.strip_prefix("name=")
                 .map(|n| n.trim_matches('"').to_string())
         });
         if let Some(name) = name {
-            let value = value.strip_suffix("\r\n").unwrap_or(value).to_string();
-            pairs.push((name, value));
+            parts.push((name, part[split + 4..].to_vec()));
         }
     }
+    parts
 }
 
 pub(super) fn handle(core: &Core, request: &Request, body: &mut dyn Read) -> Reply {

@@ -121,8 +121,7 @@
 //!   parameters are checked and the message recorded, never sent.
 //! - **HTML templates**: three built-in templates, which cannot be added or changed.
 //! - **Files**: real. `file/upload/base64` stores the decoded bytes, `file/upload/url` a copy of
-//!   the file at the URL, `file/upload` (multipart) its file part read as text (bytes that are
-//!   not UTF-8 replaced); `file/hash` is the SHA-256; `file/delete` removes the file;
+//!   the file at the URL, `file/upload` (multipart) its file part byte for byte; `file/hash` is the SHA-256; `file/delete` removes the file;
 //!   `permanent` files are kept like any other.
 //!
 //! Each family's file in the emulator's source (`src/testing/family/`) has the details.

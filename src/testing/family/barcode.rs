@@ -20,8 +20,6 @@
 //!   and `Rect` is in the image's pixels (for a PDF, the embedded image's own pixels, not
 //!   page coordinates).
 //! - Images other than PNG (JPEG, TIFF...) hold no barcodes for the emulator.
-//! - `file/upload`: the API reads a multipart body as text, so a file part that is not UTF-8
-//!   is stored with its invalid bytes replaced (U+FFFD).
 //! - `permanent` files are kept like any other (for the emulator's lifetime).
 
 use std::time::Instant;
@@ -196,11 +194,11 @@ fn store(core: &Core, params: &Params, name: &str, bytes: Vec<u8>) -> Reply {
 
 /// `file/upload`: the multipart body's `file` part.
 fn upload_multipart(core: &Core, params: &Params) -> Reply {
-    let Some(file) = params.get("file") else {
+    let Some(file) = params.part("file").filter(|f| !f.is_empty()) else {
         return missing("file");
     };
     let name = params.get("name").unwrap_or("upload.bin").to_string();
-    store(core, params, &name, file.as_bytes().to_vec())
+    store(core, params, &name, file.to_vec())
 }
 
 /// `file/upload/base64`: `file` is base64, or a `data:` URI holding base64.
