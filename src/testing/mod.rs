@@ -775,16 +775,14 @@ impl Emulator {
     /// ```
     /// use std::time::Duration;
     /// use pdfco::testing::Emulator;
-    /// use pdfco::{Conversion, OutputFormat, Request};
+    /// use pdfco::{OutputFormat, Request};
     ///
     /// let emulator = Emulator::start()?;
     /// let client = emulator.client_builder().build()?;
     /// let file = client.upload("fixtures/sample.pdf")?;
-    /// let Conversion::Started(job) = client.start(&Request::convert(OutputFormat::Csv).url(file.url()))? else {
-    ///     unreachable!()
-    /// };
-    /// client.wait(&job, |_| {})?;
-    /// let ages = emulator.job_checks(job.id());
+    /// let started = client.start(&Request::convert(OutputFormat::Csv).url(file.url()))?;
+    /// let done = client.wait(&started, |_| {})?;
+    /// let ages = emulator.job_checks(done.job_id());
     /// assert_eq!(ages.len(), 2, "one `working`, then `success`");
     /// assert!(ages[0] <= ages[1]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
