@@ -406,6 +406,7 @@
 #![warn(clippy::all)]
 
 mod account;
+mod base64;
 mod batch;
 mod cancel;
 mod checkpoint;

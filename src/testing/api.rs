@@ -119,6 +119,24 @@ impl Params {
         expand(template, &|name| self.0.get(name).cloned())
     }
 
+    /// The basic-auth credentials for fetching an outside input (`httpusername`,
+    /// `httppassword`), when given.
+    pub(super) fn auth(&self) -> Option<(&str, &str)> {
+        self.get("httpusername")
+            .map(|user| (user, self.get("httppassword").unwrap_or("")))
+    }
+
+    /// The result's name: `name`, or the input's stem with `extension` (`result` for an
+    /// input without a stem).
+    pub(super) fn result_name(&self, input_name: &str, extension: &str) -> String {
+        if let Some(name) = self.get("name") {
+            return name.to_string();
+        }
+        let stem = input_name.rsplit_once('.').map_or(input_name, |(s, _)| s);
+        let stem = if stem.is_empty() { "result" } else { stem };
+        format!("{stem}.{extension}")
+    }
+
     /// `true`, `True`, `TRUE` (and JSON `true`) are true.
     pub(super) fn flag(&self, name: &str) -> bool {
         self.get(name)
@@ -359,7 +377,7 @@ fn presign_upload(core: &Core, params: &Params) -> Reply {
 pub(super) fn fetch_input(
     core: &Core,
     input: &str,
-    auth: Option<(&str, &str)>,
+    params: &Params,
 ) -> Result<(Vec<u8>, String), (u16, String)> {
     let input = input.strip_prefix("cache:").unwrap_or(input);
     let path_of = |u: &str| u.split('?').next().unwrap_or("").to_string();
@@ -384,8 +402,8 @@ pub(super) fn fetch_input(
         return Err((400, "Invalid url: expected an http(s) URL".into()));
     }
     let mut request = ureq::get(input);
-    if let Some((user, password)) = auth {
-        let credentials = base64(format!("{user}:{password}").as_bytes());
+    if let Some((user, password)) = params.auth() {
+        let credentials = crate::base64::encode(format!("{user}:{password}").as_bytes());
         request = request.header("authorization", format!("Basic {credentials}"));
     }
     let fetched = request
@@ -481,26 +499,6 @@ impl Extraction {
             rows,
         }
     }
-}
-
-/// Standard base64 with padding.
-fn base64(data: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in data.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 /// Converts an input into the result files and the number of pages converted.
@@ -666,20 +664,11 @@ fn convert(core: &Core, params: &Params, format: OutputFormat) -> Reply {
     };
     let asynchronous = params.flag("async");
     let started = Instant::now();
-    let auth = params
-        .get("httpusername")
-        .map(|user| (user, params.get("httppassword").unwrap_or("")));
-    let (data, input_name) = match fetch_input(core, input, auth) {
+    let (data, input_name) = match fetch_input(core, input, params) {
         Ok(found) => found,
         Err((code, message)) => return api_error(code, &message),
     };
-    let name = params.get("name").map(str::to_string).unwrap_or_else(|| {
-        let stem = input_name
-            .rsplit_once('.')
-            .map_or(input_name.as_str(), |(s, _)| s);
-        let stem = if stem.is_empty() { "result" } else { stem };
-        format!("{stem}.{}", format.extension())
-    });
+    let name = params.result_name(&input_name, format.extension());
     let converted = convert_bytes(&data, params.get("password"), &pages, format, &extraction);
     drop(data);
 

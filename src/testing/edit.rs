@@ -98,12 +98,9 @@ pub(super) fn merge(core: &Core, params: &Params, inputs: Inputs) -> Reply {
     if urls.is_empty() {
         return api::api_error(400, "Bad request: the url parameter is required");
     }
-    let auth = params
-        .get("httpusername")
-        .map(|user| (user, params.get("httppassword").unwrap_or("")));
     let mut files = Vec::with_capacity(urls.len());
     for url in urls {
-        match api::fetch_input(core, url, auth) {
+        match api::fetch_input(core, url, params) {
             Ok(file) => files.push(file),
             Err((code, message)) => return api::api_error(code, &message),
         }
@@ -126,23 +123,14 @@ pub(super) fn info(core: &Core, params: &Params) -> Reply {
     let Some(input) = params.get("url") else {
         return api::api_error(400, "Bad request: the url parameter is required");
     };
-    let auth = params
-        .get("httpusername")
-        .map(|user| (user, params.get("httppassword").unwrap_or("")));
-    let (data, input_name) = match api::fetch_input(core, input, auth) {
+    let (data, input_name) = match api::fetch_input(core, input, params) {
         Ok(found) => found,
         Err((code, message)) => return api::api_error(code, &message),
     };
     let made = read_info(&data, params.get("password"))
         .map(|(info, pages)| Made::data("info", info, pages));
     drop(data);
-    let name = params.get("name").map(str::to_string).unwrap_or_else(|| {
-        let stem = input_name
-            .rsplit_once('.')
-            .map_or(input_name.as_str(), |(s, _)| s);
-        let stem = if stem.is_empty() { "result" } else { stem };
-        format!("{stem}.json")
-    });
+    let name = params.result_name(&input_name, "json");
     finish(core, params, started, &name, made)
 }
 

@@ -70,13 +70,6 @@ fn missing(name: &str) -> Reply {
     )
 }
 
-/// The basic-auth credentials for fetching `url`, when given.
-fn auth(params: &Params) -> Option<(&str, &str)> {
-    params
-        .get("httpusername")
-        .map(|user| (user, params.get("httppassword").unwrap_or("")))
-}
-
 /// `barcode/generate`: a PNG of the value in the emulator's symbology.
 fn generate(core: &Core, params: &Params) -> Reply {
     let started = Instant::now();
@@ -130,7 +123,7 @@ fn read(core: &Core, params: &Params) -> Reply {
         Ok(p) => p,
         Err(e) => return api::api_error(400, &format!("Invalid page range: {e}")),
     };
-    let (data, file) = match api::fetch_input(core, input, auth(params)) {
+    let (data, file) = match api::fetch_input(core, input, params) {
         Ok(found) => found,
         Err((code, message)) => return api::api_error(code, &message),
     };
@@ -213,7 +206,7 @@ fn upload_base64(core: &Core, params: &Params) -> Reply {
         },
         None => (None, file),
     };
-    let Some(bytes) = unbase64(payload) else {
+    let Some(bytes) = crate::base64::decode(payload) else {
         return api::api_error(400, "Invalid file: not base64");
     };
     let name = match (params.get("name"), mime) {
@@ -231,7 +224,7 @@ fn upload_url(core: &Core, params: &Params) -> Reply {
     let Some(input) = params.get("url") else {
         return missing("url");
     };
-    match api::fetch_input(core, input, auth(params)) {
+    match api::fetch_input(core, input, params) {
         Ok((bytes, found)) => {
             let name = params.get("name").map(str::to_string).unwrap_or(found);
             let name = if name.is_empty() {
@@ -251,7 +244,7 @@ fn hash(core: &Core, params: &Params) -> Reply {
     let Some(input) = params.get("url") else {
         return missing("url");
     };
-    let (data, _) = match api::fetch_input(core, input, auth(params)) {
+    let (data, _) = match api::fetch_input(core, input, params) {
         Ok(found) => found,
         Err((code, message)) => return api::api_error(code, &message),
     };
@@ -259,43 +252,6 @@ fn hash(core: &Core, params: &Params) -> Reply {
     digest.update(&data);
     let made = Made::data("hash", Value::from(digest.hex()), 1);
     edit::finish(core, params, started, "hash.json", Ok(made))
-}
-
-/// Base64 (standard or URL-safe, padding optional, whitespace ignored), or `None`.
-fn unbase64(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() / 4 * 3);
-    let (mut bits, mut count) = (0u32, 0u8);
-    let mut padding = 0;
-    for byte in text.bytes().filter(|b| !b.is_ascii_whitespace()) {
-        let value = match byte {
-            b'A'..=b'Z' => byte - b'A',
-            b'a'..=b'z' => byte - b'a' + 26,
-            b'0'..=b'9' => byte - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            b'=' => {
-                padding += 1;
-                continue;
-            }
-            _ => return None,
-        };
-        if padding > 0 {
-            return None;
-        }
-        bits = bits << 6 | u32::from(value);
-        count += 1;
-        if count == 4 {
-            out.extend_from_slice(&bits.to_be_bytes()[1..]);
-            (bits, count) = (0, 0);
-        }
-    }
-    match count {
-        0 => {}
-        2 => out.push((bits >> 4) as u8),
-        3 => out.extend_from_slice(&((bits >> 2) as u16).to_be_bytes()),
-        _ => return None,
-    }
-    (padding <= 2).then_some(out)
 }
 
 /// An image as 8-bit greys, row by row.
@@ -620,16 +576,5 @@ mod tests {
             pixels: vec![255; 100],
         };
         assert!(decode(&blank).is_none());
-    }
-
-    #[test]
-    fn base64_decodes_both_alphabets_and_refuses_garbage() {
-        assert_eq!(unbase64("aGVsbG8=").as_deref(), Some(&b"hello"[..]));
-        assert_eq!(unbase64("aGVsbG8").as_deref(), Some(&b"hello"[..]));
-        assert_eq!(unbase64("-_8=").as_deref(), Some(&[0xfb, 0xff][..]));
-        assert_eq!(unbase64("+/8=").as_deref(), Some(&[0xfb, 0xff][..]));
-        assert!(unbase64("a").is_none());
-        assert!(unbase64("@@").is_none());
-        assert!(unbase64("aG=V").is_none());
     }
 }

@@ -67,22 +67,13 @@ fn answer(
     if let Err((code, message)) = check(params) {
         return api::api_error(code, &message);
     }
-    let auth = params
-        .get("httpusername")
-        .map(|user| (user, params.get("httppassword").unwrap_or("")));
-    let (data, input_name) = match api::fetch_input(core, input, auth) {
+    let (data, input_name) = match api::fetch_input(core, input, params) {
         Ok(found) => found,
         Err((code, message)) => return api::api_error(code, &message),
     };
     let made = endpoint(&data, params);
     drop(data);
-    let name = params.get("name").map(str::to_string).unwrap_or_else(|| {
-        let stem = input_name
-            .rsplit_once('.')
-            .map_or(input_name.as_str(), |(s, _)| s);
-        let stem = if stem.is_empty() { "result" } else { stem };
-        format!("{stem}.json")
-    });
+    let name = params.result_name(&input_name, "json");
     edit::finish(core, params, started, &name, made)
 }
 
@@ -876,7 +867,11 @@ fn attachments(data: &[u8], params: &Params) -> Result<Made, Failure> {
                 name
             };
             if base64 {
-                return (name, "text/plain", encode_base64(&bytes).into_bytes());
+                return (
+                    name,
+                    "text/plain",
+                    crate::base64::encode(&bytes).into_bytes(),
+                );
             }
             let content_type = content_type(&name);
             (name, content_type, bytes)
@@ -940,26 +935,6 @@ fn embedded_file(doc: &Document, spec: &Object, key: String) -> Option<(String, 
         .get_plain_content()
         .unwrap_or_else(|_| stream.content.clone());
     Some((name, bytes))
-}
-
-/// Standard base64 with padding.
-fn encode_base64(data: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 /// A content type from a file name's extension.

@@ -77,7 +77,7 @@ fn answer(core: &Core, params: &Params, operation: EditFn) -> Reply {
     let Some(input) = params.get("url") else {
         return api::api_error(400, "Bad request: the url parameter is required");
     };
-    let (data, input_name) = match api::fetch_input(core, input, auth(params)) {
+    let (data, input_name) = match api::fetch_input(core, input, params) {
         Ok(found) => found,
         Err((code, message)) => return api::api_error(code, &message),
     };
@@ -90,20 +90,8 @@ fn answer(core: &Core, params: &Params, operation: EditFn) -> Reply {
         )
     });
     drop(data);
-    let name = params.get("name").map(str::to_string).unwrap_or_else(|| {
-        let stem = input_name
-            .rsplit_once('.')
-            .map_or(input_name.as_str(), |(s, _)| s);
-        let stem = if stem.is_empty() { "result" } else { stem };
-        format!("{stem}.pdf")
-    });
+    let name = params.result_name(&input_name, "pdf");
     edit::finish(core, params, started, &name, made)
-}
-
-fn auth(params: &Params) -> Option<(&str, &str)> {
-    params
-        .get("httpusername")
-        .map(|user| (user, params.get("httppassword").unwrap_or("")))
 }
 
 fn bad(message: impl Into<String>) -> Failure {
@@ -407,7 +395,7 @@ fn add(core: &Core, params: &Params, data: &[u8]) -> Result<Vec<u8>, Failure> {
     // Every image is fetched first, as PDF.co does before it edits.
     for image in &images {
         let url = text_of(image, "url").unwrap_or_default();
-        api::fetch_input(core, &url, auth(params))?;
+        api::fetch_input(core, &url, params)?;
     }
     let mut doc = open(params, data)?;
     let pages = page_ids(&doc);
@@ -721,7 +709,7 @@ fn replace_with_image(core: &Core, params: &Params, data: &[u8]) -> Result<Vec<u
     let Some(image_url) = params.get("replaceimage") else {
         return Err(bad("Bad request: the replaceImage parameter is required"));
     };
-    api::fetch_input(core, image_url, auth(params))?;
+    api::fetch_input(core, image_url, params)?;
     let mut search = Search::parse(params, false)?;
     // Where the text is, before it goes: the runs holding a search string.
     let text = pdf::read(data, params.get("password")).ok();

@@ -99,10 +99,7 @@ fn answer(core: &Core, params: &Params, op: Op) -> Reply {
         }
         _ => {}
     }
-    let auth = params
-        .get("httpusername")
-        .map(|user| (user, params.get("httppassword").unwrap_or("")));
-    let (data, input_name) = match api::fetch_input(core, input, auth) {
+    let (data, input_name) = match api::fetch_input(core, input, params) {
         Ok(found) => found,
         Err((code, message)) => return api::api_error(code, &message),
     };

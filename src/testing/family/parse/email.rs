@@ -11,7 +11,7 @@ use super::super::super::server::Reply;
 use super::super::super::storage::{object_path, presign};
 use super::super::super::{Core, StoredResult};
 use super::mime;
-use super::{auth, body_data, input, result_name};
+use super::{body_data, input};
 
 pub(super) fn email_send(core: &Core, params: &Params) -> Reply {
     let started = Instant::now();
@@ -48,7 +48,7 @@ pub(super) fn email_send(core: &Core, params: &Params) -> Reply {
     }
     // The attachment must be readable, as PDF.co fetches it before sending.
     let attachment = match params.get("url") {
-        Some(url) => match api::fetch_input(core, url, auth(params)) {
+        Some(url) => match api::fetch_input(core, url, params) {
             Ok((_, name)) => Some(name),
             Err((code, message)) => return api::api_error(code, &message),
         },
@@ -96,7 +96,7 @@ pub(super) fn email_decode(core: &Core, params: &Params) -> Reply {
         body_data(body, 1)
     });
     drop(data);
-    let name = result_name(params, &input_name, "json");
+    let name = params.result_name(&input_name, "json");
     edit::finish(core, params, started, &name, made)
 }
 
@@ -151,6 +151,6 @@ pub(super) fn email_attachments(core: &Core, params: &Params) -> Reply {
         body_data(body, pages)
     });
     drop(data);
-    let name = result_name(params, &input_name, "json");
+    let name = params.result_name(&input_name, "json");
     edit::finish(core, params, started, &name, made)
 }

@@ -172,7 +172,7 @@ fn entity(headers: &[(String, String)], body: &[u8], depth: usize, message: &mut
         .trim()
         .to_ascii_lowercase();
     let data = match encoding.as_str() {
-        "base64" => base64_decode(body),
+        "base64" => crate::base64::decode_lenient(body),
         "quoted-printable" => quoted_printable(body),
         _ => body.to_vec(),
     };
@@ -253,31 +253,6 @@ fn to_text(data: &[u8], charset: &str) -> String {
     } else {
         String::from_utf8_lossy(data).into_owned()
     }
-}
-
-fn base64_decode(data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(data.len() * 3 / 4);
-    let mut buffer = 0u32;
-    let mut bits = 0;
-    for &b in data {
-        let value = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            b'=' => break,
-            _ => continue,
-        };
-        buffer = (buffer << 6) | u32::from(value);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-            buffer &= (1 << bits) - 1;
-        }
-    }
-    out
 }
 
 fn hex(b: u8) -> Option<u8> {
@@ -389,7 +364,7 @@ fn encoded_word(text: &str) -> Option<(String, usize)> {
     let end = inner.find("?=")?;
     let payload = &inner[..end];
     let bytes = match encoding {
-        "B" | "b" => base64_decode(payload.as_bytes()),
+        "B" | "b" => crate::base64::decode_lenient(payload.as_bytes()),
         "Q" | "q" => quoted_printable_with(payload.as_bytes(), true),
         _ => return None,
     };
@@ -403,7 +378,6 @@ mod tests {
 
     #[test]
     fn encodings_decode() {
-        assert_eq!(base64_decode(b"aGVs\r\nbG8="), b"hello");
         assert_eq!(
             quoted_printable(b"caf=C3=A9 o=\r\nk\r\n"),
             "café ok\n".as_bytes()

@@ -97,12 +97,6 @@ pub(super) fn route(core: &Core, params: &Params, method: &str, path: &str) -> O
 }
 // ----- Inputs -----
 
-fn auth(params: &Params) -> Option<(&str, &str)> {
-    params
-        .get("httpusername")
-        .map(|user| (user, params.get("httppassword").unwrap_or("")))
-}
-
 /// The input's bytes and name, or the error reply.
 fn input(core: &Core, params: &Params) -> Result<(Vec<u8>, String), Reply> {
     let Some(url) = params.get("url") else {
@@ -111,17 +105,7 @@ fn input(core: &Core, params: &Params) -> Result<(Vec<u8>, String), Reply> {
             "Bad request: the url parameter is required",
         ));
     };
-    api::fetch_input(core, url, auth(params))
-        .map_err(|(code, message)| api::api_error(code, &message))
-}
-
-/// A result's name: the `name` parameter, or the input's stem with `extension`.
-fn result_name(params: &Params, input_name: &str, extension: &str) -> String {
-    params.get("name").map(str::to_string).unwrap_or_else(|| {
-        let stem = input_name.rsplit_once('.').map_or(input_name, |(s, _)| s);
-        let stem = if stem.is_empty() { "result" } else { stem };
-        format!("{stem}.{extension}")
-    })
+    api::fetch_input(core, url, params).map_err(|(code, message)| api::api_error(code, &message))
 }
 
 /// The text of a PDF's pages (all, or those `pages` selects), each with its runs' places.

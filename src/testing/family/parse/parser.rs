@@ -10,7 +10,7 @@ use super::super::super::edit;
 use super::super::super::server::Reply;
 use super::super::super::{Core, iso_date, unix_now};
 use super::regex::Regex;
-use super::{PageText, area_of, input, linked, read_pages, result_name};
+use super::{PageText, area_of, input, linked, read_pages};
 
 /// The built-in templates: id, title, description, text.
 const TEMPLATES: &[(u64, &str, &str, &str)] = &[
@@ -500,6 +500,6 @@ pub(super) fn document_parser(core: &Core, params: &Params) -> Reply {
         "YAML" => "yaml",
         _ => "json",
     };
-    let name = result_name(params, &input_name, extension);
+    let name = params.result_name(&input_name, extension);
     edit::finish(core, params, started, &name, made)
 }

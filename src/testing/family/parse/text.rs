@@ -11,7 +11,7 @@ use super::super::super::edit;
 use super::super::super::pdf;
 use super::super::super::server::Reply;
 use super::regex::Regex;
-use super::{PageText, auth, body_data, input, read_pages, result_name};
+use super::{PageText, body_data, input, read_pages};
 
 /// The first group of `pattern` (ignoring case) in `text`, trimmed.
 fn find_in(pattern: &str, text: &str) -> Option<String> {
@@ -115,7 +115,7 @@ pub(super) fn invoice_parser(core: &Core, params: &Params) -> Reply {
     let made = read_pages(&data, params)
         .map(|pages| body_data(invoice_of(&pages, &custom), pages.len() as u32));
     drop(data);
-    let name = result_name(params, &input_name, "json");
+    let name = params.result_name(&input_name, "json");
     edit::finish_as(core, params, started, &name, made, true)
 }
 
@@ -194,7 +194,7 @@ pub(super) fn classifier(core: &Core, params: &Params) -> Reply {
     let started = Instant::now();
     let rules = match (params.get("rulescsv"), params.get("rulescsvurl")) {
         (Some(rules), _) => rules.to_string(),
-        (None, Some(url)) => match api::fetch_input(core, url, auth(params)) {
+        (None, Some(url)) => match api::fetch_input(core, url, params) {
             Ok((bytes, _)) => String::from_utf8_lossy(&bytes).into_owned(),
             Err((code, message)) => {
                 return api::api_error(code, &format!("Cannot read the rules: {message}"));
@@ -228,6 +228,6 @@ pub(super) fn classifier(core: &Core, params: &Params) -> Reply {
         ))
     });
     drop(data);
-    let name = result_name(params, &input_name, "json");
+    let name = params.result_name(&input_name, "json");
     edit::finish(core, params, started, &name, made)
 }

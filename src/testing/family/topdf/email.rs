@@ -45,35 +45,10 @@ fn header_param(value: &str, name: &str) -> Option<String> {
 
 fn decode_body(body: &str, encoding: Option<&str>) -> Vec<u8> {
     match encoding.map(str::to_ascii_lowercase).as_deref() {
-        Some("base64") => base64_decode(body),
+        Some("base64") => crate::base64::decode_lenient(body.as_bytes()),
         Some("quoted-printable") => quoted_printable(body),
         _ => body.as_bytes().to_vec(),
     }
-}
-
-fn base64_decode(text: &str) -> Vec<u8> {
-    let value = |c: u8| -> Option<u32> {
-        Some(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        } as u32)
-    };
-    let mut out = Vec::new();
-    let (mut bits, mut count) = (0u32, 0);
-    for v in text.bytes().filter_map(value) {
-        bits = (bits << 6) | v;
-        count += 6;
-        if count >= 8 {
-            count -= 8;
-            out.push((bits >> count) as u8);
-            bits &= (1 << count) - 1;
-        }
-    }
-    out
 }
 
 fn quoted_printable(text: &str) -> Vec<u8> {

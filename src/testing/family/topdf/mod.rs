@@ -94,23 +94,6 @@ pub(super) fn route(core: &Core, params: &Params, method: &str, path: &str) -> O
 /// Pages of text lines made from one input.
 type Pages = Vec<Vec<String>>;
 
-/// The input's credentials for outside URLs, as `fetch_input` takes them.
-fn auth(params: &Params) -> Option<(&str, &str)> {
-    params
-        .get("httpusername")
-        .map(|user| (user, params.get("httppassword").unwrap_or("")))
-}
-
-/// The result's name: `name`, or the input's stem with `extension`.
-fn result_name(params: &Params, input: &str, extension: &str) -> String {
-    if let Some(name) = params.get("name") {
-        return name.to_string();
-    }
-    let stem = input.rsplit_once('.').map_or(input, |(s, _)| s);
-    let stem = if stem.is_empty() { "result" } else { stem };
-    format!("{stem}.{extension}")
-}
-
 fn pdf_made(pages: Result<(Pages, (f64, f64)), Failure>) -> Result<Made, Failure> {
     pages.map(|(pages, size)| {
         let count = pages.len().max(1) as u32;
@@ -185,13 +168,13 @@ fn one_input(
     let Some(input) = params.get("url") else {
         return api::api_error(400, "Bad request: the url parameter is required");
     };
-    let (data, input_name) = match api::fetch_input(core, input, auth(params)) {
+    let (data, input_name) = match api::fetch_input(core, input, params) {
         Ok(found) => found,
         Err((code, message)) => return api::api_error(code, &message),
     };
     let made = make(&data, &input_name, params);
     drop(data);
-    let name = result_name(params, &input_name, "pdf");
+    let name = params.result_name(&input_name, "pdf");
     edit::finish(core, params, started, &name, made)
 }
 
@@ -206,7 +189,7 @@ fn from_url(core: &Core, params: &Params) -> Reply {
         .strip_prefix(storage)
         .is_some_and(|rest| rest.starts_with('/'));
     let lines = if own {
-        match api::fetch_input(core, input, auth(params)) {
+        match api::fetch_input(core, input, params) {
             Ok((data, _)) => {
                 let text = String::from_utf8_lossy(&data).into_owned();
                 if text.contains('<') {
@@ -227,7 +210,7 @@ fn from_url(core: &Core, params: &Params) -> Reply {
     };
     let made = page_size(params).map(|size| paginate(lines, size, Some(params)));
     let host = input.split('/').nth(2).unwrap_or("page");
-    let name = result_name(params, host, "pdf");
+    let name = params.result_name(host, "pdf");
     edit::finish(core, params, started, &name, pdf_made(made))
 }
 
@@ -287,7 +270,7 @@ fn from_images(core: &Core, params: &Params) -> Reply {
     }
     let mut images = Vec::with_capacity(urls.len());
     for url in urls {
-        match api::fetch_input(core, url, auth(params)) {
+        match api::fetch_input(core, url, params) {
             Ok((data, name)) => images.push((name, data)),
             Err((code, message)) => return api::api_error(code, &message),
         }
@@ -295,7 +278,7 @@ fn from_images(core: &Core, params: &Params) -> Reply {
     let made =
         images_pdf(&images).map(|(bytes, pages)| Made::file(bytes, "application/pdf", pages));
     let first = images.first().map_or("result", |(name, _)| name.as_str());
-    let name = result_name(params, first, "pdf");
+    let name = params.result_name(first, "pdf");
     drop(images);
     edit::finish(core, params, started, &name, made)
 }
@@ -306,7 +289,7 @@ fn spreadsheet(core: &Core, params: &Params, format: &str) -> Reply {
     let Some(input) = params.get("url") else {
         return api::api_error(400, "Bad request: the url parameter is required");
     };
-    let (data, input_name) = match api::fetch_input(core, input, auth(params)) {
+    let (data, input_name) = match api::fetch_input(core, input, params) {
         Ok(found) => found,
         Err((code, message)) => return api::api_error(code, &message),
     };
@@ -321,7 +304,7 @@ fn spreadsheet(core: &Core, params: &Params, format: &str) -> Reply {
         Ok(Made::file(bytes, content_type, 1))
     });
     drop(data);
-    let name = result_name(params, &input_name, format);
+    let name = params.result_name(&input_name, format);
     edit::finish(core, params, started, &name, made)
 }
 
