@@ -119,6 +119,12 @@ impl Params {
         expand(template, &|name| self.0.get(name).cloned())
     }
 
+    /// The documents in `url`, a comma-separated list (merge, images to PDF).
+    pub(super) fn urls(&self) -> Vec<&str> {
+        let list = self.get("url").unwrap_or("").split(',').map(str::trim);
+        list.filter(|u| !u.is_empty()).collect()
+    }
+
     /// The basic-auth credentials for fetching an outside input (`httpusername`,
     /// `httppassword`), when given.
     pub(super) fn auth(&self) -> Option<(&str, &str)> {

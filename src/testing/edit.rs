@@ -88,13 +88,7 @@ impl Made {
 /// `pdf/merge` and `pdf/merge2`: `url` is a comma-separated list, merged in order.
 pub(super) fn merge(core: &Core, params: &Params, inputs: Inputs) -> Reply {
     let started = Instant::now();
-    let urls: Vec<&str> = params
-        .get("url")
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|u| !u.is_empty())
-        .collect();
+    let urls = params.urls();
     if urls.is_empty() {
         return api::api_error(400, "Bad request: the url parameter is required");
     }

@@ -80,11 +80,16 @@ fn zlib_stored(data: &[u8]) -> Vec<u8> {
     out
 }
 
-/// An 8-bit greyscale PNG.
+/// An 8-bit greyscale PNG of the page.
 pub(crate) fn png(page: &Page) -> Vec<u8> {
     let raster = Raster::of(page);
-    let mut scanlines = Vec::with_capacity(raster.pixels.len() + raster.height as usize);
-    for row in raster.pixels.chunks(raster.width as usize) {
+    grey_png(raster.width, raster.height, &raster.pixels)
+}
+
+/// An 8-bit greyscale PNG of `pixels` (`width` a row), in stored deflate blocks.
+pub(crate) fn grey_png(width: u32, height: u32, pixels: &[u8]) -> Vec<u8> {
+    let mut scanlines = Vec::with_capacity(pixels.len() + height as usize);
+    for row in pixels.chunks(width.max(1) as usize) {
         scanlines.push(0); // filter: none
         scanlines.extend_from_slice(row);
     }
@@ -98,8 +103,8 @@ pub(crate) fn png(page: &Page) -> Vec<u8> {
         out.extend_from_slice(&crc.to_be_bytes());
     };
     let mut header = Vec::new();
-    header.extend_from_slice(&raster.width.to_be_bytes());
-    header.extend_from_slice(&raster.height.to_be_bytes());
+    header.extend_from_slice(&width.to_be_bytes());
+    header.extend_from_slice(&height.to_be_bytes());
     header.extend_from_slice(&[8, 0, 0, 0, 0]); // 8-bit grey, deflate, no interlace
     chunk(b"IHDR", &header);
     chunk(b"IDAT", &zlib_stored(&scanlines));

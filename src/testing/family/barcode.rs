@@ -30,6 +30,7 @@ use serde_json::{Value, json};
 use super::super::Core;
 use super::super::api::{self, Params};
 use super::super::edit::{self, Failure, Made};
+use super::super::image;
 use super::super::pdf;
 use super::super::render::crc32;
 use super::super::server::Reply;
@@ -314,48 +315,7 @@ fn draw(kind: &str, value: &str) -> Vec<u8> {
     for (i, _) in bits.iter().enumerate().filter(|(_, bit)| **bit) {
         fill(QUIET + 2 + i % columns, QUIET + 2 + i / columns);
     }
-    png(width as u32, height as u32, &pixels)
-}
-
-/// An 8-bit greyscale PNG of `pixels`, its image data in stored (uncompressed) deflate
-/// blocks.
-fn png(width: u32, height: u32, pixels: &[u8]) -> Vec<u8> {
-    let mut raw = Vec::with_capacity(pixels.len() + height as usize);
-    for row in pixels.chunks(width as usize) {
-        raw.push(0); // no filter
-        raw.extend_from_slice(row);
-    }
-    let mut zlib = vec![0x78, 0x01];
-    let mut blocks = raw.chunks(65535).peekable();
-    while let Some(block) = blocks.next() {
-        zlib.push(u8::from(blocks.peek().is_none()));
-        let len = block.len() as u16;
-        zlib.extend_from_slice(&len.to_le_bytes());
-        zlib.extend_from_slice(&(!len).to_le_bytes());
-        zlib.extend_from_slice(block);
-    }
-    let (mut a, mut b) = (1u32, 0u32);
-    for &byte in &raw {
-        a = (a + u32::from(byte)) % 65521;
-        b = (b + a) % 65521;
-    }
-    zlib.extend_from_slice(&(b << 16 | a).to_be_bytes());
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut chunk = |kind: &[u8; 4], data: &[u8]| {
-        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        let start = out.len();
-        out.extend_from_slice(kind);
-        out.extend_from_slice(data);
-        let crc = crc32(&out[start..]);
-        out.extend_from_slice(&crc.to_be_bytes());
-    };
-    let mut header = width.to_be_bytes().to_vec();
-    header.extend_from_slice(&height.to_be_bytes());
-    header.extend_from_slice(&[8, 0, 0, 0, 0]); // 8-bit grey, deflate, no filter, no interlace
-    chunk(b"IHDR", &header);
-    chunk(b"IDAT", &zlib);
-    chunk(b"IEND", &[]);
-    out
+    image::grey_png(width as u32, height as u32, &pixels)
 }
 
 /// Finds the emulator's symbol in an image: the frame's top-left corner is the first dark

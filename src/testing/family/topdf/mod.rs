@@ -258,13 +258,7 @@ fn from_html(core: &Core, params: &Params) -> Reply {
 /// `pdf/convert/from/image`: a page per image, in order.
 fn from_images(core: &Core, params: &Params) -> Reply {
     let started = Instant::now();
-    let urls: Vec<&str> = params
-        .get("url")
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|u| !u.is_empty())
-        .collect();
+    let urls = params.urls();
     if urls.is_empty() {
         return api::api_error(400, "Bad request: the url parameter is required");
     }
